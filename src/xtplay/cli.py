@@ -1,0 +1,77 @@
+"""The ``xtplay`` command: a group of thin wrappers over the services.
+
+Errors become output here and only here: a known ``XtplayError`` prints one line and exits 1;
+anything else prints one line too, with the traceback kept for the debug log.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from . import __version__
+from .config import load_settings
+from .errors import XtplayError
+from .logs import redact, setup_logging
+
+log = logging.getLogger(__name__)
+
+#: Modules under ``xtplay.commands`` that each add their commands to the group.
+COMMAND_MODULES = ("demo", "serve", "profile", "sync", "search", "guide")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), envvar="XTPLAY_HOME",
+              help="Data directory (default: $XTPLAY_HOME, else the platform's user data dir).")
+@click.option("-v", "--verbose", is_flag=True, help="Print informational messages.")
+@click.version_option(__version__, prog_name="xtplay")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, verbose: bool) -> None:
+    """xtplay: your IPTV providers' live TV, movies and series in the browser."""
+    settings = load_settings(home)
+    setup_logging(settings.log_dir, verbose=verbose)
+    ctx.obj = settings
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"xtplay.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"xtplay.commands.{name}":
+                raise
+            continue
+        module.register(cli)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the group, turning errors into one line and exit status 1."""
+    try:
+        cli.main(args=argv, prog_name="xtplay", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except XtplayError as exc:
+        log.debug("command failed", exc_info=True)
+        click.echo(f"error: {redact(str(exc))}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: one line for the person, the traceback to the log
+        log.error("unexpected error", exc_info=True)
+        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (details in the log)", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of ``xtplay``; each module has ``register(group)``."""

@@ -1,0 +1,290 @@
+"""The one exception tree of xtplay.
+
+Every error a person can meet is an ``XtplayError`` whose ``str()`` is a sentence they can
+act on. Errors from httpx, sqlite3, ffmpeg and the OS are translated into these once, at
+the edge where they happen, and become output only in ``cli.main`` and the web layer.
+
+    XtplayError
+    ├── ConfigError                 bad setting or command-line value
+    ├── StoreError                  the SQLite library
+    │   ├── DatabaseTooNew          written by a newer xtplay; left untouched
+    │   └── DatabaseUnavailable     cannot open / locked / disk full
+    ├── VaultError                  the credential vault
+    │   └── SecretUnreadable        tampered or undecryptable secret: re-enter the password
+    ├── ProfileError
+    │   ├── ProfileNotFound
+    │   ├── ProfileExists
+    │   └── InvalidProfile          a field fails validation
+    ├── ProviderError               anything a provider did or did not answer
+    │   ├── ProviderUnreachable     DNS, refused connection, reset before an answer
+    │   ├── ProviderTimeout         no answer within the time limit
+    │   ├── ProviderServerError     HTTP 5xx
+    │   ├── ProviderRefused         another unexpected status (403, 405, 406, 458, 884 …)
+    │   │   └── TooManyConnections  the line's connection limit is reached
+    │   ├── MalformedResponse       not an Xtream server, HTML where JSON was expected, truncated
+    │   ├── ItemNotFound            the provider does not know this id
+    │   └── AuthError
+    │       ├── WrongCredentials
+    │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
+    ├── CatalogError                browse/search/sync problems that are not the provider's
+    ├── GuideError                  programme guide problems (broken XMLTV …)
+    └── PlaybackError               stream cannot be played (ffmpeg failed, unsupported …)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class XtplayError(Exception):
+    """Root of every error xtplay raises on purpose; ``str()`` is fit for a person."""
+
+    #: HTTP status the web layer answers with.
+    status_code: int = 500
+    #: Short title for an error panel.
+    title: str = "Something went wrong"
+    #: Whether retrying the same action may succeed.
+    retryable: bool = False
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class ConfigError(XtplayError):
+    """A setting or a command-line value is not usable."""
+
+    status_code = 400
+    title = "Invalid setting"
+
+
+class StoreError(XtplayError):
+    """The local library (SQLite) failed."""
+
+    title = "Library error"
+
+
+class DatabaseTooNew(StoreError):
+    """The database was written by a newer xtplay; it is left untouched."""
+
+    title = "Library from a newer version"
+
+    def __init__(self, path: str, found: int, supported: int) -> None:
+        self.path, self.found, self.supported = path, found, supported
+        super().__init__(
+            f"The library {path} was written by a newer xtplay (schema {found}, this version "
+            f"knows {supported}). Upgrade xtplay; the file was not touched."
+        )
+
+
+class DatabaseUnavailable(StoreError):
+    """The database file cannot be opened or written."""
+
+    title = "Library unavailable"
+    retryable = True
+
+
+class VaultError(XtplayError):
+    """The credential vault failed."""
+
+    title = "Credential vault error"
+
+
+class SecretUnreadable(VaultError):
+    """A stored secret cannot be decrypted (tampered, or the master key changed)."""
+
+    status_code = 409
+    title = "Password unreadable"
+
+    def __init__(self, profile_name: str | None = None) -> None:
+        self.profile_name = profile_name
+        who = f" of profile “{profile_name}”" if profile_name else ""
+        super().__init__(
+            f"The stored password{who} cannot be decrypted (the key changed or the data was "
+            "altered). Re-enter the password to continue."
+        )
+
+
+class ProfileError(XtplayError):
+    """A profile cannot be used or saved."""
+
+    status_code = 400
+    title = "Profile error"
+
+
+class ProfileNotFound(ProfileError):
+    """No profile has that name or id."""
+
+    status_code = 404
+    title = "No such profile"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"No profile named “{name}”.")
+
+
+class ProfileExists(ProfileError):
+    """Profile names are unique, case-insensitively."""
+
+    status_code = 409
+    title = "Profile exists"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"A profile named “{name}” already exists.")
+
+
+class InvalidProfile(ProfileError):
+    """A profile field fails validation."""
+
+    title = "Invalid profile"
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class ProviderError(XtplayError):
+    """The provider failed or answered something unusable."""
+
+    status_code = 502
+    title = "Provider error"
+    retryable = True
+
+
+class ProviderUnreachable(ProviderError):
+    """No connection could be made (DNS, refused, reset before any answer)."""
+
+    title = "Server unreachable"
+
+    def __init__(self, host: str, reason: str = "") -> None:
+        self.host = host
+        extra = f" ({reason})" if reason else ""
+        super().__init__(f"Cannot reach the server {host}{extra}. Check the address and your network.")
+
+
+class ProviderTimeout(ProviderError):
+    """The provider did not answer within the time limit."""
+
+    status_code = 504
+    title = "Server timed out"
+
+    def __init__(self, host: str, seconds: float | None = None) -> None:
+        self.host, self.seconds = host, seconds
+        after = f" after {seconds:g} s" if seconds else ""
+        super().__init__(f"The server {host} did not answer{after}. It may be overloaded; try again.")
+
+
+class ProviderServerError(ProviderError):
+    """The provider answered with an HTTP 5xx status."""
+
+    title = "Server error"
+
+    def __init__(self, host: str, status: int) -> None:
+        self.host, self.status = host, status
+        super().__init__(f"The server {host} failed with HTTP {status}. Try again later.")
+
+
+class ProviderRefused(ProviderError):
+    """The provider refused the request with an unexpected status."""
+
+    title = "Refused by the provider"
+    retryable = False
+
+    def __init__(self, host: str, status: int, message: str | None = None) -> None:
+        self.host, self.status = host, status
+        super().__init__(message or f"The server {host} refused the request (HTTP {status}).")
+
+
+class TooManyConnections(ProviderRefused):
+    """The account's connection limit is reached."""
+
+    status_code = 429
+    title = "Too many connections"
+
+    def __init__(self, host: str, status: int = 458, max_connections: int | None = None) -> None:
+        self.max_connections = max_connections
+        limit = f" (limit {max_connections})" if max_connections else ""
+        super().__init__(
+            host,
+            status,
+            f"Your account is already using all its connections{limit}. Stop another player and try again.",
+        )
+
+
+class MalformedResponse(ProviderError):
+    """The answer is not what an Xtream server sends (HTML, truncated or invalid JSON)."""
+
+    title = "Not an Xtream server"
+
+    def __init__(self, host: str, what: str = "an unreadable answer") -> None:
+        self.host, self.what = host, what
+        super().__init__(
+            f"The server {host} sent {what} instead of Xtream data. Check the server address; "
+            "if it is right, the provider may be having trouble."
+        )
+
+
+class ItemNotFound(ProviderError):
+    """The provider does not know this id (or it is outside the account's bouquet)."""
+
+    status_code = 404
+    title = "Not found"
+    retryable = False
+
+
+class AuthError(ProviderError):
+    """The provider rejected the account."""
+
+    status_code = 401
+    title = "Login failed"
+    retryable = False
+
+
+class WrongCredentials(AuthError):
+    """Username or password is wrong."""
+
+    title = "Wrong username or password"
+
+    def __init__(self, host: str = "") -> None:
+        self.host = host
+        super().__init__("Wrong username or password.")
+
+
+class AccountInactive(AuthError):
+    """The account exists but is expired, banned or disabled."""
+
+    title = "Account not active"
+
+    def __init__(self, status: str, exp_date: datetime | None = None) -> None:
+        self.status, self.exp_date = status.lower(), exp_date
+        if self.status == "expired" and exp_date is not None:
+            msg = f"Your account expired on {exp_date:%Y-%m-%d}. Renew it with your provider."
+        elif self.status == "expired":
+            msg = "Your account has expired. Renew it with your provider."
+        elif self.status == "banned":
+            msg = "Your account is banned by the provider."
+        elif self.status == "disabled":
+            msg = "Your account is disabled by the provider."
+        else:
+            msg = f"Your account is not active (status: {status})."
+        super().__init__(msg)
+
+
+class CatalogError(XtplayError):
+    """Browse, search or sync failed for a reason that is not the provider's."""
+
+    title = "Catalog error"
+
+
+class GuideError(XtplayError):
+    """The programme guide cannot be read or stored."""
+
+    title = "Programme guide error"
+
+
+class PlaybackError(XtplayError):
+    """A stream cannot be played."""
+
+    status_code = 502
+    title = "Playback failed"

@@ -20,7 +20,7 @@ from .logs import redact, setup_logging
 log = logging.getLogger(__name__)
 
 #: Modules under ``xtplay.commands`` that each add their commands to the group.
-COMMAND_MODULES = ("demo", "serve", "profile", "sync", "search", "guide")
+COMMAND_MODULES = ("demo_provider", "serve", "profile", "sync", "search", "guide", "playback")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,324 @@
+"""The HTTP edge toward a provider: one pooled httpx client, retries, and error translation.
+
+Everything httpx can raise, and every status a panel answers with, becomes an
+``xtplay.errors`` class here, once. Bodies are decoded tolerantly (a BOM, bad UTF-8, an
+empty answer, an HTML page where JSON was expected), and request lines are logged only
+through :func:`xtplay.logs.redact`, so a password never reaches a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
+
+from ..config import DEFAULT_USER_AGENT, Limits, RetryPolicy, Timeouts
+from ..errors import (
+    ConfigError,
+    MalformedResponse,
+    ProviderError,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
+    WrongCredentials,
+)
+from ..logs import RedactingFilter, redact
+
+log = logging.getLogger(__name__)
+
+_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+#: Statuses panels use for "your line is already streaming elsewhere" (§5.6 of the API notes).
+CONNECTION_LIMIT_STATUSES = frozenset({458, 459})
+#: Plain-text refusals some panels and their firewalls send instead of JSON.
+_REFUSAL_WORDS = ("blocked", "forbidden", "access denied", "banned")
+
+
+def _guard_loggers() -> None:
+    """Redact on the loggers themselves, so even a handler without our filter (pytest's
+    caplog, a library's own) never receives a request URL with the password in it."""
+    # A logger's filters see only records created on it, not its children's: name each one.
+    names = ("httpx", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+             __name__, "xtplay.sources.xtream", "xtplay.sources.m3u")
+    for name in names:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+
+
+_guard_loggers()
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL, the only part of a provider address errors may show."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def error_for_status(host: str, status: int, body: bytes = b"") -> ProviderError | None:
+    """The typed error for an HTTP status, or ``None`` when the status is a success.
+
+    Shared by the API client and by playback, which meets the same statuses on streams.
+    """
+    if 200 <= status < 300:
+        return None
+    if status in CONNECTION_LIMIT_STATUSES:
+        return TooManyConnections(host, status)
+    if status == 401:
+        return WrongCredentials(host)
+    if status == 429:  # "slow down": the one refusal worth a delayed retry
+        error = ProviderRefused(host, status, f"The server {host} asks to slow down (HTTP 429). Try again shortly.")
+        error.retryable = True
+        return error
+    if 500 <= status < 600:
+        return ProviderServerError(host, status)
+    text = _plain_text(body)
+    message = f"The server {host} refused the request (HTTP {status}): {text}" if text else None
+    return ProviderRefused(host, status, message)
+
+
+def _plain_text(body: bytes) -> str:
+    """A short plain-text refusal worth showing, or ``""`` (never HTML or JSON)."""
+    text = body[:200].decode("utf-8", "replace").strip()
+    if not text or text[0] in "<{[" or len(text) > 120:
+        return ""
+    return redact(text)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Timeouts, resets, refused connections, 5xx and 429 — never auth or bad answers."""
+    if isinstance(exc, ProviderRefused):
+        return exc.status == 429
+    return isinstance(exc, (ProviderTimeout, ProviderUnreachable, ProviderServerError))
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Whether an answer is a web page (login wall, WAF challenge, nginx error) rather than data."""
+    head = body.lstrip(_BOM).lstrip()[:200].lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<title", b"<!--", b"<h1"))
+
+
+def parse_json(host: str, body: bytes) -> Any:
+    """JSON from a panel body, tolerating a BOM, leading blanks and invalid UTF-8.
+
+    Returns ``None`` for an empty body (panels' way of saying nothing); raises
+    :class:`MalformedResponse` for HTML, plain text and truncated JSON.
+    """
+    data = body.lstrip(_BOM).strip()
+    if not data:
+        return None
+    if looks_like_html(data):
+        raise MalformedResponse(host, "a web page")
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Latin-1 bytes inside strings: keep the structure, replace what cannot be read.
+        try:
+            return orjson.loads(data.decode("utf-8", "replace"))
+        except orjson.JSONDecodeError:
+            pass
+    if data[:1] in (b"{", b"["):
+        raise MalformedResponse(host, "incomplete or invalid JSON")
+    text = _plain_text(data)
+    if text and any(word in text.lower() for word in _REFUSAL_WORDS):
+        raise ProviderRefused(host, 200, f"The server {host} refused the request: {text}")
+    raise MalformedResponse(host, "text that is not JSON")
+
+
+def _translate(exc: httpx.HTTPError, host: str, timeouts: httpx.Timeout) -> ProviderError:
+    """One httpx exception → the most specific ``xtplay.errors`` class."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ProviderTimeout(host, timeouts.connect)
+    if isinstance(exc, httpx.TimeoutException):
+        return ProviderTimeout(host, timeouts.read)
+    if isinstance(exc, httpx.ConnectError):
+        return ProviderUnreachable(host, _reason(exc) or "connection failed")
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
+        return ProviderUnreachable(host, "the connection was closed before the answer was complete")
+    if isinstance(exc, httpx.DecodingError):
+        return MalformedResponse(host, "a corrupt compressed answer")
+    if isinstance(exc, httpx.HTTPStatusError):
+        return error_for_status(host, exc.response.status_code) or MalformedResponse(host)
+    return ProviderUnreachable(host, _reason(exc))
+
+
+def _reason(exc: Exception) -> str:
+    """The OS-level reason of a connection error, redacted (httpx may quote the URL)."""
+    text = str(exc).strip()
+    if "] " in text:  # "[Errno 111] Connection refused" → "Connection refused"
+        text = text.split("] ", 1)[1]
+    return redact(text)[:120]
+
+
+class ProviderHttp:
+    """A pooled, retrying HTTP client bound to one provider base URL."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        limits: Limits | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.host = host_of(self.base_url)
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or RetryPolicy()
+        lim = limits or Limits()
+        self._timeout = httpx.Timeout(
+            connect=self.timeouts.connect, read=self.timeouts.read, write=self.timeouts.write, pool=self.timeouts.pool
+        )
+        self._list_timeout = httpx.Timeout(
+            connect=self.timeouts.connect,
+            read=self.timeouts.list_read,
+            write=self.timeouts.write,
+            pool=self.timeouts.pool,
+        )
+        try:
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url + "/",
+                timeout=self._timeout,
+                limits=httpx.Limits(max_connections=lim.max_connections, max_keepalive_connections=lim.max_keepalive),
+                headers={"User-Agent": user_agent or DEFAULT_USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+                follow_redirects=True,
+            )
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            raise ConfigError(f"The server address {redact(base_url)!r} is not a valid http(s) URL.") from exc
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._client.aclose()
+
+    def _timeout_for(self, long: bool) -> httpx.Timeout:
+        return self._list_timeout if long else self._timeout
+
+    def _retrying(self, what: str) -> AsyncRetrying:
+        policy = self.retry
+
+        def before_sleep(state: Any) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.warning("%s %s failed (%s); retry %d of %d", self.host, what, exc, state.attempt_number, policy.attempts - 1)
+
+        return AsyncRetrying(
+            stop=stop_after_attempt(max(1, policy.attempts)),
+            wait=wait_exponential(multiplier=policy.initial, max=policy.maximum) + wait_random(0, policy.jitter),
+            retry=retry_if_exception(is_retryable),
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+
+    async def get(self, path: str, params: Mapping[str, Any], *, long: bool = False) -> httpx.Response:
+        """GET with retries on transient failures; the response is fully read and 2xx."""
+        timeout = self._timeout_for(long)
+        async for attempt in self._retrying(path):
+            with attempt:
+                return await self._get_once(path, params, timeout)
+        raise AssertionError("unreachable")  # pragma: no cover - tenacity reraises
+
+    async def _get_once(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout) -> httpx.Response:
+        started = time.monotonic()
+        request = self._client.build_request("GET", path, params=params or None, timeout=timeout)
+        try:
+            response = await self._client.send(request)
+        except httpx.HTTPError as exc:
+            log.info("GET %s failed: %s", redact(str(request.url)), type(exc).__name__)
+            raise _translate(exc, self.host, timeout) from exc
+        log.debug(
+            "GET %s -> %d (%d bytes, %.2fs)",
+            redact(str(request.url)), response.status_code, len(response.content), time.monotonic() - started,
+        )
+        error = error_for_status(self.host, response.status_code, response.content)
+        if error is not None:
+            raise error
+        return response
+
+    async def get_json(self, path: str, params: Mapping[str, Any], *, long: bool = False) -> Any:
+        """Parsed JSON of a GET (``None`` for an empty body)."""
+        response = await self.get(path, params, long=long)
+        return parse_json(self.host, response.content)
+
+    @asynccontextmanager
+    async def stream(self, path: str, params: Mapping[str, Any]) -> AsyncIterator[AsyncIterator[bytes]]:
+        """Stream a large body as decompressed chunks (HTTP gzip, or a ``.gz`` file served raw).
+
+        Opening the stream is retried like any GET; once bytes flow, a failure is raised as a
+        typed error and not retried (the consumer has already seen part of the body).
+        """
+        timeout = self._list_timeout
+        response: httpx.Response | None = None
+        async for attempt in self._retrying(path):
+            with attempt:
+                response = await self._open_stream(path, params, timeout)
+        assert response is not None
+        try:
+            yield self._chunks(response, timeout)
+        finally:
+            await response.aclose()
+
+    async def _open_stream(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout) -> httpx.Response:
+        request = self._client.build_request("GET", path, params=params or None, timeout=timeout)
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            log.info("GET %s failed: %s", redact(str(request.url)), type(exc).__name__)
+            raise _translate(exc, self.host, timeout) from exc
+        log.debug("GET %s -> %d (streaming)", redact(str(request.url)), response.status_code)
+        if not 200 <= response.status_code < 300:
+            try:
+                body = await response.aread()
+            except httpx.HTTPError:
+                body = b""
+            await response.aclose()
+            raise error_for_status(self.host, response.status_code, body) or MalformedResponse(self.host)
+        return response
+
+    async def _chunks(self, response: httpx.Response, timeout: httpx.Timeout) -> AsyncIterator[bytes]:
+        inflater: Any = None
+        first = True
+        try:
+            async for chunk in response.aiter_bytes():
+                if not chunk:
+                    continue
+                if first:
+                    first = False
+                    if chunk.startswith(_GZIP_MAGIC):
+                        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                    elif looks_like_html(chunk):
+                        raise MalformedResponse(self.host, "a web page")
+                if inflater is None:
+                    yield chunk
+                    continue
+                while chunk:
+                    out = inflater.decompress(chunk)
+                    if out:
+                        yield out
+                    if inflater.eof:  # concatenated gzip members: start again on the rest
+                        chunk = inflater.unused_data
+                        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                    else:
+                        chunk = b""
+        except httpx.HTTPError as exc:
+            raise _translate(exc, self.host, timeout) from exc
+        except zlib.error as exc:
+            raise MalformedResponse(self.host, "a corrupt compressed file") from exc
+        if inflater is not None:
+            tail = inflater.flush()
+            if tail:
+                yield tail

@@ -1,0 +1,126 @@
+"""Real, playable, licence-clean test media for the demo provider, made once with ffmpeg.
+
+Everything comes from ffmpeg's own test sources (``testsrc2`` picture, ``sine`` tone), small
+and short, generated into ``media_dir`` on first use and reused while the version stamp
+matches. One H.264 and one HEVC encode; every other file is a remux or an audio re-encode, so
+the whole set takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PlaybackError
+
+log = logging.getLogger(__name__)
+
+#: Bump when the set of files or how they are made changes: older caches are rebuilt.
+MEDIA_VERSION = "3"
+SECONDS = 24
+SIZE = "426x240"
+FPS = 24
+#: Seconds per HLS segment (keyframes every 2 s, so segments cut cleanly).
+SEGMENT_SECONDS = 4
+
+#: Media key → file name inside media_dir.
+MEDIA_FILES = {
+    "h264_aac_mp4": "movie_h264_aac.mp4",
+    "h264_aac_mkv": "movie_h264_aac.mkv",
+    "h264_ac3_mkv": "movie_h264_ac3.mkv",
+    "hevc_aac_mp4": "movie_hevc_aac.mp4",
+    "live_ts": "live.ts",
+}
+HLS_DIR = "hls"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaSet:
+    """The generated files: paths by key, and the HLS segments with their durations."""
+
+    root: Path
+    segments: tuple[tuple[Path, float], ...]
+
+    def path(self, key: str) -> Path:
+        return self.root / MEDIA_FILES[key]
+
+    @property
+    def loop_seconds(self) -> float:
+        return sum(d for _, d in self.segments)
+
+
+def _run(args: list[str]) -> None:
+    cmd = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    except FileNotFoundError as exc:
+        raise PlaybackError("ffmpeg is not installed; the demo provider needs it to make its test media") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise PlaybackError("ffmpeg took too long to make the demo media") from exc
+    if done.returncode != 0:
+        raise PlaybackError(f"ffmpeg could not make the demo media: {done.stderr.strip()[-300:]}")
+
+
+def _lavfi(seconds: int) -> list[str]:
+    return ["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={FPS}:duration={seconds}",
+            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
+
+
+def _gop() -> list[str]:
+    return ["-g", str(FPS * 2), "-keyint_min", str(FPS * 2), "-sc_threshold", "0"]
+
+
+def _generate(root: Path) -> None:
+    mp4 = root / MEDIA_FILES["h264_aac_mp4"]
+    _run([*_lavfi(SECONDS), "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "main", "-pix_fmt", "yuv420p",
+          *_gop(), "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-movflags", "+faststart", str(mp4)])
+    _run(["-i", str(mp4), "-c", "copy", str(root / MEDIA_FILES["h264_aac_mkv"])])
+    _run(["-i", str(mp4), "-c:v", "copy", "-c:a", "ac3", "-b:a", "128k", str(root / MEDIA_FILES["h264_ac3_mkv"])])
+    _run(["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={FPS}:duration={SECONDS}", "-i", str(mp4),
+          "-map", "0:v", "-map", "1:a", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+          "-x265-params", "log-level=error", "-tag:v", "hvc1", "-c:a", "copy", "-movflags", "+faststart",
+          str(root / MEDIA_FILES["hevc_aac_mp4"])])
+    live = root / MEDIA_FILES["live_ts"]
+    _run(["-i", str(mp4), "-c", "copy", "-f", "mpegts", str(live)])
+    hls = root / HLS_DIR
+    hls.mkdir(exist_ok=True)
+    _run(["-i", str(live), "-c", "copy", "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_list_size", "0",
+          "-hls_segment_filename", str(hls / "seg_%03d.ts"), str(hls / "index.m3u8")])
+
+
+def _read_segments(root: Path) -> tuple[tuple[Path, float], ...]:
+    text = (root / HLS_DIR / "index.m3u8").read_text()
+    found = re.findall(r"#EXTINF:([\d.]+),\s*\n(\S+)", text)
+    return tuple((root / HLS_DIR / name, float(secs)) for secs, name in found)
+
+
+def _complete(root: Path) -> bool:
+    stamp = root / "VERSION"
+    return (stamp.is_file() and stamp.read_text().strip() == MEDIA_VERSION
+            and all((root / name).is_file() for name in MEDIA_FILES.values())
+            and (root / HLS_DIR / "index.m3u8").is_file())
+
+
+def ensure_media(media_dir: Path) -> MediaSet:
+    """The media set in ``media_dir``, generating it first when missing or outdated.
+
+    A lock file keeps two processes from generating into the same directory at once.
+    """
+    media_dir.mkdir(parents=True, exist_ok=True)
+    with open(media_dir / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _complete(media_dir):
+            started = time.monotonic()
+            for child in media_dir.iterdir():
+                if child.name != ".lock":
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+            _generate(media_dir)
+            (media_dir / "VERSION").write_text(MEDIA_VERSION)
+            log.info("demo media generated in %.1f s", time.monotonic() - started)
+    return MediaSet(media_dir, _read_segments(media_dir))

@@ -1,0 +1,132 @@
+"""``/api/profiles`` on a tiny FastAPI app with the real router, real SQLite and the demo provider."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from xtplay import db
+from xtplay.web.api_profiles import router
+
+PASSWORD = "Api-Pa55word-Qw7"
+
+
+@pytest.fixture
+def api(settings):
+    """A client for an app that holds only the profiles router."""
+    db.open_library(settings.db_path).close()
+    app = FastAPI()
+    app.state.settings = settings
+    app.state.vault = None
+    app.include_router(router)
+    with TestClient(app) as client:
+        yield client
+
+
+def _body(**kw):
+    return {"name": "Home", "url": "tv.example.com:8080/", "username": "alice", "password": PASSWORD, "verify": False} | kw
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_create_list_show_edit_use_delete(api):
+    created = api.post("/api/profiles", json=_body())
+    assert created.status_code == 201, created.text
+    home = created.json()
+    assert (home["name"], home["url"], home["active"], home["has_password"]) == ("Home", "http://tv.example.com:8080", True, True)
+    assert "password" not in home and PASSWORD not in created.text
+    second = api.post("/api/profiles", json=_body(name="Cabin")).json()
+
+    listing = api.get("/api/profiles").json()
+    assert [p["name"] for p in listing["profiles"]] == ["Cabin", "Home"]
+    assert listing["active_id"] == home["id"]
+
+    assert api.get(f"/api/profiles/{second['id']}").json()["name"] == "Cabin"
+    assert api.get("/api/profiles/cabin").json()["id"] == second["id"]
+
+    edited = api.patch(f"/api/profiles/{second['id']}", json={"name": "Chalet", "sync_interval_hours": 6, "verify": False})
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["name"], edited.json()["sync_interval_hours"]) == ("Chalet", 6)
+
+    used = api.post(f"/api/profiles/{second['id']}/use")
+    assert used.status_code == 200 and used.json()["active"] is True
+    assert api.get("/api/profiles").json()["active_id"] == second["id"]
+
+    deleted = api.delete(f"/api/profiles/{second['id']}")
+    assert deleted.status_code == 200
+    assert deleted.json() == {"deleted": second["id"], "name": "Chalet", "active_id": home["id"]}
+    assert [p["name"] for p in api.get("/api/profiles").json()["profiles"]] == ["Home"]
+
+
+def test_errors_are_json_with_their_status(api):
+    missing = api.get("/api/profiles/999")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "No such profile", "message": "No profile named “999”.", "retryable": False}
+
+    api.post("/api/profiles", json=_body())
+    dup = api.post("/api/profiles", json=_body(name="HOME"))
+    assert dup.status_code == 409 and dup.json()["error"] == "Profile exists"
+
+    bad_url = api.post("/api/profiles", json=_body(name="X", url="ftp://nope"))
+    assert bad_url.status_code == 400 and "http://" in bad_url.json()["message"]
+
+    assert api.delete("/api/profiles/nobody").status_code == 404
+    assert api.post("/api/profiles/nobody/test").status_code == 404
+
+
+def test_invalid_body_never_echoes_the_password(api):
+    response = api.post("/api/profiles", json={"name": "X", "password": PASSWORD, "surprise": 1})
+    assert response.status_code == 422
+    assert response.json()["error"] == "Invalid request"
+    assert "url" in response.json()["message"]
+    assert PASSWORD not in response.text
+
+
+def test_create_verifies_against_the_demo_provider(api, demo):
+    response = api.post("/api/profiles", json=_body(name="Demo", url=demo.url, username=demo.username,
+                                                    password=demo.password, verify=True))
+    assert response.status_code == 201, response.text
+    account = response.json()["account"]
+    assert account["status"] == "active" and "allowed_output_formats" in account
+    assert demo.password not in response.text
+
+    tested = api.post(f"/api/profiles/{response.json()['id']}/test")
+    assert tested.status_code == 200
+    assert tested.json()["ok"] is True and tested.json()["profile"]["account_checked_at"]
+    assert demo.password not in tested.text
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "words"),
+    [("wrong-password", 401, "Wrong username or password"), ("expired", 401, "expired"),
+     ("html", 502, "instead of Xtream data"), ("unreachable", 502, "Cannot reach")],
+)
+def test_failed_verification_saves_nothing(api, demo, fault, status, words):
+    url, password = demo.url, demo.password
+    if fault == "wrong-password":
+        password = "not-" + demo.password
+    elif fault == "unreachable":
+        url = f"http://127.0.0.1:{_closed_port()}"
+    else:
+        demo.set_fault(fault)
+    response = api.post("/api/profiles", json=_body(name="Demo", url=url, username=demo.username, password=password, verify=True))
+    assert response.status_code == status, response.text
+    assert words in response.json()["message"]
+    assert password not in response.text
+    assert api.get("/api/profiles").json()["profiles"] == []
+
+
+def test_edit_of_credentials_reverifies(api, demo):
+    created = api.post("/api/profiles", json=_body(name="Demo", url=demo.url, username=demo.username,
+                                                   password=demo.password, verify=True)).json()
+    refused = api.patch(f"/api/profiles/{created['id']}", json={"password": "wrong-one"})
+    assert refused.status_code == 401
+    # the stored password is unchanged: a test still logs in
+    assert api.post(f"/api/profiles/{created['id']}/test").status_code == 200

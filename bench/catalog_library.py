@@ -1,0 +1,204 @@
+"""Catalog benchmark: full sync vs the floor and pyxtream, memory, search and page latency,
+restart-to-content, against the demo provider at 30,000 channels, 100,000 movies and 20,000
+series (``XTPLAY_BENCH_SCALE=0.1`` shrinks every size for a quick look).
+
+Each contender runs in its own process against the same demo provider, whose lists are
+fetched once first so every contender gets them from the provider's cache. Targets (issue 4):
+sync ≤ 1.5× the floor, ≥ 4× faster than pyxtream, search p95 ≤ 15 ms, category page p95
+≤ 10 ms, RSS after sync ≤ 250 MB, restart to content < 1 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYXTREAM_VENV = HERE / ".venv-pyxtream"
+SIZES = {"live": 30_000, "vod": 100_000, "series": 20_000}
+SEARCH_QUERIES = [
+    "sky sports", "premier", "cafe creme", "café crème", "bbc", "news", "shadow river", "golden", "москва",
+    "東京", "chateau", "strasse", "dragon", "ghost king", "winter storm", "action", "eclair", "paris",
+    "hd", "4k", "uk", "night", "empire", "iron", "ocean city", "mirror", "signal", "garden secret",
+    # one typo each (words of five letters or more)
+    "premeir", "shadwo", "goldne", "drgaon", "mirorr", "empyre", "sigmal", "gardne",
+    "ava stone", "comedy", "thriller", "la", "the last fire",
+]
+
+
+def _python() -> str:
+    return str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+
+
+def _child(argv: list[str], timeout: float = 1800) -> dict:
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                         env={**os.environ, "XTPLAY_KEYRING": "file"})
+    if out.returncode != 0:
+        raise RuntimeError(f"{argv[1]} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ensure_pyxtream() -> Path | None:
+    """bench/.venv-pyxtream with pyxtream from PyPI (created on first use)."""
+    python = PYXTREAM_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PYXTREAM_VENV)], check=True)
+    check = subprocess.run([str(python), "-c", "import pyxtream"], capture_output=True)
+    if check.returncode != 0:
+        install = subprocess.run([str(python), "-m", "pip", "install", "-q", "pyxtream"], capture_output=True, text=True)
+        if install.returncode != 0:
+            print("pyxtream could not be installed:", install.stderr[-500:], file=sys.stderr)
+            return None
+    return python
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18] if len(samples) >= 20 else max(samples)
+
+
+def measure_search(db_path: Path) -> dict:
+    from xtplay import db, search
+
+    conn = db.connect(db_path, readonly=True)
+    profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
+    samples, slowest = [], ("", 0.0)
+    for _ in range(5):
+        for q in SEARCH_QUERIES:
+            t = time.perf_counter()
+            search.search(conn, profile_id, q, limit=50)
+            ms = (time.perf_counter() - t) * 1000
+            samples.append(ms)
+            slowest = max(slowest, (q, ms), key=lambda x: x[1])
+    conn.close()
+    return {"search_p95_ms": _p95(samples), "search_median_ms": statistics.median(samples),
+            "search_slowest": {"query": slowest[0], "ms": slowest[1]}, "search_samples": len(samples)}
+
+
+def measure_pages(db_path: Path) -> dict:
+    from xtplay import catalog, db
+
+    conn = db.connect(db_path, readonly=True)
+    profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
+    samples: list[float] = []
+    rnd = random.Random(1)
+    for type in catalog.TYPES:
+        cats = [c.id for c in catalog.categories(conn, profile_id, type)] + [None]
+        for category in cats:
+            for sort in catalog.SORTS:
+                cursor = None
+                for page_no in range(4):  # the first pages, then a jump deep into the list
+                    t = time.perf_counter()
+                    page = catalog.items(conn, profile_id, type, category_id=category, sort=sort, after=cursor)
+                    samples.append((time.perf_counter() - t) * 1000)
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+        t = time.perf_counter()
+        catalog.categories(conn, profile_id, type)
+        samples.append((time.perf_counter() - t) * 1000)
+    rnd.shuffle(samples)
+    conn.close()
+    return {"page_p95_ms": _p95(samples), "page_median_ms": statistics.median(samples), "page_samples": len(samples)}
+
+
+def measure_restart(home: Path) -> dict:
+    t = time.perf_counter()
+    result = _child([_python(), str(HERE / "_restart_child.py"), str(home)])
+    return {"restart_to_content_s": time.perf_counter() - t, "restart_content": result}
+
+
+def run() -> dict:
+    from xtplay.demo import DemoProvider
+
+    scale = float(os.environ.get("XTPLAY_BENCH_SCALE", "1"))
+    sizes = {k: max(int(v * scale), 10) for k, v in SIZES.items()}
+    out: dict = {"sizes": sizes}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        with DemoProvider(**sizes) as demo:
+            creds = [demo.url, demo.username, demo.password]
+            with httpx.Client(base_url=demo.url, timeout=600) as warm:  # the provider builds each list once
+                for action in ("get_live_categories", "get_vod_categories", "get_series_categories",
+                               "get_live_streams", "get_vod_streams", "get_series"):
+                    warm.get("/player_api.php", params={"username": demo.username, "password": demo.password,
+                                                        "action": action})
+            # Best of two, alternating, so a burst of load on the shared machine hits both alike.
+            floors, ourses = [], []
+            for attempt in range(2):
+                floors.append(_child([_python(), str(HERE / "floor_sync.py"), *creds, str(tmp_path / f"floor{attempt}.db")]))
+                ourses.append(_child([_python(), str(HERE / "_sync_child.py"), str(tmp_path / f"home{attempt}"), *creds,
+                                      "--again"]))
+            floor = min(floors, key=lambda r: r["seconds"])
+            ours = min(ourses, key=lambda r: r["seconds"])
+            home = tmp_path / f"home{ourses.index(ours)}"
+            out["floor"], out["xtplay"] = floor, ours
+            out["floor_runs_s"] = [r["seconds"] for r in floors]
+            out["xtplay_runs_s"] = [r["seconds"] for r in ourses]
+            out["sync_vs_floor"] = ours["seconds"] / floor["seconds"]
+            python = ensure_pyxtream()
+            if python is not None:
+                pyxes = []
+                for attempt in range(2):
+                    (tmp_path / f"pyxcache{attempt}").mkdir()
+                    pyxes.append(_child([str(python), str(HERE / "_pyxtream_child.py"), *creds,
+                                         str(tmp_path / f"pyxcache{attempt}") + "/"]))
+                pyx = min(pyxes, key=lambda r: r["seconds"])
+                out["pyxtream"] = pyx
+                out["pyxtream_runs_s"] = [r["seconds"] for r in pyxes]
+                out["pyxtream_vs_xtplay"] = pyx["seconds"] / ours["seconds"]
+        # The provider is stopped from here on: everything below reads the library only.
+        db_path = home / "xtplay.db"
+        out |= measure_search(db_path)
+        out |= measure_pages(db_path)
+        out |= measure_restart(home)
+        out["db_mb"] = db_path.stat().st_size / 1e6
+    out["markdown"] = _markdown(out)
+    return out
+
+
+def _markdown(r: dict) -> str:
+    s = r["sizes"]
+    pyx = r.get("pyxtream")
+    lines = [
+        f"### Catalog: sync, search, browse (`bench/catalog_library.py`, run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
+        "",
+        f"Demo provider with {s['live']:,} channels, {s['vod']:,} movies, {s['series']:,} series; "
+        f"{os.cpu_count()} CPUs, shared with other work (load average {os.getloadavg()[0]:.1f} at the end). "
+        "Each contender in its own process, same provider, same run, best of two "
+        f"(floor {', '.join(f'{x:.1f}' for x in r['floor_runs_s'])} s; xtplay "
+        f"{', '.join(f'{x:.1f}' for x in r['xtplay_runs_s'])} s"
+        + (f"; pyxtream {', '.join(f'{x:.1f}' for x in r['pyxtream_runs_s'])} s" if 'pyxtream_runs_s' in r else "") + ").",
+        "",
+        "| measure | result | baseline (same run) | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| full sync | {r['xtplay']['seconds']:.2f} s | floor {r['floor']['seconds']:.2f} s | "
+        f"{r['sync_vs_floor']:.2f}× the floor | ≤ 1.5× |",
+    ]
+    if pyx:
+        ratio = r["pyxtream_vs_xtplay"]
+        said = f"xtplay {ratio:.1f}× faster" if ratio >= 1 else f"xtplay {1 / ratio:.1f}× slower"
+        lines.append(f"| full sync vs pyxtream `load_iptv()` | {r['xtplay']['seconds']:.2f} s | pyxtream {pyx['seconds']:.2f} s | "
+                     f"{said} | xtplay ≥ 4× faster |")
+    lines += [
+        f"| second sync, unchanged catalog | {r['xtplay'].get('resync_seconds', float('nan')):.2f} s | floor {r['floor']['seconds']:.2f} s | "
+        f"{r['xtplay'].get('resync_seconds', float('nan')) / r['floor']['seconds']:.2f}× | — |",
+        f"| RSS after sync | {r['xtplay']['rss_after_mb']:.0f} MB (peak {r['xtplay']['peak_rss_mb']:.0f} MB) | "
+        f"before sync {r['xtplay']['rss_before_mb']:.0f} MB | — | ≤ 250 MB |",
+        f"| search p95 ({r['search_samples']} queries) | {r['search_p95_ms']:.1f} ms (median {r['search_median_ms']:.1f}) | — | — | ≤ 15 ms |",
+        f"| category page p95 ({r['page_samples']} pages) | {r['page_p95_ms']:.1f} ms (median {r['page_median_ms']:.1f}) | — | — | ≤ 10 ms |",
+        f"| restart to content (new process, no provider) | {r['restart_to_content_s']:.2f} s | — | — | < 1 s |",
+        f"| library size | {r['db_mb']:.0f} MB | — | — | — |",
+        "",
+        f"Slowest search: “{r['search_slowest']['query']}” {r['search_slowest']['ms']:.1f} ms.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,73 @@
+"""``xtplay sync [PROFILE] [--json]``: copy a profile's catalog into the library.
+
+A thin wrapper over :func:`xtplay.sync.sync_profile` with a rich progress bar; ``--json``
+prints the status, counts per type and seconds instead. Exit status 1 when the run failed or
+was partial (the message names each failed type).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .. import db, profiles, sync
+from ..config import Settings
+from ..errors import CatalogError
+from ..vault import Vault
+
+
+def register(group: click.Group) -> None:
+    group.add_command(sync_cmd)
+
+
+def _pick_profile(conn, name: str | None) -> profiles.Profile:
+    if name:
+        return profiles.get_profile(conn, name)
+    active = profiles.active_profile(conn)
+    if active is None:
+        if profiles.list_profiles(conn):
+            raise CatalogError("No active profile: name one (`xtplay sync NAME`) or pick one with `xtplay profile use`.")
+        raise CatalogError("No profile yet: add one with `xtplay profile add`.")
+    return active
+
+
+@click.command("sync")
+@click.argument("profile", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (counts per type, seconds).")
+@click.option("--type", "types", multiple=True, type=click.Choice(sync.TYPES), help="Only these types (repeatable).")
+@click.pass_obj
+def sync_cmd(settings: Settings, profile: str | None, as_json: bool, types: tuple[str, ...]) -> None:
+    """Copy the catalog of PROFILE (default: the active one) into the local library."""
+    conn = db.open_library(settings.db_path)
+    try:
+        target = _pick_profile(conn, profile)
+        vault = Vault.open(settings)
+        if as_json:
+            result = asyncio.run(sync.sync_profile(settings, conn, vault, target, types=types or sync.TYPES))
+            click.echo(json.dumps({"profile": target.name, **result.to_dict()}))
+        else:
+            result = _with_progress(settings, conn, vault, target, types or sync.TYPES)
+    finally:
+        conn.close()
+    if result.status != "ok":
+        problems = "; ".join(f"{t}: {e}" for t, e in result.errors.items())
+        raise CatalogError(f"Sync {result.status} — {problems}")
+
+
+def _with_progress(settings: Settings, conn, vault: Vault, target: profiles.Profile, types) -> sync.SyncResult:
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task(f"{target.name}: connecting", total=None)
+
+        def show(event: sync.SyncProgress) -> None:
+            bar.update(task, description=f"{target.name}: {event.phase}", completed=event.done, total=event.total)
+
+        result = asyncio.run(sync.sync_profile(settings, conn, vault, target, progress=show, types=types))
+    counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
+    console.print(f"{result.status}: {counts or 'nothing stored'} in {result.seconds:.1f} s")
+    return result

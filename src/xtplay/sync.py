@@ -1,0 +1,455 @@
+"""Copying a profile's catalog from its provider into the library, atomically, with progress.
+
+For each type (live, movie, series) sync fetches the categories and the whole list (one call
+each, never per category), normalises the rows, stages them in a TEMP table (which takes no
+lock on the library), then swaps them in with one ``BEGIN IMMEDIATE`` transaction: items that
+left the provider are deleted, new ones inserted, changed ones updated. A failure or a
+``kill -9`` at any moment therefore leaves the previous catalog of that type whole. One type
+failing marks the run ``partial`` and keeps the other types. Favorites and history are other
+tables and are never touched.
+
+One sync per profile at a time, across processes: an ``flock`` on ``<home>/run/sync-<id>.lock``
+(released by the kernel even after ``kill -9``). Progress goes to a callback, to the state
+getter :func:`progress` and to :func:`subscribe` queues the web layer turns into server-sent
+events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import fcntl
+import gc
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import catalog_store
+from .catalog import TYPES, is_empty
+from .config import Settings
+from .db import transaction
+from .errors import AuthError, CatalogError, XtplayError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where a sync is: ``phase`` (login, categories, live, movie, series, saving <type>, done),
+    items ``done`` of ``total`` (total None while unknown)."""
+
+    profile_id: int
+    phase: str
+    done: int = 0
+    total: int | None = None
+    finished: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile_id": self.profile_id, "phase": self.phase, "done": self.done,
+                "total": self.total, "finished": self.finished}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """Outcome of one sync: status 'ok' | 'partial' | 'failed', items per type, per-type errors."""
+
+    status: str
+    counts: dict[str, int]
+    seconds: float
+    errors: dict[str, str] = field(default_factory=dict)
+    run_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "counts": self.counts, "seconds": round(self.seconds, 3),
+                "errors": self.errors, "run_id": self.run_id}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRun:
+    """A recorded sync run."""
+
+    id: int
+    profile_id: int
+    started_at: int
+    finished_at: int | None
+    status: str
+    counts: dict[str, int]
+    errors: dict[str, str]
+    seconds: float | None
+
+
+class SyncAlreadyRunning(CatalogError):
+    """Another sync of this profile is in progress (in this process or another)."""
+
+    status_code = 409
+    title = "Sync already running"
+    retryable = True
+
+    def __init__(self, profile_name: str) -> None:
+        self.profile_name = profile_name
+        super().__init__(f"The catalog of “{profile_name}” is already being synced; wait for it to finish.")
+
+
+# ---------------------------------------------------------------- progress for the web layer
+
+_state: dict[int, SyncProgress] = {}
+_subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[SyncProgress]]]] = {}
+
+
+def progress(profile_id: int) -> SyncProgress | None:
+    """The progress of the running sync of a profile in this process, None when none runs."""
+    state = _state.get(profile_id)
+    return None if state is None or state.finished else state
+
+
+def subscribe(profile_id: int) -> asyncio.Queue[SyncProgress]:
+    """A queue receiving every progress event of the profile's syncs (call from the event loop);
+    pair with :func:`unsubscribe`. The last event of a run has ``finished=True``."""
+    queue: asyncio.Queue[SyncProgress] = asyncio.Queue(maxsize=1000)
+    _subscribers.setdefault(profile_id, set()).add((asyncio.get_running_loop(), queue))
+    return queue
+
+
+def unsubscribe(profile_id: int, queue: asyncio.Queue[SyncProgress]) -> None:
+    """Stop delivering events to a queue from :func:`subscribe`."""
+    subs = _subscribers.get(profile_id, set())
+    for entry in [e for e in subs if e[1] is queue]:
+        subs.discard(entry)
+
+
+def _publish(event: SyncProgress, callback: Callable[[SyncProgress], Any] | None) -> None:
+    _state[event.profile_id] = event
+    for loop, queue in list(_subscribers.get(event.profile_id, ())):
+        def put(q: asyncio.Queue[SyncProgress] = queue) -> None:
+            if q.full():  # a slow reader loses old events, never the newest
+                q.get_nowait()
+            q.put_nowait(event)
+        try:
+            loop.call_soon_threadsafe(put)
+        except RuntimeError:  # that loop is closed
+            unsubscribe(event.profile_id, queue)
+    if callback is not None:
+        callback(event)
+
+
+# ---------------------------------------------------------------- the per-profile lock
+
+class _ProfileLock:
+    """An exclusive ``flock`` per profile; the kernel drops it when the process dies."""
+
+    def __init__(self, settings: Settings, profile_id: int) -> None:
+        self.path = settings.home / "run" / f"sync-{profile_id}.lock"
+        self.fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+def is_running(settings: Settings, profile_id: int) -> bool:
+    """True when some process is syncing this profile now."""
+    lock = _ProfileLock(settings, profile_id)
+    if lock.try_acquire():
+        lock.release()
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- sync runs
+
+def _start_run(conn: sqlite3.Connection, profile_id: int) -> int:
+    with transaction(conn):
+        # We hold the profile's lock: any run still 'running' was killed mid-way.
+        conn.execute("UPDATE sync_runs SET status = 'interrupted' WHERE profile_id = ? AND status = 'running'",
+                     (profile_id,))
+        cur = conn.execute("INSERT INTO sync_runs (profile_id, started_at, status) VALUES (?, ?, 'running')",
+                           (profile_id, int(time.time())))
+    return int(cur.lastrowid)
+
+
+def _finish_run(conn: sqlite3.Connection, run_id: int, result: SyncResult) -> None:
+    with transaction(conn):
+        conn.execute(
+            "UPDATE sync_runs SET finished_at = ?, status = ?, counts = ?, errors = ?, seconds = ? WHERE id = ?",
+            (int(time.time()), result.status, orjson.dumps(result.counts).decode(),
+             orjson.dumps(result.errors).decode(), result.seconds, run_id),
+        )
+
+
+def _run_from_row(row: sqlite3.Row) -> SyncRun:
+    return SyncRun(row["id"], row["profile_id"], row["started_at"], row["finished_at"], row["status"],
+                   orjson.loads(row["counts"]), orjson.loads(row["errors"]), row["seconds"])
+
+
+def runs(conn: sqlite3.Connection, profile_id: int, limit: int = 20) -> list[SyncRun]:
+    """The profile's sync runs, newest first."""
+    return [_run_from_row(r) for r in conn.execute(
+        "SELECT * FROM sync_runs WHERE profile_id = ? ORDER BY id DESC LIMIT ?", (profile_id, limit))]
+
+
+def last_run(conn: sqlite3.Connection, profile_id: int) -> SyncRun | None:
+    """The newest sync run of a profile, whatever its status."""
+    found = runs(conn, profile_id, 1)
+    return found[0] if found else None
+
+
+#: After a failed attempt, the scheduler waits this long before trying the provider again.
+RETRY_AFTER_FAILURE_SECS = 15 * 60
+
+
+def is_stale(conn: sqlite3.Connection, profile: Any, now: float | None = None) -> bool:
+    """Whether the profile's catalog should be synced: never synced, or older than its
+    ``sync_interval_hours`` (0 = manual: only an empty library is stale). A run that failed
+    recently holds the next try back for :data:`RETRY_AFTER_FAILURE_SECS`."""
+    now = time.time() if now is None else now
+    last = last_run(conn, profile.id)
+    if last is not None and last.status in ("failed", "interrupted") and now - last.started_at < RETRY_AFTER_FAILURE_SECS:
+        return False
+    if is_empty(conn, profile.id):
+        return True
+    hours = int(getattr(profile, "sync_interval_hours", 24) or 0)
+    if hours <= 0:
+        return False
+    row = conn.execute(
+        "SELECT max(finished_at) FROM sync_runs WHERE profile_id = ? AND status IN ('ok', 'partial')",
+        (profile.id,),
+    ).fetchone()
+    synced = row[0] if row else None
+    return synced is None or now - synced >= hours * 3600
+
+
+# ---------------------------------------------------------------- the sync itself
+
+async def _fetch(client: Any, type: str) -> tuple[list[Any], list[Any]]:
+    if type == "live":
+        return await client.live_categories(), await client.live_streams()
+    if type == "movie":
+        return await client.vod_categories(), await client.vod_streams()
+    return await client.series_categories(), await client.series_list()
+
+
+async def sync_with_client(
+    conn: sqlite3.Connection,
+    profile_id: int,
+    client: Any,
+    progress: Callable[[SyncProgress], Any] | None = None,
+    types: Iterable[str] = TYPES,
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Fetch and store each type with an open client; returns (counts, errors) per type.
+
+    The caller holds the profile's lock. Writes run on a worker thread, one type at a time,
+    while the next type's list is fetched and parsed: SQLite releases the GIL while it
+    indexes, so the two overlap on a second core.
+    """
+    counts: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    types = tuple(types)
+    writing: tuple[str, asyncio.Future[int]] | None = None
+
+    def fail(type: str, exc: XtplayError) -> None:
+        log.warning("sync of %s failed for profile %s: %s", type, profile_id, exc)
+        errors[type] = str(exc)
+
+    async def settle() -> None:
+        nonlocal writing
+        if writing is not None:
+            type, future = writing
+            writing = None
+            try:
+                counts[type] = await future
+            except XtplayError as exc:
+                fail(type, exc)
+
+    for type in types:
+        _publish(SyncProgress(profile_id, type), progress)
+        try:
+            raw_categories, raw_items = await _fetch(client, type)
+            cats = catalog_store.normalise_categories(raw_categories)
+            rows = catalog_store.normalise_items(type, raw_items, cats)
+            del raw_items
+        except XtplayError as exc:
+            fail(type, exc)
+            if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
+                for rest in types:
+                    if rest not in errors and rest != (writing[0] if writing else None) and rest not in counts:
+                        errors[rest] = str(exc)
+                break
+            continue
+        await settle()  # one write at a time
+        total = len(rows)
+        _publish(SyncProgress(profile_id, f"saving {type}", 0, total), progress)
+
+        def report(done: int, _type: str = type, _total: int = total) -> None:
+            _publish(SyncProgress(profile_id, f"saving {_type}", done, _total), progress)
+
+        writing = (type, asyncio.ensure_future(
+            asyncio.to_thread(catalog_store.replace_type, conn, profile_id, type, cats, rows, report)))
+    await settle()
+    if counts:
+        _publish(SyncProgress(profile_id, "indexing"), progress)
+        try:
+            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id)
+        except XtplayError as exc:  # the catalog is stored; only typo correction lags behind
+            log.warning("typo vocabulary of profile %s not refreshed: %s", profile_id, exc)
+    return counts, errors
+
+
+async def sync_profile(
+    settings: Settings,
+    conn: sqlite3.Connection,
+    vault: Any,
+    profile: Any,
+    progress: Callable[[SyncProgress], Any] | None = None,
+    types: Iterable[str] = TYPES,
+) -> SyncResult:
+    """Sync one profile's catalog; raises :class:`SyncAlreadyRunning` if one is in progress.
+
+    Provider failures do not raise: they are the run's per-type errors (status 'partial' when
+    some type was stored, 'failed' when none was), recorded in ``sync_runs``.
+    """
+    from .profiles import client_for
+
+    types = tuple(types)
+    lock = _ProfileLock(settings, profile.id)
+    if not lock.try_acquire():
+        raise SyncAlreadyRunning(profile.name)
+    started = time.monotonic()
+    counts: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    try:
+        run_id = _start_run(conn, profile.id)
+        _publish(SyncProgress(profile.id, "login"), progress)
+        try:
+            client = client_for(conn, vault, settings, profile)
+            async with client:
+                await client.login()  # an expired or refused account fails here, with its reason
+                counts, errors = await sync_with_client(conn, profile.id, client, progress, types)
+        except XtplayError as exc:  # login, vault or client creation failed: every type failed
+            for type in types:
+                errors.setdefault(type, str(exc))
+        status = "ok" if not errors else ("partial" if counts else "failed")
+        result = SyncResult(status, counts, time.monotonic() - started, errors, run_id)
+        _finish_run(conn, run_id, result)
+        return result
+    finally:
+        _publish(SyncProgress(profile.id, "done", sum(counts.values()), sum(counts.values()), finished=True), progress)
+        lock.release()
+        _release_memory()
+
+
+def _release_memory() -> None:
+    """Hand the memory of a big sync's parsed lists back to the OS (a server keeps running)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the allocator keeps it for reuse
+        pass
+
+
+# ---------------------------------------------------------------- off the server's event loop
+
+def run_blocking(settings: Settings, profile_id: int, progress: Callable[[SyncProgress], Any] | None = None,
+                 types: Iterable[str] = TYPES) -> SyncResult:
+    """Sync a profile on the calling thread with its own event loop and connection.
+
+    Parsing 100,000 rows is CPU work; run this way (see :func:`sync_in_background`) it never
+    holds up the web server's event loop.
+    """
+    from . import profiles
+    from .db import open_library
+    from .vault import Vault
+
+    conn = open_library(settings.db_path)
+    try:
+        profile = profiles.get_profile(conn, profile_id)
+        return asyncio.run(sync_profile(settings, conn, Vault.open(settings), profile, progress, types))
+    finally:
+        conn.close()
+
+
+async def sync_in_background(settings: Settings, profile_id: int,
+                             progress: Callable[[SyncProgress], Any] | None = None) -> SyncResult:
+    """Sync a profile on a worker thread; the web layer awaits it or wraps it in a task and
+    follows :func:`subscribe` / :func:`progress`. Raises :class:`SyncAlreadyRunning`."""
+    return await asyncio.to_thread(run_blocking, settings, profile_id, progress)
+
+
+def sync_if_stale(settings: Settings, conn: sqlite3.Connection, profile: Any) -> asyncio.Task[SyncResult] | None:
+    """At profile activation: start a background sync when the library is empty or stale and
+    none is running; returns the task (None when nothing was started). Call from the loop."""
+    if is_running(settings, profile.id) or not is_stale(conn, profile):
+        return None
+    task = asyncio.get_running_loop().create_task(sync_in_background(settings, profile.id))
+    task.add_done_callback(_log_outcome)
+    return task
+
+
+def _log_outcome(task: asyncio.Task[SyncResult]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if isinstance(exc, SyncAlreadyRunning):
+        return
+    if exc is not None:
+        log.warning("background sync failed: %s", exc)
+
+
+async def run_scheduler(settings: Settings, *, check_every: float = 60.0, stop: asyncio.Event | None = None) -> None:
+    """Sync every stale profile, until ``stop`` is set; the web app starts it as a task.
+
+    Each check opens its own connection; syncs run on a worker thread (the event loop keeps
+    serving pages); a profile already syncing is skipped; errors are logged and never end
+    the loop.
+    """
+    from . import profiles
+    from .db import open_library
+
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
+        try:
+            conn = open_library(settings.db_path)
+            try:
+                due = [p for p in profiles.list_profiles(conn)
+                       if is_stale(conn, p) and not is_running(settings, p.id)]
+            finally:
+                conn.close()
+            for profile in due:
+                if stop.is_set():
+                    break
+                try:
+                    await sync_in_background(settings, profile.id)
+                except SyncAlreadyRunning:
+                    pass
+        except XtplayError as exc:
+            log.warning("scheduled sync check failed: %s", exc)
+        except Exception:  # the loop must survive anything one check does
+            log.exception("scheduled sync check crashed")
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=check_every)
+        except asyncio.TimeoutError:
+            pass
+
+
+def lock_path(settings: Settings, profile_id: int) -> Path:
+    """Where the profile's sync lock lives (tests and diagnostics)."""
+    return _ProfileLock(settings, profile_id).path

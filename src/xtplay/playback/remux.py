@@ -1,0 +1,164 @@
+"""ffmpeg remuxing and transcoding into fragmented MP4, with a bound on concurrent processes.
+
+Every ffmpeg runs in its own process group and is killed (the whole group) when the viewer
+stops reading (client disconnect cancels the response), when the app shuts down, and at
+interpreter exit as a last guard, so none outlives the request that started it. Seeking
+restarts ffmpeg with ``-ss`` (the player keeps the offset).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import os
+import shutil
+import signal
+from collections.abc import AsyncIterator
+
+from ..errors import PlaybackError
+
+log = logging.getLogger(__name__)
+
+CHUNK = 64 * 1024
+#: Concurrent ffmpeg processes (a transcode takes a CPU core; remuxes are cheap).
+DEFAULT_LIMIT = 3
+#: How long a new viewer waits for a free slot before being told to try later.
+SLOT_WAIT = 15.0
+
+_running: set[int] = set()  # pids of every ffmpeg we started and have not reaped
+
+
+def ffmpeg_args(input_url: str, mode: str, start: float = 0.0, audio_codec: str | None = None) -> list[str]:
+    """The ffmpeg command line (without the executable) for ``remux`` or ``transcode``."""
+    args = ["-hide_banner", "-nostdin", "-loglevel", "error"]
+    if start > 0:
+        args += ["-ss", f"{start:.3f}"]
+    args += ["-i", input_url, "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
+    if mode == "transcode":
+        args += ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-crf", "23",
+                 "-pix_fmt", "yuv420p", "-g", "50"]
+    else:
+        args += ["-c:v", "copy"]
+    if audio_codec in ("aac", "mp3") and mode == "remux":
+        args += ["-c:a", "copy"]
+    else:
+        args += ["-c:a", "aac", "-b:a", "160k", "-ac", "2"]
+    args += ["-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "pipe:1"]
+    return args
+
+
+class FfmpegPool:
+    """At most ``limit`` ffmpeg processes at once; each one's output streamed, then killed."""
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        self.limit = limit
+        self._sem: asyncio.Semaphore | None = None
+        self._procs: set[asyncio.subprocess.Process] = set()
+
+    @property
+    def running(self) -> int:
+        """How many ffmpeg processes this pool has alive now."""
+        return len(self._procs)
+
+    async def stream(self, args: list[str]) -> AsyncIterator[bytes]:
+        """ffmpeg's stdout chunk by chunk; the process dies when the iteration ends for any reason."""
+        exe = shutil.which("ffmpeg")
+        if exe is None:
+            raise PlaybackError("ffmpeg is not installed, so this file cannot be converted; install ffmpeg.")
+        if self._sem is None:
+            self._sem = asyncio.Semaphore(self.limit)
+        try:
+            await asyncio.wait_for(self._sem.acquire(), SLOT_WAIT)
+        except asyncio.TimeoutError:
+            raise PlaybackError(f"{self.limit} conversions are already running; stop one and try again.") from None
+        proc = None
+        stderr_task = None
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                exe, *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE, start_new_session=True)
+            self._procs.add(proc)
+            _running.add(proc.pid)
+            stderr_task = asyncio.create_task(_drain(proc.stderr))
+            sent = 0
+            while True:
+                chunk = await proc.stdout.read(CHUNK)
+                if not chunk:
+                    break
+                sent += len(chunk)
+                yield chunk
+            code = await proc.wait()
+            tail = await stderr_task
+            if code != 0 and sent == 0:
+                raise PlaybackError(f"ffmpeg could not convert this file ({tail or f'exit status {code}'}).")
+        finally:
+            if proc is not None:
+                _kill(proc.pid)
+                self._procs.discard(proc)
+                _running.discard(proc.pid)
+                try:
+                    await asyncio.shield(_finish(proc, stderr_task))
+                except asyncio.CancelledError:
+                    pass
+            self._sem.release()
+
+    async def shutdown(self) -> None:
+        """Kill every process of this pool (app shutdown)."""
+        for proc in list(self._procs):
+            _kill(proc.pid)
+        for proc in list(self._procs):
+            await _reap(proc)
+        self._procs.clear()
+
+
+async def _drain(stream: asyncio.StreamReader | None) -> str:
+    """Keep reading stderr so ffmpeg never blocks on it; return its last line (for the error)."""
+    if stream is None:
+        return ""
+    last = b""
+    while True:
+        line = await stream.readline()
+        if not line:
+            break
+        if line.strip():
+            last = line.strip()
+    from ..logs import redact
+
+    return redact(last.decode("utf-8", "replace"))[:300]
+
+
+async def _finish(proc: asyncio.subprocess.Process, stderr_task: asyncio.Task | None) -> None:
+    """Wait for the killed process and read its pipes to the end, so nothing is left open."""
+    await _reap(proc)
+    try:
+        if proc.stdout is not None:
+            await asyncio.wait_for(proc.stdout.read(), 5)
+        if stderr_task is not None:
+            await asyncio.wait_for(stderr_task, 5)
+    except (asyncio.TimeoutError, OSError):
+        pass
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    try:
+        await asyncio.wait_for(proc.wait(), 5)
+    except (asyncio.TimeoutError, ProcessLookupError):
+        pass
+
+
+def _kill(pid: int) -> None:
+    """SIGKILL the process group ffmpeg leads (it may have helpers); gone already is fine."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for pid in list(_running):
+        _kill(pid)

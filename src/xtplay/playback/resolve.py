@@ -1,0 +1,138 @@
+"""From (profile, type, id) to the provider's stream URL, and to our own opaque ``/play/`` path.
+
+The upstream URL carries the account's password, so it is built here, used by the proxy or
+our ffmpeg, and never sent to a browser. The browser only ever sees :func:`play_path`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..errors import ConfigError, ItemNotFound
+from ..logs import register_secret
+
+#: What the browser may ask to play.
+PLAYABLE_TYPES = ("live", "movie", "episode")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One playable thing of one profile; ``start`` (unix seconds) only for catch-up."""
+
+    profile_id: int
+    type: str
+    item_id: str
+    start: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in (*PLAYABLE_TYPES, "catchup"):
+            raise ConfigError(f"Cannot play items of type “{self.type}”.")
+        if (self.type == "catchup") != (self.start is not None):
+            raise ConfigError("A catch-up needs a start time, and only a catch-up has one.")
+
+    @property
+    def base_path(self) -> str:
+        """The opaque prefix of every proxy URL for this target (no host, no credential)."""
+        if self.type == "catchup":
+            return f"/play/{self.profile_id}/catchup/{self.item_id}/{self.start}"
+        return f"/play/{self.profile_id}/{self.type}/{self.item_id}"
+
+    @property
+    def is_file(self) -> bool:
+        """Movies and episodes are files (Range, probing, remux); live and catch-up are streams."""
+        return self.type in ("movie", "episode")
+
+
+def play_path(target: Target, leaf: str) -> str:
+    """``/play/{profile}/{type}/{id}/{leaf}``: what a browser or external player receives."""
+    return f"{target.base_path}/{leaf}"
+
+
+def stream_urls(conn: sqlite3.Connection, vault, profile):
+    """The account's stream-URL builder (``sources.xtream.StreamUrls``), password inside."""
+    from .. import profiles
+    from ..sources.xtream import StreamUrls
+
+    base, username, password = profiles.stream_credentials(conn, vault, profile)
+    register_secret(password)
+    from ..guide import provider_zone
+
+    return StreamUrls(base, username, password, server_tz=provider_zone(getattr(profile, "account", None)))
+
+
+def upstream_url(conn: sqlite3.Connection, vault, profile, target: Target, *, ext: str | None = None,
+                 urls=None) -> str:
+    """The provider's URL for the target, with credentials: for the proxy and ffmpeg only."""
+    urls = urls or stream_urls(conn, vault, profile)
+    item = str(target.item_id)
+    if target.type == "live":
+        return urls.live(_int_id(item), ext=ext or "ts")
+    if target.type == "movie":
+        return urls.movie(_int_id(item), ext or movie_container(conn, profile.id, item))
+    if target.type == "episode":
+        return urls.episode(_int_id(item), ext or episode_container(conn, profile.id, item))
+    request = catchup_request(conn, profile, target)
+    return urls.timeshift(request.stream_id, request.start, request.minutes, tz=request.start.tzinfo)
+
+
+def catchup_request(conn: sqlite3.Connection, profile, target: Target):
+    """E's timeshift parameters (programme, provider zone, length + margin) for a catch-up target.
+
+    Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
+    """
+    from .. import catchup
+
+    start = datetime.fromtimestamp(int(target.start or 0), tz=timezone.utc)
+    return catchup.timeshift_for(conn, profile, str(target.item_id), start)
+
+
+def movie_container(conn: sqlite3.Connection, profile_id: int, provider_id: str) -> str:
+    """The file extension the provider serves a movie with (from the synced catalog)."""
+    from .. import catalog
+
+    row = catalog.get_item(conn, profile_id, "movie", provider_id)
+    if row is None:
+        raise ItemNotFound(f"Movie {provider_id} is not in this profile's library; sync and try again.")
+    return (getattr(row, "container", None) or "mp4").lstrip(".")
+
+
+def episode_container(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> str:
+    """The extension of an episode, from the series details the catalog stored."""
+    info = episode_info(conn, profile_id, episode_id)
+    if info is None:
+        raise ItemNotFound(f"Episode {episode_id} is not in the library yet: open its series page first.")
+    return (info.get("container") or "mp4").lstrip(".")
+
+
+def episode_info(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> dict | None:
+    """What the library knows about an episode (stored by ``details.series`` when its series was opened)."""
+    from .. import details
+
+    found = details.episode(conn, profile_id, episode_id)
+    if found is None:
+        return None
+    series_id, row = found
+    return {"series_id": series_id, "season": row.season, "episode_num": row.episode_num, "title": row.title,
+            "container": row.container, "duration_secs": row.duration_secs}
+
+
+def next_episode(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> dict | None:
+    """The episode after this one (same season, else the next season's first), or None."""
+    info = episode_info(conn, profile_id, episode_id)
+    if info is None:
+        return None
+    row = conn.execute(
+        "SELECT episode_id, series_id, season, episode_num, title FROM episodes "
+        "WHERE profile_id = ? AND series_id = ? AND (season > ? OR (season = ? AND episode_num > ?)) "
+        "ORDER BY season, episode_num LIMIT 1",
+        (profile_id, info["series_id"], info["season"], info["season"], info["episode_num"])).fetchone()
+    return dict(row) if row is not None else None
+
+
+def _int_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ItemNotFound(f"“{value}” is not a stream id.") from None

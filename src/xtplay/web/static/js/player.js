@@ -1,0 +1,422 @@
+/* xtplay player: one <video> fed by hls.js (live HLS), mpegts.js (live and catch-up TS) or
+   natively (MP4, and ffmpeg's fragmented MP4 for remuxed/transcoded files).
+   Every URL comes from /play/… (opaque, same origin). Keys: Space/K play-pause, F fullscreen,
+   M mute, ←/→ seek 10 s; live: PageUp/ArrowUp and PageDown/ArrowDown zap, digits pick a
+   channel, Backspace/L returns to the last channel. Position is reported every 10 s and on
+   leaving; a next episode starts after a cancellable countdown. */
+(function () {
+  "use strict";
+  var root = document.getElementById("player");
+  if (!root) return;
+  var cfg = JSON.parse(root.dataset.config);
+  var video = document.getElementById("video");
+  var $ = function (id) { return document.getElementById(id); };
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  var state = {
+    type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
+    offset: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
+    playing: false, failed: false, generation: 0
+  };
+  window.xtplayPlayer = state;
+
+  function base(type, id) {
+    if (type === "catchup") return "/play/" + cfg.profile + "/catchup/" + id + "/" + state.start;
+    return "/play/" + cfg.profile + "/" + type + "/" + id;
+  }
+  function fmtTime(s) {
+    if (!isFinite(s) || s < 0) s = 0;
+    s = Math.floor(s);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(sec).padStart(2, "0");
+  }
+  function clock(iso) {
+    var d = new Date(iso);
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  }
+
+  /* ---- messages ---- */
+  function showMessage(title, text, retry) {
+    state.failed = true;
+    $("spinner").hidden = true;
+    $("message-title").textContent = title;
+    $("message-text").textContent = text;
+    $("retry").hidden = retry === false;
+    $("message").hidden = false;
+    if (retry !== false) $("retry").focus();
+  }
+  function hideMessage() { state.failed = false; $("message").hidden = true; }
+
+  function explainFailure(gen) {
+    if (gen !== state.generation || state.failed) return;
+    fetch(base(state.type, state.id) + "/status", { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        if (gen !== state.generation) return;
+        if (s && s.ok === false) showMessage(s.title, s.message, true);
+        else showMessage("Playback stopped", "The stream could not be played or broke off. Try again.", true);
+      })
+      .catch(function () { showMessage("Playback stopped", "xtplay is not answering. Try again.", true); });
+  }
+
+  /* ---- engines ---- */
+  function detach() {
+    state.generation += 1;
+    if (state.hls) { state.hls.destroy(); state.hls = null; }
+    if (state.ts) {
+      try { state.ts.pause(); state.ts.unload(); state.ts.detachMediaElement(); state.ts.destroy(); } catch (e) { /* already gone */ }
+      state.ts = null;
+    }
+    video.removeAttribute("src");
+    video.load();
+    state.playing = false;
+  }
+
+  function playHls(url) {
+    var gen = state.generation;
+    state.engine = "hls";
+    if (window.Hls && Hls.isSupported()) {
+      var hls = new Hls({ liveSyncDurationCount: 2, maxBufferLength: 20, backBufferLength: 30, enableWorker: false,
+        startFragPrefetch: true });
+      state.hls = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillTracks);
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillTracks);
+      hls.on(Hls.Events.ERROR, function (ev, data) {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR) { hls.recoverMediaError(); return; }
+        explainFailure(gen);
+      });
+      hls.loadSource(url);
+      hls.attachMedia(video);
+    } else {
+      video.src = url;
+      video.play().catch(function () {});
+    }
+  }
+
+  function playTs(url, live) {
+    var gen = state.generation;
+    state.engine = "ts";
+    if (!(window.mpegts && mpegts.getFeatureList().mseLivePlayback)) {
+      showMessage("Not supported", "This browser cannot play MPEG-TS streams; use “Open in mpv/VLC”.", false);
+      return;
+    }
+    var player = mpegts.createPlayer({ type: "mpegts", isLive: live, url: url },
+      { enableWorker: false, lazyLoad: false, liveBufferLatencyChasing: live, autoCleanupSourceBuffer: true,
+        enableStashBuffer: !live });
+    state.ts = player;
+    player.on(mpegts.Events.ERROR, function () { explainFailure(gen); });
+    player.attachMediaElement(video);
+    player.load();
+    var p = player.play();
+    if (p && p.catch) p.catch(function () {});
+  }
+
+  function playFile(info, at) {
+    state.engine = info.mode === "direct" ? "native" : "remux";
+    state.duration = info.duration || null;
+    at = Math.max(0, at || 0);
+    if (state.engine === "native") {
+      state.offset = 0;
+      video.src = info.src;
+      if (at) video.addEventListener("loadedmetadata", function once() {
+        video.removeEventListener("loadedmetadata", once);
+        video.currentTime = at;
+      });
+    } else {
+      state.offset = at;
+      video.src = info.src + (at ? "?start=" + at.toFixed(3) : "");
+    }
+    video.play().catch(function () {});
+    $("mode-note").textContent = info.mode === "direct" ? "" :
+      info.mode === "remux" ? "Converted for the browser (audio to AAC)." : "Transcoded for the browser (video to H.264).";
+  }
+
+  /* ---- loading an item ---- */
+  function infoUrl(type, id) {
+    return base(type, id) + "/info" + (type === "episode" && cfg.series ? "?series=" + encodeURIComponent(cfg.series) : "");
+  }
+
+  function load(type, id, opts) {
+    opts = opts || {};
+    clearNext();
+    hideMessage();
+    detach();
+    var gen = state.generation;
+    $("spinner").hidden = false;
+    state.type = type; state.id = String(id); state.info = null;
+    var got = opts.info ? Promise.resolve({ ok: true, body: opts.info }) :
+      fetch(infoUrl(type, id), { headers: { Accept: "application/json" } }).then(function (r) {
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+      });
+    return got
+      .then(function (res) {
+        if (gen !== state.generation) return;
+        if (!res.ok) {
+          var b = res.body || {}, e = typeof b.error === "object" && b.error ? b.error : b;
+          var title = e.title || (typeof e.error === "string" ? e.error : "") || "Playback failed";
+          showMessage(title, e.message || "This item cannot be played.", e.retryable !== false);
+          return;
+        }
+        var info = res.body;
+        state.info = info;
+        showInfo(info);
+        if (type === "live") {
+          var fmt = cfg.fmt || localStorage.getItem("xtplay.liveFormat") || "hls";
+          if (fmt === "ts") playTs(info.ts, true); else playHls(info.hls);
+        } else if (type === "catchup") {
+          state.duration = info.duration || null;
+          playTs(info.src, false);
+        } else {
+          var at = opts.at != null ? opts.at : (cfg.t != null ? cfg.t : (info.resume || 0));
+          playFile(info, at);
+        }
+      })
+      .catch(function () {
+        if (gen === state.generation) showMessage("xtplay is not answering", "Check that it is still running, then retry.", true);
+      });
+  }
+
+  function showInfo(info) {
+    $("osd-title").textContent = (info.num ? info.num + " · " : "") + info.title;
+    document.title = info.title + " · xtplay";
+    var now = "";
+    if (info.kind === "catchup") now = "Catch-up: " + info.programme + " (" + clock(info.programme_start) + ")";
+    else if (info.now_next && info.now_next.now) {
+      now = "Now: " + info.now_next.now.title + " (" + clock(info.now_next.now.start) + "–" + clock(info.now_next.now.stop) + ")";
+      if (info.now_next.next) now += " · Next: " + info.now_next.next.title + " (" + clock(info.now_next.next.start) + ")";
+    } else if (info.kind === "live") now = "No programme information";
+    $("osd-now").textContent = now;
+    var live = state.type === "live";
+    ["btn-ch-down", "btn-ch-up", "btn-ch-last"].forEach(function (b) { $(b).hidden = !live; });
+    $("seek").disabled = live;
+    $("open-m3u").href = base(state.type, state.id) + "/playlist.m3u";
+    $("open-m3u-direct").href = base(state.type, state.id) + "/playlist.m3u?direct=1";
+    flashOsd();
+  }
+
+  var osdTimer = null;
+  function flashOsd() {
+    $("osd").classList.remove("is-hidden");
+    clearTimeout(osdTimer);
+    osdTimer = setTimeout(function () { if (!video.paused) $("osd").classList.add("is-hidden"); }, 5000);
+  }
+
+  /* ---- tracks ---- */
+  function fillTracks() {
+    var audio = $("audio-tracks"), subs = $("subtitle-tracks");
+    audio.innerHTML = ""; subs.innerHTML = "";
+    var a = [], s = [], curA = 0, curS = -1;
+    if (state.hls) {
+      a = state.hls.audioTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Audio " + (i + 1)) }; });
+      curA = state.hls.audioTrack;
+      s = state.hls.subtitleTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Subtitles " + (i + 1)) }; });
+      curS = state.hls.subtitleTrack;
+    } else {
+      if (video.audioTracks) {
+        for (var i = 0; i < video.audioTracks.length; i++) {
+          var t = video.audioTracks[i];
+          a.push({ id: i, name: t.label || t.language || ("Audio " + (i + 1)) });
+          if (t.enabled) curA = i;
+        }
+      }
+      for (var j = 0; j < video.textTracks.length; j++) {
+        var tt = video.textTracks[j];
+        s.push({ id: j, name: tt.label || tt.language || ("Subtitles " + (j + 1)) });
+        if (tt.mode === "showing") curS = j;
+      }
+    }
+    a.forEach(function (t) { audio.add(new Option(t.name, t.id, false, t.id === curA)); });
+    audio.hidden = a.length < 2;
+    if (s.length) {
+      subs.add(new Option("Subtitles off", -1, false, curS === -1));
+      s.forEach(function (t) { subs.add(new Option(t.name, t.id, false, t.id === curS)); });
+    }
+    subs.hidden = s.length === 0;
+  }
+  $("audio-tracks").addEventListener("change", function (e) {
+    var i = parseInt(e.target.value, 10);
+    if (state.hls) state.hls.audioTrack = i;
+    else if (video.audioTracks) for (var k = 0; k < video.audioTracks.length; k++) video.audioTracks[k].enabled = k === i;
+  });
+  $("subtitle-tracks").addEventListener("change", function (e) {
+    var i = parseInt(e.target.value, 10);
+    if (state.hls) state.hls.subtitleTrack = i;
+    else for (var k = 0; k < video.textTracks.length; k++) video.textTracks[k].mode = k === i ? "showing" : "disabled";
+  });
+  video.addEventListener("loadedmetadata", fillTracks);
+  if (video.textTracks) video.textTracks.addEventListener("addtrack", fillTracks);
+
+  /* ---- time, seeking ---- */
+  function position() { return state.offset + (video.currentTime || 0); }
+  function totalDuration() {
+    if (state.duration) return state.duration;
+    return isFinite(video.duration) ? video.duration : null;
+  }
+  function seekTo(t) {
+    var d = totalDuration();
+    if (state.type === "live" || !state.info) return;
+    t = Math.max(0, d ? Math.min(t, d - 1) : t);
+    if (state.engine === "native") { video.currentTime = t; return; }
+    if (state.engine === "remux") {
+      detach();
+      state.offset = t;
+      video.src = state.info.src + "?start=" + t.toFixed(3);
+      video.play().catch(function () {});
+    } else if (state.ts) {
+      video.currentTime = t;
+    }
+  }
+  var seeking = false;
+  $("seek").addEventListener("input", function () { seeking = true; });
+  $("seek").addEventListener("change", function (e) {
+    seeking = false;
+    var d = totalDuration();
+    if (d) seekTo(d * e.target.value / 1000);
+  });
+  video.addEventListener("timeupdate", function () {
+    var d = totalDuration(), p = position();
+    $("time").textContent = state.type === "live" ? "Live" : fmtTime(p) + (d ? " / " + fmtTime(d) : "");
+    if (!seeking && d) $("seek").value = Math.round(1000 * p / d);
+    if (state.info && state.info.next && d && d - p < 10 && !state.nextTimer && !state.nextCancelled) startNext();
+  });
+  video.addEventListener("playing", function () {
+    state.playing = true;
+    $("spinner").hidden = true;
+    hideMessage();
+    $("btn-play").textContent = "Pause";
+  });
+  video.addEventListener("waiting", function () { $("spinner").hidden = false; });
+  video.addEventListener("pause", function () { $("btn-play").textContent = "Play"; $("osd").classList.remove("is-hidden"); });
+  video.addEventListener("error", function () { if (state.engine === "native" || state.engine === "remux") explainFailure(state.generation); });
+  video.addEventListener("ended", function () {
+    save(true);
+    if (state.info && state.info.next && !state.nextCancelled) startNext(true);
+  });
+
+  /* ---- resume and history ---- */
+  function save(ended) {
+    if (!state.info || state.type === "live" || state.type === "catchup") return;
+    var d = totalDuration();
+    var body = JSON.stringify({ position: ended && d ? d : position(), duration: d });
+    return fetch(base(state.type, state.id) + "/progress", {
+      method: "POST", body: body, keepalive: true,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }
+    }).catch(function () {});
+  }
+  state.save = save;
+  state.saveTimer = setInterval(function () { if (!video.paused && state.playing) save(false); }, 10000);
+  window.addEventListener("pagehide", function () { save(false); detach(); });
+
+  /* ---- next episode ---- */
+  function startNext(now) {
+    var next = state.info.next, count = now ? 5 : 10;
+    $("next-title").textContent = next.title;
+    $("next-count").textContent = count;
+    $("next").hidden = false;
+    state.nextTimer = setInterval(function () {
+      count -= 1;
+      $("next-count").textContent = count;
+      if (count <= 0) { clearNext(); save(true); window.location.href = next.url; }
+    }, 1000);
+  }
+  function clearNext() {
+    if (state.nextTimer) clearInterval(state.nextTimer);
+    state.nextTimer = null;
+    $("next").hidden = true;
+  }
+  $("next-cancel").addEventListener("click", function () { state.nextCancelled = true; clearNext(); });
+  $("next-now").addEventListener("click", function () { clearNext(); save(true); window.location.href = state.info.next.url; });
+
+  /* ---- zapping ---- */
+  function switchTo(id) {
+    if (!id || String(id) === state.id) return;
+    state.lastChannel = state.id;
+    state.zapStartedAt = performance.now();
+    history.replaceState(null, "", "/watch/live/" + encodeURIComponent(id) + (cfg.fmt ? "?fmt=" + cfg.fmt : ""));
+    load("live", id);
+  }
+  function zap(step) {
+    if (state.type !== "live") return;
+    fetch(base("live", state.id) + "/zap?step=" + step, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (j) { if (j.id) switchTo(j.id); });
+  }
+  function zapNumber(n) {
+    fetch(base("live", state.id) + "/zap?number=" + n, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) {
+        if (res.ok && res.j.id) switchTo(res.j.id);
+        else { $("osd-now").textContent = "No channel " + n; flashOsd(); }
+      });
+  }
+  state.zap = zap; state.zapNumber = zapNumber;
+  state.lastChannelKey = function () { if (state.lastChannel) switchTo(state.lastChannel); };
+  $("btn-ch-up").addEventListener("click", function () { zap(1); });
+  $("btn-ch-down").addEventListener("click", function () { zap(-1); });
+  $("btn-ch-last").addEventListener("click", state.lastChannelKey);
+
+  var digits = "", digitTimer = null;
+  function digit(d) {
+    digits += d;
+    $("zap-digits").textContent = digits;
+    $("zap-digits").hidden = false;
+    clearTimeout(digitTimer);
+    digitTimer = setTimeout(function () {
+      var n = parseInt(digits, 10);
+      digits = ""; $("zap-digits").hidden = true;
+      zapNumber(n);
+    }, 1200);
+  }
+
+  /* ---- controls ---- */
+  function togglePlay() { if (video.paused) video.play().catch(function () {}); else video.pause(); }
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (root.requestFullscreen) root.requestFullscreen().catch(function () {});
+  }
+  $("btn-play").addEventListener("click", togglePlay);
+  video.addEventListener("click", togglePlay);
+  $("btn-fs").addEventListener("click", toggleFullscreen);
+  $("btn-mute").addEventListener("click", function () { video.muted = !video.muted; });
+  $("volume").addEventListener("input", function (e) { video.volume = parseFloat(e.target.value); video.muted = false; });
+  video.addEventListener("volumechange", function () {
+    $("btn-mute").textContent = video.muted ? "Unmute" : "Mute";
+    $("volume").value = video.muted ? 0 : video.volume;
+  });
+  $("retry").addEventListener("click", function () {
+    var at = state.type === "live" ? null : position();
+    load(state.type, state.id, { at: at });
+  });
+  var launch = $("launch-mpv");
+  if (launch) launch.addEventListener("click", function () {
+    video.pause();
+    fetch(base(state.type, state.id) + "/launch", { method: "POST", headers: { "X-CSRF-Token": csrf, Accept: "application/json" } });
+  });
+  root.addEventListener("mousemove", flashOsd);
+
+  function typing(el) {
+    return el && (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
+      (el.tagName === "INPUT" && !/^(range|button|checkbox)$/i.test(el.type)));
+  }
+  /* Capture phase: the player takes its keys before the site-wide handler (app.js). */
+  window.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
+    var live = state.type === "live", k = e.key, handled = true;
+    if (k === " " || k === "k" || k === "K") togglePlay();
+    else if (k === "f" || k === "F") toggleFullscreen();
+    else if (k === "m" || k === "M") video.muted = !video.muted;
+    else if (live && (k === "PageUp" || k === "ArrowUp")) zap(1);
+    else if (live && (k === "PageDown" || k === "ArrowDown")) zap(-1);
+    else if (live && (k === "Backspace" || k === "l" || k === "L")) state.lastChannelKey();
+    else if (live && /^[0-9]$/.test(k)) digit(k);
+    else if (!live && k === "ArrowRight") seekTo(position() + 10);
+    else if (!live && k === "ArrowLeft") seekTo(position() - 10);
+    else handled = false;
+    if (handled) { e.preventDefault(); e.stopPropagation(); flashOsd(); }
+  }, true);
+
+  load(state.type, state.id, { info: cfg.info });
+})();

@@ -1,0 +1,156 @@
+"""The web application: ``create_app(settings, demo=None)`` assembles every router that exists.
+
+Pages (Jinja + htmx) and the JSON API share one app. In front of every route sits the
+:mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF); errors
+become responses only in :mod:`errors`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import db
+from ..config import Settings
+from . import auth, errors, sync_status
+from .guard import Guard
+from .templating import STATIC_DIR
+
+log = logging.getLogger(__name__)
+
+#: Router modules under ``xtplay.web``, included when present (each exposes ``router``).
+ROUTER_MODULES = (
+    "pages_login", "api_profiles", "pages_profiles", "pages_settings", "api_library",
+    "pages_browse", "pages_search", "pages_library", "api_catalog", "play", "pages_guide",
+)
+
+#: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.
+SECURITY_HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"),
+]
+
+
+def create_app(settings: Settings, *, demo: Any | None = None, require_login: bool | None = None,
+               schedulers: bool = False) -> FastAPI:
+    """The app for these settings.
+
+    ``require_login`` defaults to "the host is not a loopback address". ``schedulers``
+    starts the background sync (and guide) schedulers with the app, as ``xtplay serve`` does.
+    """
+    conn = db.open_library(settings.db_path)  # migrate once, before any request
+    conn.close()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        tasks = _start_schedulers(app) if schedulers else []
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+            await sync_status.cancel_all(app)
+
+    app = FastAPI(title="xtplay", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.demo = demo
+    app.state.vault = None  # opened on first use (deps.get_vault)
+    app.state.require_login = (not auth.is_loopback(settings.host)) if require_login is None else require_login
+    app.state.throttle = auth.LoginThrottle()
+    app.state.sync_jobs = {}
+    app.state.routers = set()  #: names of the router modules included
+
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_middleware(Guard, key=auth.session_key(settings), require_login=app.state.require_login,
+                       db_path=settings.db_path)
+    app.add_middleware(_SecurityHeaders)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> RedirectResponse:
+        """Send people to the welcome page on first run, else to live TV (or the profiles)."""
+        from .deps import current_profile
+
+        c = db.connect(settings.db_path)
+        try:
+            profile = current_profile(c)
+        finally:
+            c.close()
+        if profile is None:
+            return RedirectResponse("/welcome", status_code=303)
+        has_live = "pages_browse" in request.app.state.routers
+        return RedirectResponse("/live" if has_live else "/profiles", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    for name in ROUTER_MODULES:
+        try:
+            module = importlib.import_module(f"xtplay.web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"xtplay.web.{name}":
+                raise
+            continue
+        app.include_router(module.router)
+        app.state.routers.add(name)
+    return app
+
+
+class _SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    h for h in SECURITY_HEADERS if h[0] not in present]
+            await send(message)
+
+        await self.app(scope, receive, send_headers)
+
+
+def _start_schedulers(app: FastAPI) -> list[asyncio.Task]:
+    """Start D's sync scheduler and E's guide scheduler when those modules provide one."""
+    tasks = []
+    for module_name in ("xtplay.sync", "xtplay.guide"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        runner = getattr(module, "run_scheduler", None)
+        if runner is None:
+            continue
+        tasks.append(asyncio.get_running_loop().create_task(_scheduler(app, module_name, runner)))
+    return tasks
+
+
+async def _scheduler(app: FastAPI, name: str, runner: Any) -> None:
+    try:
+        await runner(app.state.settings)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.error("the %s scheduler stopped", name, exc_info=True)

@@ -1,0 +1,119 @@
+"""The settings page (sync schedule, adult content, time zone, cache statistics) and sync controls.
+
+"Sync now" starts a background sync whose progress every page shows (the header region
+polls ``/sync/status``). "Clear cache" forgets the per-item details fetched on demand
+(plots, cast, seasons); the synced catalog, favorites and history stay.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from .. import profiles
+from ..db import transaction
+from ..errors import XtplayError
+from .deps import get_conn, require_profile
+from .sync_status import start_sync, sync_progress
+from .templating import render, render_partial
+
+router = APIRouter()
+
+#: The schedule choices offered (hours; 0 = manual only).
+SYNC_CHOICES = ((6, "Every 6 hours"), (12, "Every 12 hours"), (24, "Every day"), (48, "Every 2 days"), (0, "Manually"))
+_TIMEZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+
+
+def cache_stats(conn: sqlite3.Connection, settings: Any, profile: Any) -> dict[str, Any]:
+    """Library file size, items per type, cached details and the last sync of the profile."""
+    from .. import catalog, sync
+
+    db_path = Path(settings.db_path)
+    size = sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists())
+    details = conn.execute("SELECT count(*) FROM details WHERE profile_id = ?", (profile.id,)).fetchone()[0]
+    return {"db_bytes": size, "counts": catalog.counts(conn, profile.id), "details": details,
+            "last_sync": sync.last_run(conn, profile.id), "runs": sync.runs(conn, profile.id, 5)}
+
+
+def clear_details_cache(conn: sqlite3.Connection, profile_id: int) -> int:
+    """Forget the profile's cached movie/series details; they are fetched again when opened."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM details WHERE profile_id = ?", (profile_id,)).rowcount
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+@router.get("/settings")
+def settings_page(request: Request, saved: int = 0, cleared: int | None = None,
+                  conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+    """The settings of the active profile and its cache statistics."""
+    return _render(request, conn, profile, errors={}, saved=bool(saved), cleared=cleared)
+
+
+def _render(request: Request, conn: sqlite3.Connection, profile: Any, *, errors: dict[str, str],
+            saved: bool = False, cleared: int | None = None, status: int = 200) -> Response:
+    stats = cache_stats(conn, request.app.state.settings, profile)
+    return render(request, "settings.html", status, conn=conn, profile=profile, stats=stats,
+                  db_size=_size(stats["db_bytes"]), sync_choices=SYNC_CHOICES, timezones=_TIMEZONES,
+                  errors=errors, saved=saved, cleared=cleared, nav="settings", page_title="Settings")
+
+
+@router.post("/settings")
+def save_settings(request: Request, sync_interval_hours: str = Form("24"), adult_enabled: str = Form(""),
+                  timezone: str = Form(""), conn: sqlite3.Connection = Depends(get_conn),
+                  profile: Any = Depends(require_profile)) -> Response:
+    """Save the schedule, adult-content switch and time zone of the active profile."""
+    try:
+        profiles.set_preferences(conn, profile.id, sync_interval_hours=sync_interval_hours,  # type: ignore[arg-type]
+                                 adult_enabled=adult_enabled in ("1", "on", "true"), timezone=timezone)
+    except XtplayError as exc:
+        field = getattr(exc, "field", "form")
+        return _render(request, conn, profile, errors={field: str(exc)}, status=422)
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.get("/settings/clear-cache")
+def clear_cache_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                     profile: Any = Depends(require_profile)) -> Response:
+    """Ask before clearing."""
+    return render(request, "settings_clear.html", conn=conn, profile=profile, nav="settings",
+                  page_title="Clear cache")
+
+
+@router.post("/settings/clear-cache")
+def clear_cache(request: Request, confirm: str = Form(""), conn: sqlite3.Connection = Depends(get_conn),
+                profile: Any = Depends(require_profile)) -> Response:
+    """Clear the details cache (only with the confirmation field)."""
+    if confirm != "yes":
+        return RedirectResponse("/settings/clear-cache", status_code=303)
+    removed = clear_details_cache(conn, profile.id)
+    return RedirectResponse(f"/settings?cleared={removed}", status_code=303)
+
+
+@router.get("/sync/status")
+def sync_status(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """The header's sync region (polled while a sync runs)."""
+    active = profiles.active_profile(conn)
+    job = sync_progress(request.app, active.id) if active else None
+    return render_partial(request, "_sync_region.html", sync=job)
+
+
+@router.post("/sync/now")
+async def sync_now(request: Request, next: str = Form("/settings"), profile: Any = Depends(require_profile)) -> Response:
+    """Start a sync of the active profile; htmx gets the progress region, a form a redirect."""
+    job = start_sync(request.app, profile)
+    if request.headers.get("hx-request"):
+        return render_partial(request, "_sync_region.html", sync=job)
+    target = next if next.startswith("/") and not next.startswith("//") else "/settings"
+    return RedirectResponse(target, status_code=303)

@@ -324,11 +324,15 @@ async def test_profile(conn: sqlite3.Connection, vault: Vault, settings: Setting
 
 def client_for(conn: sqlite3.Connection, vault: Vault, settings: Settings, profile: str | int | Profile) -> XtreamClient:
     """An Xtream client for the profile, its password decrypted just for it."""
+    from .sources.models import Account
     from .sources.xtream import XtreamClient
 
     profile = get_profile(conn, profile)
     password = decrypt_password(conn, vault, profile)
-    return XtreamClient(profile.url, profile.username, password, settings=settings, user_agent=profile.user_agent)
+    # The stored account gives the client its allowed formats and server time zone before any login.
+    account = Account.from_dict(profile.account) if profile.account else None
+    return XtreamClient(profile.url, profile.username, password, settings=settings,
+                        user_agent=profile.user_agent, account=account)
 
 
 def stream_credentials(conn: sqlite3.Connection, vault: Vault, profile: str | int | Profile) -> tuple[str, str, str]:

@@ -214,7 +214,7 @@ class ProviderHttp:
 
         def before_sleep(state: Any) -> None:
             exc = state.outcome.exception() if state.outcome else None
-            log.warning("%s %s failed (%s); retry %d of %d", self.host, what, exc, state.attempt_number, policy.attempts - 1)
+            log.info("%s %s failed (%s); retry %d of %d", self.host, what, exc, state.attempt_number, policy.attempts - 1)
 
         return AsyncRetrying(
             stop=stop_after_attempt(max(1, policy.attempts)),

@@ -27,6 +27,8 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
     ├── CatalogError                browse/search/sync problems that are not the provider's
+    │   ├── UnknownItemType         a type that is not live, movie, series or episode
+    │   └── NotInLibrary            no such item in the profile's library
     ├── GuideError                  programme guide problems (broken XMLTV …)
     └── PlaybackError               stream cannot be played (ffmpeg failed, unsupported …)
 """
@@ -275,6 +277,20 @@ class CatalogError(XtplayError):
     """Browse, search or sync failed for a reason that is not the provider's."""
 
     title = "Catalog error"
+
+
+class UnknownItemType(CatalogError):
+    """The type is not one xtplay keeps (live, movie, series, episode)."""
+
+    status_code = 400
+    title = "Unknown item type"
+
+
+class NotInLibrary(CatalogError):
+    """No item with that id in the profile's library (so there is no name to keep)."""
+
+    status_code = 404
+    title = "Not in the library"
 
 
 class GuideError(XtplayError):

@@ -13,24 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .db import transaction
-from .errors import CatalogError
+from .errors import NotInLibrary, UnknownItemType
 
 #: Types that can be favorites ('episode' for single episodes of a series).
 TYPES: tuple[str, ...] = ("live", "movie", "series", "episode")
-
-
-class UnknownItemType(CatalogError):
-    """The type is not one of :data:`TYPES`."""
-
-    status_code = 400
-    title = "Unknown item type"
-
-
-class NotInLibrary(CatalogError):
-    """No item with that id in the profile's library (so there is no name to keep)."""
-
-    status_code = 404
-    title = "Not in the library"
 
 
 @dataclass(frozen=True, slots=True)

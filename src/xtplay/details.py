@@ -177,11 +177,9 @@ def count(conn: sqlite3.Connection, profile_id: int) -> int:
 
 
 def clear(conn: sqlite3.Connection, profile_id: int) -> int:
-    """Forget the profile's stored movie/series details and episodes ("Clear cache"); they are
-    fetched again when opened. The catalog, favorites and history stay. Returns how many
-    items' details were removed."""
+    """Forget the profile's stored movie/series details ("Clear cache"): they are fetched again
+    when opened. Stored episodes stay (history and playback resolve episode ids through them;
+    the next fetch of their series replaces them). Returns how many items' details went."""
     with transaction(conn):
-        removed = conn.execute("DELETE FROM details WHERE profile_id = ?", (profile_id,)).rowcount
-        conn.execute("DELETE FROM episodes WHERE profile_id = ?", (profile_id,))
-    return removed
+        return conn.execute("DELETE FROM details WHERE profile_id = ?", (profile_id,)).rowcount
 

@@ -184,9 +184,14 @@ def search(
     year_to: int | None = None,
     limit: int = 50,
     include_adult: bool = False,
+    offset: int = 0,
 ) -> dict[str, list[Hit]]:
     """Results grouped by type (every requested type present, maybe empty), best first.
 
+    ``offset`` skips that many hits of each type: pages of ``limit`` at offsets 0, limit,
+    2·limit … walk every match once, in the same order (the ranking is deterministic for a
+    given library), so a long result list is read a page at a time. A page costs the hits
+    before it, which stays small next to a whole result list in one response.
     An empty or unmatched query is an answer (empty groups), never an error.
     """
     wanted = tuple(types or TYPES)
@@ -194,6 +199,7 @@ def search(
         if t not in TYPES:
             raise CatalogError(f"Unknown kind of item “{t}” (expected live, movie or series).")
     limit = max(1, min(int(limit), 500))
+    offset = max(0, int(offset))
     folded = fold(q)
     query_words = words(folded)
     if not query_words:
@@ -208,13 +214,15 @@ def search(
     name_match = " AND ".join(terms) or None
     text_match = " AND ".join(_quote(w) + "*" for w in query_words)
 
-    def run(name_expr: str | None, text_expr: str | None) -> dict[str, list[Hit]]:
-        return {t: _search_type(conn, profile_id, t, folded, name_expr, short, text_expr, filters, args, limit)
+    def run(name_expr: str | None, text_expr: str | None, start: int = offset,
+            count: int = limit) -> dict[str, list[Hit]]:
+        return {t: _search_type(conn, profile_id, t, folded, name_expr, short, text_expr, filters, args,
+                                start + count)[start:]
                 for t in wanted}
 
     results = run(name_match, text_match)
-    if any(results.values()):
-        return results
+    if any(results.values()) or (offset and any(run(name_match, text_match, 0, 1).values())):
+        return results  # a page of the query's hits (or past the last of them)
     # Nothing matched: replace each long word that matches no name by the library's words
     # within an edit or two of it (one typo in "premeir" still finds "Premier League").
     parts: list[str] = [_quote(w) for w in starts]

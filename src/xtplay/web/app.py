@@ -53,6 +53,8 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         tasks = _start_schedulers(app) if schedulers else []
+        if schedulers:  # as ``xtplay serve``: the active profile syncs now when empty or stale
+            await sync_status.activate_at_startup(app)
         try:
             yield
         finally:

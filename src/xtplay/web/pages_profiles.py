@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from .. import profiles
 from ..errors import InvalidProfile, ProfileExists, XtplayError
 from .deps import get_conn, get_settings, get_vault
-from .sync_status import is_syncing, start_sync, sync_progress
+from .sync_status import activate, is_syncing, sync_progress
 from .templating import render, render_partial
 
 router = APIRouter()
@@ -41,11 +41,13 @@ def _redirect(request: Request, url: str) -> Response:
 
 
 def _after_activation(request: Request, conn: sqlite3.Connection, profile: Any) -> str:
-    """Start the first sync of an empty library; where to send the person next."""
+    """Sync an empty or stale library in the background (``sync.sync_if_stale``); where to send
+    the person next: the loading page while an empty library fills, else home (a stale
+    library stays browsable while it syncs)."""
     from .. import catalog
 
-    if catalog.is_empty(conn, profile.id) or is_syncing(request.app, profile.id):
-        start_sync(request.app, profile)
+    activate(request.app, conn, profile)
+    if catalog.is_empty(conn, profile.id) and is_syncing(request.app, profile.id):
         return f"/profiles/{profile.id}/loading"
     return "/"
 

@@ -21,9 +21,10 @@ from .templating import render, render_partial
 
 router = APIRouter()
 
-#: Hits per type in the grouped view; "show all" of one type goes up to :data:`ALL_LIMIT`.
+#: Hits per type in the grouped view; "show all" of one type loads :data:`ALL_PAGE` hits at a
+#: time, the next page when the "load more" row scrolls into view (infinite scroll).
 GROUP_LIMIT = 24
-ALL_LIMIT = 500
+ALL_PAGE = 100
 TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series"}
 
 
@@ -82,20 +83,38 @@ def _number(text: str | None, kind: type) -> Any:
 
 
 def run_search(conn: sqlite3.Connection, profile: Any, form: SearchForm, limit: int = GROUP_LIMIT,
-               only: str | None = None) -> dict[str, list[search.Hit]]:
+               only: str | None = None, offset: int = 0) -> dict[str, list[search.Hit]]:
     """Results grouped by type for a form (``only`` narrows to one type, for "show all")."""
     args = form.filters()
     if only:
         args["types"] = [only]
-    return search.search(conn, profile.id, form.q, limit=limit,
+    return search.search(conn, profile.id, form.q, limit=limit, offset=offset,
                          include_adult=bool(getattr(profile, "adult_enabled", False)), **args)
 
 
+def _all_page(conn: sqlite3.Connection, profile: Any, form: SearchForm, only: str,
+              offset: int) -> tuple[list[search.Hit], str | None]:
+    """One page of "show all" of a type, and the URL of the next page (None after the last)."""
+    hits = run_search(conn, profile, form, limit=ALL_PAGE + 1, only=only, offset=offset).get(only, [])
+    more = None
+    if len(hits) > ALL_PAGE:
+        hits = hits[:ALL_PAGE]
+        more = f"/search/more?{form.query(only=only, offset=offset + ALL_PAGE)}"
+    return hits, more
+
+
 def _results_ctx(conn: sqlite3.Connection, profile: Any, form: SearchForm, only: str | None) -> dict[str, Any]:
-    limit = ALL_LIMIT if only else GROUP_LIMIT
-    results = run_search(conn, profile, form, limit=limit, only=only) if form.q else {}
+    more_url = None
+    if not form.q:
+        results: dict[str, list[search.Hit]] = {}
+    elif only:
+        hits, more_url = _all_page(conn, profile, form, only, 0)
+        results = {only: hits}
+    else:
+        results = run_search(conn, profile, form, limit=GROUP_LIMIT)
     suggestions = search.suggest(conn, profile.id, form.q) if form.q else []
-    return {"form": form, "results": results, "labels": TYPE_LABELS, "only": only, "limit": limit,
+    return {"form": form, "results": results, "labels": TYPE_LABELS, "only": only,
+            "limit": ALL_PAGE if only else GROUP_LIMIT, "more_url": more_url,
             "suggestions": [s for s in suggestions if search.fold(s) != search.fold(form.q)][:6],
             "total": sum(len(v) for v in results.values())}
 
@@ -127,6 +146,19 @@ def search_results(request: Request, only: str | None = None, conn: sqlite3.Conn
     if only is not None and only not in catalog.TYPES:
         raise HTTPException(422, f"Unknown kind “{only}”.")
     return render_partial(request, "search_results.html", **_results_ctx(conn, profile, form, only))
+
+
+@router.get("/search/more")
+def search_more(request: Request, only: str, offset: int = 0, conn: sqlite3.Connection = Depends(get_conn),
+                profile: Any = Depends(require_profile)) -> Response:
+    """The next page of "show all" hits of one type (htmx, when the "load more" row is revealed)."""
+    form = SearchForm.from_request(request)
+    if only not in catalog.TYPES:
+        raise HTTPException(422, f"Unknown kind “{only}”.")
+    if offset < 0:
+        raise HTTPException(422, "The offset cannot be negative.")
+    hits, more_url = _all_page(conn, profile, form, only, offset) if form.q else ([], None)
+    return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url)
 
 
 @router.post("/search/history/clear")

@@ -1,8 +1,9 @@
 """The settings page (sync schedule, adult content, time zone, cache statistics) and sync controls.
 
 "Sync now" starts a background sync whose progress every page shows (the header region
-polls ``/sync/status``). "Clear cache" forgets the per-item details fetched on demand
-(plots, cast, seasons); the synced catalog, favorites and history stay.
+follows the server-sent events of ``/sync/events``, or polls ``/sync/status`` without them).
+"Clear cache" forgets the per-item details fetched on demand (plots, cast, seasons) through
+``details.clear``; the synced catalog, favorites and history stay.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from .. import profiles
-from ..db import transaction
+from .. import db, profiles
 from ..errors import XtplayError
 from .deps import get_conn, require_profile
-from .sync_status import start_sync, sync_progress
+from .sync_status import event_stream, start_sync, sync_progress
 from .templating import render, render_partial
 
 router = APIRouter()
@@ -31,19 +31,12 @@ _TIMEZONES = sorted(z for z in available_timezones() if "/" in z and not z.start
 
 def cache_stats(conn: sqlite3.Connection, settings: Any, profile: Any) -> dict[str, Any]:
     """Library file size, items per type, cached details and the last sync of the profile."""
-    from .. import catalog, sync
+    from .. import catalog, details, sync
 
     db_path = Path(settings.db_path)
     size = sum(p.stat().st_size for p in (db_path, db_path.with_name(db_path.name + "-wal")) if p.exists())
-    details = conn.execute("SELECT count(*) FROM details WHERE profile_id = ?", (profile.id,)).fetchone()[0]
-    return {"db_bytes": size, "counts": catalog.counts(conn, profile.id), "details": details,
+    return {"db_bytes": size, "counts": catalog.counts(conn, profile.id), "details": details.count(conn, profile.id),
             "last_sync": sync.last_run(conn, profile.id), "runs": sync.runs(conn, profile.id, 5)}
-
-
-def clear_details_cache(conn: sqlite3.Connection, profile_id: int) -> int:
-    """Forget the profile's cached movie/series details; they are fetched again when opened."""
-    with transaction(conn):
-        return conn.execute("DELETE FROM details WHERE profile_id = ?", (profile_id,)).rowcount
 
 
 def _size(n: int) -> str:
@@ -97,7 +90,9 @@ def clear_cache(request: Request, confirm: str = Form(""), conn: sqlite3.Connect
     """Clear the details cache (only with the confirmation field)."""
     if confirm != "yes":
         return RedirectResponse("/settings/clear-cache", status_code=303)
-    removed = clear_details_cache(conn, profile.id)
+    from .. import details
+
+    removed = details.clear(conn, profile.id)
     return RedirectResponse(f"/settings?cleared={removed}", status_code=303)
 
 
@@ -107,6 +102,22 @@ def sync_status(request: Request, conn: sqlite3.Connection = Depends(get_conn)) 
     active = profiles.active_profile(conn)
     job = sync_progress(request.app, active.id) if active else None
     return render_partial(request, "_sync_region.html", sync=job)
+
+
+@router.get("/sync/events")
+async def sync_events(request: Request) -> Response:
+    """Server-sent events of the active profile's sync (``text/event-stream``): ``progress``
+    events with phase, done and total, then ``done`` with the outcome; ``idle`` when none runs."""
+    conn = db.connect(request.app.state.settings.db_path)
+    try:
+        active = profiles.active_profile(conn)
+    finally:
+        conn.close()
+    if active is None:
+        return Response("No active profile.", status_code=404, media_type="text/plain")
+    return StreamingResponse(event_stream(request.app, active.id, active.name, request.is_disconnected),
+                             media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.post("/sync/now")

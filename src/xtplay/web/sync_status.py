@@ -1,8 +1,13 @@
-"""Catalog syncs started from the web app, their progress, and the offline banner.
+"""Catalog syncs started from the web app, their progress (polled and server-sent), and the
+offline banner.
 
-A sync runs as a task on the server's event loop with its own DB connection; its latest
-progress event is kept in ``app.state.sync_jobs`` so every page can show it (the header
-polls ``/sync/status``). Only one sync per profile runs at a time.
+A sync runs on a worker thread (``sync.sync_in_background``) with its own event loop and DB
+connection, so parsing a big catalog never holds up the server's event loop. The app keeps
+one :class:`SyncJob` per profile in ``app.state.sync_jobs`` (its latest progress, then its
+outcome for a few seconds) so every page can show it. Progress reaches the browser through
+``/sync/events`` (server-sent events from ``sync.subscribe``; :func:`event_stream`), with the
+header region's htmx polling of ``/sync/status`` as the fallback. Only one sync per profile
+runs at a time (``sync``'s per-profile lock, across processes).
 """
 
 from __future__ import annotations
@@ -11,12 +16,20 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from .. import db
 
 log = logging.getLogger(__name__)
+
+#: Seconds a finished sync stays visible (its outcome) in the progress region.
+SHOW_FINISHED_SECS = 10
+#: Seconds between keep-alive comments of an idle event stream.
+KEEPALIVE_SECS = 10.0
 
 
 @dataclass
@@ -32,7 +45,7 @@ class SyncJob:
     finished: float | None = None
     status: str | None = None  #: 'ok' | 'partial' | 'failed' once finished
     message: str = ""
-    task: asyncio.Task | None = field(default=None, repr=False)
+    task: asyncio.Future | None = field(default=None, repr=False)
 
     @property
     def running(self) -> bool:
@@ -44,6 +57,19 @@ class SyncJob:
             return None
         return max(0, min(100, int(self.done * 100 / self.total)))
 
+    def follow(self, event: Any) -> None:
+        """Take a ``sync.SyncProgress`` (called from the sync's worker thread too)."""
+        self.phase = str(getattr(event, "phase", self.phase))
+        self.done = int(getattr(event, "done", 0) or 0)
+        total = getattr(event, "total", None)
+        self.total = int(total) if total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """What the event stream sends: phase, done, total, and the outcome once finished."""
+        return {"profile_id": self.profile_id, "profile": self.profile_name, "phase": self.phase,
+                "done": self.done, "total": self.total, "percent": self.percent,
+                "running": self.running, "status": self.status, "message": self.message}
+
 
 def _jobs(app: Any) -> dict[int, SyncJob]:
     jobs = getattr(app.state, "sync_jobs", None)
@@ -53,21 +79,24 @@ def _jobs(app: Any) -> dict[int, SyncJob]:
 
 
 def sync_progress(app: Any, profile_id: int) -> SyncJob | None:
-    """The running (or just finished, for 10 s) sync of a profile, or None.
+    """The running (or just finished, for :data:`SHOW_FINISHED_SECS`) sync of a profile, or None.
 
     Covers syncs this app started and those the scheduler runs (via ``sync.progress``)."""
+    from .. import sync
+
     job = _jobs(app).get(profile_id)
-    if job is not None and (job.running or time.time() - (job.finished or 0) <= 10):
+    if job is not None and job.running:
+        event = sync.progress(profile_id)
+        if event is not None:  # a sync started without our callback (sync_if_stale) reports here
+            job.follow(event)
         return job
-    try:
-        from .. import sync
-    except ImportError:
-        return None
+    if job is not None and time.time() - (job.finished or 0) <= SHOW_FINISHED_SECS:
+        return job
     event = sync.progress(profile_id)
     if event is None:
         return None
     view = SyncJob(profile_id, _profile_name(app, profile_id))
-    view.phase, view.done, view.total = event.phase, event.done, event.total
+    view.follow(event)
     return view
 
 
@@ -83,10 +112,18 @@ def _profile_name(app: Any, profile_id: int) -> str:
         conn.close()
 
 
-def start_sync(app: Any, profile: Any) -> SyncJob:
-    """Start a sync of the profile in the background unless one is already running.
+def is_syncing(app: Any, profile_id: int) -> bool:
+    """True while any sync of the profile runs (ours, the scheduler's or another process's)."""
+    from .. import sync
 
-    Call it from the event loop (an ``async def`` route): the sync is a task of that loop."""
+    job = _jobs(app).get(profile_id)
+    return bool(job and job.running) or sync.is_running(app.state.settings, profile_id)
+
+
+def start_sync(app: Any, profile: Any) -> SyncJob:
+    """Start a sync of the profile on a worker thread unless one is already running ("Sync now").
+
+    Call it from the event loop (an ``async def`` route)."""
     from .. import sync
 
     jobs = _jobs(app)
@@ -101,61 +138,104 @@ def start_sync(app: Any, profile: Any) -> SyncJob:
     return job
 
 
-def is_syncing(app: Any, profile_id: int) -> bool:
-    """True while any sync of the profile runs (ours, the scheduler's or another process's)."""
+def activate(app: Any, conn: sqlite3.Connection, profile: Any) -> SyncJob | None:
+    """At profile activation (switch, add, start-up): sync in the background when the library
+    is empty or stale (``sync.sync_if_stale``). The running job, or None when none runs.
+
+    Call it from the event loop."""
     from .. import sync
 
-    job = _jobs(app).get(profile_id)
-    return bool(job and job.running) or sync.is_running(app.state.settings, profile_id)
+    job = _jobs(app).get(profile.id)
+    if job is not None and job.running:
+        return job
+    task = sync.sync_if_stale(app.state.settings, conn, profile)
+    if task is None:
+        return None
+    job = SyncJob(profile.id, profile.name)
+    job.task = task
+    _jobs(app)[profile.id] = job
+    task.add_done_callback(lambda t: _settle(app, job, t))
+    return job
+
+
+def _settle(app: Any, job: SyncJob, task: asyncio.Future) -> None:
+    """Record the outcome of a sync task started by :func:`activate`."""
+    from .. import sync
+
+    if task.cancelled():
+        job.status, job.message = "failed", "The sync was stopped."
+    elif isinstance(task.exception(), sync.SyncAlreadyRunning):  # someone else's run: follow that one
+        _jobs(app).pop(job.profile_id, None)
+    elif task.exception() is not None:
+        job.status, job.message = "failed", _error_text(task.exception())
+    else:
+        _record(job, task.result())
+    job.finished = job.finished or time.time()
+
+
+def _record(job: SyncJob, result: Any) -> None:
+    job.status = getattr(result, "status", None) or "ok"
+    counts = getattr(result, "counts", None) or {}
+    job.phase, job.done = "done", sum(counts.values())
+    job.total = job.done
+    errors = getattr(result, "errors", None) or {}
+    job.message = "; ".join(f"{k}: {v}" for k, v in errors.items())
+
+
+def _error_text(exc: BaseException) -> str:
+    from ..errors import XtplayError
+
+    if isinstance(exc, XtplayError):  # their messages are fit for a person
+        return str(exc)
+    log.error("sync failed", exc_info=exc)
+    return "unexpected error (see the log)"
 
 
 async def _run(app: Any, job: SyncJob) -> None:
-    from .. import profiles, sync
+    from .. import sync
 
     settings = app.state.settings
-    conn = db.connect(settings.db_path)
-
-    def progress(event: Any) -> None:
-        job.phase = str(getattr(event, "phase", job.phase))
-        job.done = int(getattr(event, "done", 0) or 0)
-        total = getattr(event, "total", None)
-        job.total = int(total) if total else None
-
     try:
-        vault = app.state.vault
-        if vault is None:
-            from ..vault import Vault
-
-            vault = app.state.vault = Vault.open(settings)
-        profile = profiles.get_profile(conn, job.profile_id)
         try:
-            result = await sync.sync_profile(settings, conn, vault, profile, progress=progress)
+            result = await sync.sync_in_background(settings, job.profile_id, progress=job.follow)
         except sync.SyncAlreadyRunning:  # the scheduler got there first: follow its run instead
             while sync.is_running(settings, job.profile_id):
                 event = sync.progress(job.profile_id)
                 if event is not None:
-                    progress(event)
+                    job.follow(event)
                 await asyncio.sleep(0.5)
-            result = sync.last_run(conn, job.profile_id)
-        job.status = getattr(result, "status", None) or "ok"
-        errors = getattr(result, "errors", None) or {}
-        job.message = "; ".join(f"{k}: {v}" for k, v in errors.items())
+            conn = db.connect(settings.db_path)
+            try:
+                result = sync.last_run(conn, job.profile_id)
+            finally:
+                conn.close()
+        _record(job, result)
     except asyncio.CancelledError:
         job.status, job.message = "failed", "The sync was stopped."
         raise
-    except Exception as exc:  # shown in the page; XtplayError messages are fit for a person
-        from ..errors import XtplayError
-
-        if not isinstance(exc, XtplayError):
-            log.error("sync of profile %s failed", job.profile_id, exc_info=True)
-        job.status, job.message = "failed", str(exc) if isinstance(exc, XtplayError) else "unexpected error (see the log)"
+    except Exception as exc:  # shown in the page
+        job.status, job.message = "failed", _error_text(exc)
     finally:
         job.finished = time.time()
+
+
+async def activate_at_startup(app: Any) -> None:
+    """Sync the active profile at server start when its library is empty or stale."""
+    from .. import profiles
+
+    conn = db.connect(app.state.settings.db_path)
+    try:
+        profile = profiles.active_profile(conn)
+        if profile is not None:
+            activate(app, conn, profile)
+    except Exception:  # a start-up sync is a convenience: never stop the server for it
+        log.warning("start-up sync of the active profile not started", exc_info=True)
+    finally:
         conn.close()
 
 
 async def cancel_all(app: Any) -> None:
-    """Stop running syncs (at shutdown)."""
+    """Stop waiting for running syncs (at shutdown; a sync's worker thread finishes its run)."""
     for job in list(_jobs(app).values()):
         if job.task is not None and not job.task.done():
             job.task.cancel()
@@ -163,6 +243,77 @@ async def cancel_all(app: Any) -> None:
                 await job.task
             except (asyncio.CancelledError, Exception):
                 pass
+
+
+# --- server-sent events ----------------------------------------------------------------------
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {orjson.dumps(data).decode()}\n\n"
+
+
+def _outcome(app: Any, profile_id: int, name: str) -> dict[str, Any]:
+    """The final event's data: the finished job of this app, else the recorded run."""
+    from .. import sync
+
+    job = _jobs(app).get(profile_id)
+    if job is not None and not job.running:
+        return {**job.to_dict(), "phase": "done"}
+    conn = db.connect(app.state.settings.db_path)
+    try:
+        run = sync.last_run(conn, profile_id)
+    finally:
+        conn.close()
+    total = sum(run.counts.values()) if run else 0
+    message = "; ".join(f"{k}: {v}" for k, v in (run.errors if run else {}).items())
+    return {"profile_id": profile_id, "profile": name, "phase": "done", "done": total, "total": total,
+            "percent": 100, "running": False, "status": run.status if run else None, "message": message}
+
+
+async def event_stream(app: Any, profile_id: int, profile_name: str,
+                       disconnected: Callable[[], Awaitable[bool]]) -> AsyncIterator[str]:
+    """Server-sent events of a profile's sync: ``progress`` events (phase, done, total) while it
+    runs, then one ``done`` event with its status, and the stream ends. When no sync runs the
+    stream is one ``idle`` event. A slow reader skips stale events, never the last one."""
+    from .. import sync
+
+    queue = sync.subscribe(profile_id)  # before looking, so no event falls between
+    try:
+        yield "retry: 3000\n\n"
+        job = sync_progress(app, profile_id)
+        if not is_syncing(app, profile_id):
+            if job is not None and not job.running:
+                yield _sse("done", {**job.to_dict(), "phase": "done"})
+            else:
+                yield _sse("idle", {"profile_id": profile_id, "profile": profile_name, "phase": "idle",
+                                    "done": 0, "total": None, "running": False})
+            return
+        if job is not None:
+            yield _sse("progress", job.to_dict())
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECS)
+            except TimeoutError:
+                if await disconnected():
+                    return
+                if not is_syncing(app, profile_id):
+                    break
+                yield ": keep-alive\n\n"
+                continue
+            if event.finished:
+                break
+            view = sync_progress(app, profile_id)
+            data = view.to_dict() if view is not None else {"profile_id": profile_id, "profile": profile_name,
+                                                            "running": True}
+            data.update(phase=event.phase, done=event.done, total=event.total,
+                        percent=max(0, min(100, int(event.done * 100 / event.total))) if event.total else None)
+            yield _sse("progress", data)
+        deadline = time.monotonic() + 5  # the worker thread hands its result back to the loop
+        while is_syncing(app, profile_id) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        yield _sse("done", _outcome(app, profile_id, profile_name))
+    finally:
+        sync.unsubscribe(profile_id, queue)
 
 
 @dataclass(frozen=True)

@@ -104,3 +104,17 @@ def test_api_categories_items_and_item(browse_client):
 def test_api_never_carries_credentials(browse_client, browse_library):
     for url in ("/api/search?q=news", "/api/items?type=live", "/api/items/live/1", "/api/categories?type=movie"):
         assert "secret-pass" not in browse_client.get(url).text
+
+
+def test_api_search_pages_with_offset_without_repeats(browse_client):
+    seen: list[str] = []
+    offset = 0
+    while True:
+        hits = browse_client.get(f"/api/search?q=news&type=live&limit=40&offset={offset}").json()["results"]["live"]
+        if not hits:
+            break
+        seen += [h["id"] for h in hits]
+        offset += len(hits)
+    assert len(seen) == len(set(seen))
+    assert len(seen) >= 130  # every "News Channel nnn" of the fixture is reachable
+    assert browse_client.get("/api/search?q=news&offset=-1").status_code == 422

@@ -42,11 +42,14 @@ def hit_json(hit: search.Hit) -> dict[str, Any]:
 
 
 @router.get("/search")
-def api_search(request: Request, limit: int = Query(50, ge=1, le=500), conn: sqlite3.Connection = Depends(get_conn),
-               profile: Any = Depends(require_profile)) -> dict[str, Any]:
-    """``?q=&type=&genre=&min_rating=&year_from=&year_to=`` → hits grouped by type."""
+def api_search(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+               conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> dict[str, Any]:
+    """``?q=&type=&genre=&min_rating=&year_from=&year_to=&limit=&offset=`` → hits grouped by type.
+
+    ``offset`` skips that many hits of each type, for paging through a long result."""
     form = SearchForm.from_request(request)
-    results = run_search(conn, profile, form, limit=limit) if form.q else {t: [] for t in (form.types or catalog.TYPES)}
+    empty = {t: [] for t in (form.types or catalog.TYPES)}
+    results = run_search(conn, profile, form, limit=limit, offset=offset) if form.q else empty
     return {"q": form.q, "results": {t: [hit_json(h) for h in hits] for t, hits in results.items()},
             "counts": {t: len(hits) for t, hits in results.items()}}
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from .catalog import TYPES
+from .catalog import TYPES, item_filters
 from .errors import CatalogError
 
 _WORD = re.compile(r"\w+")
@@ -247,18 +247,9 @@ def _filters(category_id: str | None, genre: str | None, min_rating: float | Non
     if category_id is not None:
         sql.append(" AND i.category_id = ?")
         args.append(str(category_id))
-    if genre:
-        sql.append(" AND i.genre LIKE ?")
-        args.append(f"%{genre.strip()}%")
-    if min_rating is not None:
-        sql.append(" AND i.rating >= ?")
-        args.append(float(min_rating))
-    if year_from is not None:
-        sql.append(" AND i.year >= ?")
-        args.append(int(year_from))
-    if year_to is not None:
-        sql.append(" AND i.year <= ?")
-        args.append(int(year_to))
+    more, more_args = item_filters(genre=genre, year_from=year_from, year_to=year_to, min_rating=min_rating)
+    sql += [f" AND {condition}" for condition in more]
+    args += more_args
     return "".join(sql), args
 
 

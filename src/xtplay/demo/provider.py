@@ -21,6 +21,7 @@ import uvicorn
 from ..errors import ConfigError
 from .catalog import Catalog
 from .server import DemoApp, DemoState
+from .streams import reap
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +91,42 @@ class DemoProvider:
         try:
             loop.run_until_complete(self._server.serve(sockets=[sock]))  # type: ignore[union-attr]
         finally:
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-            sock.close()
+            try:
+                loop.run_until_complete(self._finish_tasks())
+                loop.run_until_complete(loop.shutdown_asyncgens())
+                loop.run_until_complete(loop.shutdown_default_executor())
+            finally:
+                loop.close()
+                sock.close()
+
+    async def _reap_processes(self) -> None:
+        """Kill every stream process and wait until each is reaped (runs on the provider's loop)."""
+        if self.state is not None and self.state.processes:
+            await asyncio.gather(*(reap(p) for p in list(self.state.processes)), return_exceptions=True)
+
+    async def _finish_tasks(self) -> None:
+        """After serving: reap what is left, let the remaining tasks end (cancel them after a
+        grace period) so the loop closes with nothing pending."""
+        await self._reap_processes()
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=2)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await self._reap_processes()
 
     def stop(self) -> None:
         """Stop serving and kill every stream process; returns when the thread has ended."""
         if self._thread is None or self.state is None or self._server is None:
             return
         self.state.stopping.set()
-        for proc in list(self.state.processes):
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
+        loop = self._loop
+        if loop is not None and self._thread.is_alive() and not loop.is_closed():
+            # kill and reap on the loop that owns the processes (not from this thread)
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._reap_processes(), loop).result(5)
         self._server.should_exit = True
         self._thread.join(10)
         if self._thread.is_alive():

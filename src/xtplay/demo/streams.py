@@ -1,6 +1,8 @@
 """Stream delivery of the demo provider: live MPEG-TS and HLS, files with Range, catch-up.
 
-Live TS is a real-time ffmpeg loop over one clip (``-readrate 1 -stream_loop -1 -c copy``), one process
+Live TS is an ffmpeg loop over one clip (``-stream_loop -1 -c copy``) paced here at the clip's byte
+rate after an initial burst of a couple of seconds, as real restreaming panels send one so players
+start at once (ffmpeg's own ``-readrate`` has no burst in the versions Debian ships); one process
 per viewer, killed the moment the viewer leaves or the provider stops, so none outlives its
 request. The live HLS playlist is computed from the wall clock over pre-cut segments, so every
 viewer sees the same sliding window and the media sequence advances by itself.
@@ -23,7 +25,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from .epg import SERVER_TZ
-from .media import SEGMENT_SECONDS, MediaSet
+from .media import SECONDS, SEGMENT_SECONDS, MediaSet
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -34,6 +36,8 @@ HLS_WINDOW = 5
 #: Clock origin of the live HLS loop (fixed, so restarts keep the sequence).
 HLS_ANCHOR = 1_735_689_600
 CHUNK = 64 * 1024
+#: Seconds of live TS sent at once when a viewer tunes in, before real-time pacing.
+LIVE_BURST_SECONDS = 2.0
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -63,8 +67,10 @@ async def wait_disconnect(receive: Receive) -> None:
 class ProcessStream:
     """An ASGI response that pipes an ffmpeg process to the client and kills it when done."""
 
-    def __init__(self, state: Any, args: list[str], media_type: str = "video/mp2t") -> None:
-        self.state, self.args, self.media_type = state, args, media_type
+    def __init__(self, state: Any, args: list[str], media_type: str = "video/mp2t",
+                 pace: tuple[float, float] | None = None) -> None:
+        """``pace`` = (bytes per second, burst bytes): deliver no faster than that after the burst."""
+        self.state, self.args, self.media_type, self.pace = state, args, media_type, pace
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         proc = await asyncio.create_subprocess_exec(
@@ -89,31 +95,57 @@ class ProcessStream:
                         with contextlib.suppress(BaseException):
                             await task
         finally:
-            _kill(proc)
-            self.state.processes.discard(proc)
+            # Reap in a task of its own, so a cancelled request (provider shutdown) cannot cut the
+            # reaping short; the provider awaits whatever is still being reaped before its loop ends.
+            reaping = reap(proc)
+            reaping.add_done_callback(lambda _: self.state.processes.discard(proc))
+            await asyncio.shield(reaping)
 
-    @staticmethod
-    async def _pump(proc: asyncio.subprocess.Process, send: Send) -> None:
+    async def _pump(self, proc: asyncio.subprocess.Process, send: Send) -> None:
         assert proc.stdout is not None
+        started, sent = time.monotonic(), 0
         while chunk := await proc.stdout.read(CHUNK):
+            if self.pace is not None:
+                rate, burst = self.pace
+                ahead = (sent - burst) / rate - (time.monotonic() - started)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            sent += len(chunk)
         await send({"type": "http.response.body", "body": b""})
 
 
-def _kill(proc: asyncio.subprocess.Process) -> None:
+_reaping: dict[asyncio.subprocess.Process, asyncio.Task[None]] = {}
+
+
+def reap(proc: asyncio.subprocess.Process) -> asyncio.Task[None]:
+    """Kill ``proc`` if it still runs and wait for it (one task per process, however often asked).
+
+    Its stdout is drained to the end, so the pipe and the subprocess transport are closed on the
+    loop that owns them: no zombie, and nothing left to clean up after the loop has closed."""
+    task = _reaping.get(proc)
+    if task is None:
+        task = asyncio.get_running_loop().create_task(_reap(proc))
+        _reaping[proc] = task
+        task.add_done_callback(lambda _: _reaping.pop(proc, None))
+    return task
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
     if proc.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
-    loop = asyncio.get_running_loop()
-    loop.create_task(proc.wait())  # reap it; never leave a zombie behind
+    await proc.communicate()
 
 
 def live_ts(state: Any, media: MediaSet) -> ProcessStream:
     """A continuous real-time MPEG-TS loop (timestamps keep increasing across loops).
 
     ``state.live_speed`` is the pace relative to real time (1.0 = live; tests go faster)."""
-    return ProcessStream(state, ["-readrate", f"{state.live_speed:g}", "-stream_loop", "-1",
-                                 "-i", str(media.path("live_ts")), "-c", "copy", "-f", "mpegts", "pipe:1"])
+    clip = media.path("live_ts")
+    rate = clip.stat().st_size / SECONDS * state.live_speed
+    return ProcessStream(state, ["-stream_loop", "-1", "-i", str(clip), "-c", "copy", "-f", "mpegts", "pipe:1"],
+                         pace=(rate, rate * LIVE_BURST_SECONDS))
 
 
 def timeshift_ts(state: Any, media: MediaSet, minutes: int) -> ProcessStream:

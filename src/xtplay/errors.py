@@ -14,7 +14,8 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     ├── ProfileError
     │   ├── ProfileNotFound
     │   ├── ProfileExists
-    │   └── InvalidProfile          a field fails validation
+    │   ├── InvalidProfile          a field fails validation
+    │   └── ProfileBusy             deleting a profile while its catalog is syncing
     ├── ProviderError               anything a provider did or did not answer
     │   ├── ProviderUnreachable     DNS, refused connection, reset before an answer
     │   ├── ProviderTimeout         no answer within the time limit
@@ -144,6 +145,17 @@ class InvalidProfile(ProfileError):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(message)
+
+
+class ProfileBusy(ProfileError):
+    """Deleting a profile while its catalog is being synced would fight the sync."""
+
+    status_code = 409
+    title = "Sync in progress"
+    retryable = True
+
+    def __init__(self) -> None:
+        super().__init__("This profile is being synced right now; try again when the sync is done.")
 
 
 class ProviderError(XtplayError):

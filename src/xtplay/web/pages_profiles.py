@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .. import profiles
-from ..errors import InvalidProfile, ProfileExists, XtplayError
+from ..errors import InvalidProfile, ProfileBusy, ProfileExists, XtplayError
 from .deps import get_conn, get_settings, get_vault
 from .sync_status import activate, is_syncing, sync_progress
 from .templating import render, render_partial
@@ -226,17 +226,6 @@ def delete(request: Request, profile_id: int, confirm: str = Form(""),
         raise ProfileBusy()
     profiles.remove_profile(conn, vault, profile_id)
     return _redirect(request, "/profiles" if profiles.list_profiles(conn) else "/welcome")
-
-
-class ProfileBusy(XtplayError):
-    """Deleting a profile while its catalog is being synced would fight the sync."""
-
-    status_code = 409
-    title = "Sync in progress"
-    retryable = True
-
-    def __init__(self) -> None:
-        super().__init__("This profile is being synced right now; try again when the sync is done.")
 
 
 @router.post("/profiles/switch")

@@ -64,6 +64,10 @@ async def test_added_urls_plain_and_gzip_and_matching_by_name(synced_profile, gu
     assert now_title(conn, profile, nameless[1][0], at) == "Packed 1"
     # the query (with its encoded "&") reached the server intact; listings never show a password
     assert [s["url"] for s in guide.sources(conn, profile.id)] == [plain, packed.replace("p%26q", "***")]
+    # at rest the URL is encrypted like a password: the database file holds no form of it
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stored = settings.db_path.read_bytes()
+    assert b"p%26q" not in stored and b"password=p" not in stored
     assert nameless[0][1] not in result.unmatched and nameless[1][1] not in result.unmatched
 
 
@@ -138,7 +142,7 @@ def test_add_source_refuses_non_http_urls(guide_library, bad):
     from xtplay.errors import ConfigError
 
     with pytest.raises(ConfigError):
-        guide.add_source(guide_library.conn, guide_library.profile_id, bad)
+        guide.add_source(guide_library.conn, guide_library.vault, guide_library.profile_id, bad)
 
 
 async def test_scheduler_refreshes_due_profiles_then_stops(synced_profile):

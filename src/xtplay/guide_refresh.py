@@ -27,7 +27,8 @@ from .guide import (
     SHORT, XTREAM, GuideResult, Retention, _epoch, ingest_stream, now_next, provider_zone, prune, rematch,
     resolve_channels,
 )
-from .logs import redact
+from .logs import redact, register_secret
+from .vault import Vault
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +51,43 @@ def sources(conn: sqlite3.Connection, profile_id: int) -> list[dict[str, Any]]:
                   (SELECT error FROM guide_runs r WHERE r.profile_id = s.profile_id AND r.source = 'url:' || s.id
                     ORDER BY r.id DESC LIMIT 1) AS error
            FROM guide_sources s WHERE s.profile_id = ? ORDER BY s.id""", (profile_id,)).fetchall()
-    return [{"id": r[0], "url": redact(r[1]), "added_at": r[2], "last_status": r[3], "last_error": r[4]} for r in rows]
+    return [{"id": r[0], "url": r[1], "added_at": r[2], "last_status": r[3], "last_error": r[4]} for r in rows]
 
 
-def add_source(conn: sqlite3.Connection, profile_id: int, url: str) -> int:
-    """Add an XMLTV URL (plain or gzip) to a profile's guide; returns its id (same id if already added)."""
+def add_source(conn: sqlite3.Connection, vault: Vault, profile_id: int, url: str) -> int:
+    """Add an XMLTV URL (plain or gzip) to a profile's guide; returns its id (same id if already added).
+
+    Such URLs often carry the provider's username and password, so the URL itself is kept
+    encrypted like a password; only its redacted form is stored in clear, for listings."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"“{redact(url)}” is not an http(s) URL of an XMLTV guide.")
+    register_secret_parts(url)
+    shown = redact(url.replace(f":{parts.password}@", ":***@", 1) if parts.password else url)
+    secret = vault.encrypt(profile_id, url)
     with transaction(conn):
-        conn.execute("INSERT OR IGNORE INTO guide_sources (profile_id, url, added_at) VALUES (?,?,?)",
-                     (profile_id, url, int(time.time())))
-        return conn.execute("SELECT id FROM guide_sources WHERE profile_id=? AND url=?", (profile_id, url)).fetchone()[0]
+        conn.execute("INSERT INTO guide_sources (profile_id, url, secret, added_at) VALUES (?,?,?,?) "
+                     "ON CONFLICT (profile_id, url) DO UPDATE SET secret = excluded.secret",
+                     (profile_id, shown, secret, int(time.time())))
+        return conn.execute("SELECT id FROM guide_sources WHERE profile_id=? AND url=?", (profile_id, shown)).fetchone()[0]
+
+
+def register_secret_parts(url: str) -> None:
+    """Mask an added URL's password (query ``password=`` or user-info) in every later log line."""
+    parts = urlsplit(url)
+    register_secret(parts.password)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in ("password", "pass", "pwd", "passwd", "token"):
+            register_secret(value)
+
+
+def _source_url(conn: sqlite3.Connection, vault: Vault, profile_id: int, source_id: int) -> str:
+    """The added URL as entered, decrypted only for the request that fetches it."""
+    row = conn.execute("SELECT secret FROM guide_sources WHERE id=? AND profile_id=?", (source_id, profile_id)).fetchone()
+    url = vault.decrypt(profile_id, row[0])
+    register_secret_parts(url)
+    return url
 
 
 def remove_source(conn: sqlite3.Connection, profile_id: int, source_id: int) -> bool:
@@ -121,7 +146,7 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
 
     started = time.monotonic()
     for url in extra_urls:
-        add_source(conn, profile.id, url)
+        add_source(conn, vault, profile.id, url)
     errors: dict[str, str] = {}
     stored = 0
     if include_provider:
@@ -134,9 +159,9 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
     for src in sources(conn, profile.id):
-        row = conn.execute("SELECT url FROM guide_sources WHERE id=?", (src["id"],)).fetchone()
         try:
-            async with _url_stream(settings, row[0], getattr(profile, "user_agent", None)) as chunks:
+            url = _source_url(conn, vault, profile.id, src["id"])
+            async with _url_stream(settings, url, getattr(profile, "user_agent", None)) as chunks:
                 stored += await ingest_stream(conn, profile.id, f"url:{src['id']}", chunks, retention=retention,
                                               now=now, default_tz=timezone.utc)
         except XtplayError as exc:

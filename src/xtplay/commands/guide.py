@@ -147,7 +147,7 @@ def add_source_cmd(settings: Settings, url: str, profile_name: str | None) -> No
     conn = db.open_library(settings.db_path)
     try:
         target = _pick_profile(conn, profile_name)
-        source_id = guide.add_source(conn, target.id, url)
+        source_id = guide.add_source(conn, Vault.open(settings), target.id, url)
     finally:
         conn.close()
     click.echo(f"added guide source {source_id} to {target.name}; run `xtplay guide refresh` to load it")

@@ -8,7 +8,8 @@
 CREATE TABLE guide_sources (            -- XMLTV URLs the user added (xmltv.php is implicit)
     id          INTEGER PRIMARY KEY,
     profile_id  INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
-    url         TEXT NOT NULL,
+    url         TEXT NOT NULL,          -- shown form, credentials redacted
+    secret      BLOB NOT NULL,          -- the URL as entered, encrypted by the vault (it may hold a password)
     added_at    INTEGER NOT NULL,
     UNIQUE (profile_id, url)
 );

@@ -1,7 +1,8 @@
 """Writing a catalog into the library: normalised rows in, one atomic swap per type.
 
-Sync (network) and this module (storage) meet at plain tuples: :func:`normalise_items` turns
-the client's models into rows, :func:`replace_type` swaps them in. Rows are first staged in a
+Sync (network) and this module (storage) meet at plain tuples: :func:`normalise_raw` turns a
+panel's raw list into rows (:func:`normalise_items` does the same from the client's models),
+:func:`replace_type` swaps them in. Rows are first staged in a
 TEMP table (no lock on the library file), then one ``BEGIN IMMEDIATE`` transaction deletes
 the items that left the provider, inserts the new ones and updates only the changed ones, so
 a second sync of an unchanged catalog writes almost nothing, and a crash at any point leaves
@@ -10,6 +11,7 @@ the previous catalog of that type whole.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -19,6 +21,9 @@ from typing import Any, NamedTuple
 from .db import transaction, translate_error
 from .errors import CatalogError
 from .search import fold, words
+from .sources import values
+
+log = logging.getLogger(__name__)
 
 #: Category names providers use for adult content (checked on the folded name).
 _ADULT = re.compile(r"(?:^|[^a-z0-9])(xxx|adults?|porn\w*|18\s*\+|\+\s*18|for adults)(?:[^a-z0-9]|$)")
@@ -54,7 +59,7 @@ def _epoch(value: Any) -> int | None:
         return int(value.timestamp())
     try:
         number = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf" overflows
         return None
     return number if number > 0 else None
 
@@ -156,6 +161,89 @@ def normalise_items(type: str, raw: Iterable[Any], categories: list[CategoryData
     return rows
 
 
+def _memo(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``read`` remembering its answers: a list repeats its genres, ratings and extensions
+    thousands of times, and a dict lookup is cheaper than reading the value again."""
+    cache: dict[Any, Any] = {}
+
+    def cached(value: Any) -> Any:
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = read(value)
+            return result
+        except TypeError:  # unhashable (a list): read it every time
+            return read(value)
+
+    return cached
+
+
+def _added(value: Any) -> int | None:
+    """Unix seconds of a raw date: plain seconds read directly, anything else (milliseconds,
+    ISO text, junk) by :func:`values.timestamp`."""
+    seconds = _epoch(value) if type(value) is not bool else None
+    if seconds is not None and seconds <= 10**11:
+        return seconds
+    return _epoch(values.timestamp(value))
+
+
+def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> list[tuple[Any, ...]]:
+    """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``XtreamClient.raw_list``).
+
+    The same rows :func:`normalise_items` makes from the client's models (the same readers of
+    :mod:`xtplay.sources.values`, the same fallbacks), without building 100,000 records first:
+    a full sync spends its CPU here. Rows without a usable id are skipped, as the models do.
+    """
+    known = {c.provider_id: c.is_adult for c in categories}
+    rows: list[tuple[Any, ...]] = []
+    seen: set[int] = set()
+    text, integer, year = values.text, values.integer, values.year
+    number, flag, category_ref = _memo(values.number), _memo(values.flag), _memo(values.category_ref)
+    short_text = _memo(values.text)  # genres, extensions: few distinct values
+    id_key = "series_id" if type == "series" else "stream_id"
+    fallback = {"live": "Channel", "movie": "Movie", "series": "Series"}[type]
+    skipped = 0
+    for item in raw:
+        get = item.get
+        pid = integer(get(id_key))
+        if pid is None:
+            skipped += 1
+            continue
+        if pid in seen:
+            continue
+        seen.add(pid)
+        cid = category_ref(get("category_id")) or ""
+        if cid not in known:
+            cid = ""
+        adult = flag(get("is_adult")) or known.get(cid, False)
+        if type == "live":
+            name = text(get("name")) or f"{fallback} {pid}"
+            days = integer(get("tv_archive_duration")) or 0
+            archive = days if days > 0 and flag(get("tv_archive")) else 0
+            row = (name, text(get("stream_icon")), None, None, None, None, None,
+                   _added(get("added")), None, text(get("epg_channel_id")), archive)
+        elif type == "movie":
+            name = text(get("name")) or text(get("title")) or f"{fallback} {pid}"
+            rating = number(get("rating"))
+            if rating is None and (five := number(get("rating_5based"))) is not None:
+                rating = five * 2
+            row = (name, text(get("stream_icon")), rating, year(get("year"), get("release_date"), name),
+                   short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("added")),
+                   short_text(get("container_extension")) or "mp4", None, 0)
+        else:
+            name = text(get("name")) or text(get("title")) or f"{fallback} {pid}"
+            release = text(get("releaseDate")) or text(get("release_date"))
+            row = (name, text(get("cover")), number(get("rating")), year(get("year"), release, name),
+                   short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("last_modified")),
+                   None, None, 0)
+        name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row
+        rows.append((str(pid), name, fold(name), cid, len(rows), integer(get("num")), logo, rating, yr,
+                     genre, plot, cast, added, container, epg, archive, int(adult)))
+    if skipped:
+        log.info("skipped %d %s rows without an id", skipped, type)
+    return rows
+
+
 _STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS stage_items (provider_id TEXT, name TEXT, search_name TEXT, "
     "category_id TEXT, position INTEGER, num INTEGER, logo TEXT, rating REAL, year INTEGER, "
@@ -166,9 +254,11 @@ _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
 _CHANGED = " OR ".join(
     f'items.{c} IS NOT excluded.{c}' for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:])
 )
+#: Rows are staged in provider order, so the stage's rowid order is position order: ordering by
+#: it inserts items (and their index entries) in position order without a sort of the stage.
 _UPSERT = (
     f"INSERT INTO items (profile_id, type, {_COLS}) SELECT ?, ?, {_COLS} FROM temp.stage_items WHERE true "
-    "ORDER BY position ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET "
+    "ORDER BY rowid ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:]))
     + f" WHERE {_CHANGED}"
 )
@@ -246,11 +336,30 @@ def _swap(conn: sqlite3.Connection, profile_id: int, type: str, categories: list
         conn.commit()
 
 
-def rebuild_terms(conn: sqlite3.Connection, profile_id: int) -> int:
-    """Refresh the profile's vocabulary of name words used to correct typos; returns its size."""
+def vocabulary(rows: Iterable[tuple[Any, ...]]) -> set[str]:
+    """The typo-correction words of rows from :func:`normalise_raw` / :func:`normalise_items`.
+
+    Sync computes it while the writer thread stores those rows, so :func:`rebuild_terms` does
+    not read every name back from the library afterwards."""
+    found: set[str] = set()
+    for row in rows:
+        found.update(words(row[2]))  # search_name
+    return {w for w in found if len(w) >= _TERM_MIN}
+
+
+def rebuild_terms(conn: sqlite3.Connection, profile_id: int, known: dict[str, set[str]] | None = None) -> int:
+    """Refresh the profile's vocabulary of name words used to correct typos; returns its size.
+
+    ``known`` gives the :func:`vocabulary` of types whose rows were just stored; the names of
+    the other types are read from the library.
+    """
+    known = known or {}
     try:
-        vocabulary: set[str] = set()
-        for (name,) in conn.execute("SELECT search_name FROM items WHERE profile_id = ?", (profile_id,)):
+        vocabulary: set[str] = set().union(*known.values())
+        other = [t for t in ("live", "movie", "series") if t not in known]
+        marks = ", ".join("?" * len(other))
+        for (name,) in conn.execute(f"SELECT search_name FROM items WHERE profile_id = ? AND type IN ({marks})",
+                                    (profile_id, *other)) if other else ():
             vocabulary.update(w for w in words(name) if len(w) >= _TERM_MIN)
         old = {t for (t,) in conn.execute("SELECT term FROM search_terms WHERE profile_id = ?", (profile_id,))}
         with transaction(conn):

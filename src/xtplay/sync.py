@@ -240,12 +240,18 @@ def is_stale(conn: sqlite3.Connection, profile: Any, now: float | None = None) -
 
 # ---------------------------------------------------------------- the sync itself
 
-async def _fetch(client: Any, type: str) -> tuple[list[Any], list[Any]]:
-    if type == "live":
-        return await client.live_categories(), await client.live_streams()
-    if type == "movie":
-        return await client.vod_categories(), await client.vod_streams()
-    return await client.series_categories(), await client.series_list()
+#: Per type: the client's category method and the raw list action of the whole catalog.
+_SOURCES = {"live": ("live_categories", "get_live_streams"), "movie": ("vod_categories", "get_vod_streams"),
+            "series": ("series_categories", "get_series")}
+
+
+async def _fetch(client: Any, type: str) -> tuple[list[catalog_store.CategoryData], list[tuple[Any, ...]]]:
+    """Categories and rows of one type. The whole list comes as raw rows read straight into
+    tuples (no typed record per row: that was most of a sync's CPU time)."""
+    categories_of, list_action = _SOURCES[type]
+    cats = catalog_store.normalise_categories(await getattr(client, categories_of)())
+    raw = await client.raw_list(list_action)
+    return cats, catalog_store.normalise_raw(type, raw, cats)
 
 
 async def sync_with_client(
@@ -265,6 +271,7 @@ async def sync_with_client(
     errors: dict[str, str] = {}
     types = tuple(types)
     writing: tuple[str, asyncio.Future[int]] | None = None
+    words: dict[str, set[str]] = {}  # typo vocabulary of each type handed to the writer
 
     def fail(type: str, exc: XtplayError) -> None:
         log.warning("sync of %s failed for profile %s: %s", type, profile_id, exc)
@@ -283,10 +290,7 @@ async def sync_with_client(
     for type in types:
         _publish(SyncProgress(profile_id, type), progress)
         try:
-            raw_categories, raw_items = await _fetch(client, type)
-            cats = catalog_store.normalise_categories(raw_categories)
-            rows = catalog_store.normalise_items(type, raw_items, cats)
-            del raw_items
+            cats, rows = await _fetch(client, type)
         except XtplayError as exc:
             fail(type, exc)
             if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -304,11 +308,13 @@ async def sync_with_client(
 
         writing = (type, asyncio.ensure_future(
             asyncio.to_thread(catalog_store.replace_type, conn, profile_id, type, cats, rows, report)))
+        words[type] = catalog_store.vocabulary(rows)  # while the writer stores them
     await settle()
     if counts:
         _publish(SyncProgress(profile_id, "indexing"), progress)
-        try:
-            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id)
+        try:  # the words of a type that was not stored come from the library
+            known = {t: w for t, w in words.items() if t in counts}
+            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, known)
         except XtplayError as exc:  # the catalog is stored; only typo correction lags behind
             log.warning("typo vocabulary of profile %s not refreshed: %s", profile_id, exc)
     return counts, errors

@@ -259,6 +259,21 @@ class XtreamClient:
         data = await self._api("get_series", long=True, category_id=category_id)
         return self._parse(self._rows(data, "a series list"), Series.from_raw, "series")
 
+    async def raw_list(self, action: str, category_id: str | None = None) -> list[dict[str, Any]]:
+        """The rows of a whole list as the panel sent them (JSON objects, values unread).
+
+        For a full sync, which reads 100,000 rows straight into its own tuples with the readers
+        of :mod:`xtplay.sources.values` rather than building a typed record per row first.
+        ``action`` is one of the six list actions; errors are those of the typed methods.
+        """
+        what = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
+                "get_series_categories": "a category list", "get_live_streams": "a channel list",
+                "get_vod_streams": "a movie list", "get_series": "a series list"}.get(action)
+        if what is None:
+            raise ValueError(f"not a list action: {action!r}")
+        data = await self._api(action, long=not action.endswith("_categories"), category_id=category_id)
+        return self._rows(data, what)
+
     async def vod_info(self, vod_id: int) -> MovieInfo:
         """Details of one movie; :class:`ItemNotFound` for ``{"info": []}`` without movie data."""
         data = await self._api("get_vod_info", vod_id=vod_id)

@@ -1,9 +1,9 @@
 """Fixtures for the catalog, sync and search: a factory that fills a real library, and
 ``synced_profile`` (the demo profile after a full sync).
 
-The factory builds provider rows as raw dicts (the shapes a panel sends), parses them with the
-real models of ``xtplay.sources.models`` and stores them through the real
-``catalog_store`` code, so browse and search tests run over exactly what sync writes.
+The factory builds provider rows as raw dicts (the shapes a panel sends) and reads and stores
+them through the real ``catalog_store`` code that sync uses, so browse and search tests run over
+exactly what sync writes.
 """
 
 from __future__ import annotations
@@ -43,14 +43,13 @@ class CatalogFactory:
 
     def save(self, types: tuple[str, ...] = ("live", "movie", "series")) -> dict[str, int]:
         from xtplay import catalog_store
-        from xtplay.sources.models import Category, LiveStream, Movie, Series
+        from xtplay.sources.models import Category
 
-        model = {"live": LiveStream, "movie": Movie, "series": Series}
         counts = {}
         for type in types:
             cats = catalog_store.normalise_categories(Category.from_raw(c) for c in self.categories[type])
-            items = [model[type].from_raw({k: v for k, v in r.items() if k != "_id"}) for r in self.rows[type]]
-            rows = catalog_store.normalise_items(type, items, cats)
+            raw = [{k: v for k, v in r.items() if k != "_id"} for r in self.rows[type]]
+            rows = catalog_store.normalise_raw(type, raw, cats)
             if rows:
                 counts[type] = catalog_store.replace_type(self.conn, self.profile_id, type, cats, rows)
         catalog_store.rebuild_terms(self.conn, self.profile_id)

@@ -1,8 +1,7 @@
 """Writing a catalog into the library: normalised rows in, one atomic swap per type.
 
 Sync (network) and this module (storage) meet at plain tuples: :func:`normalise_raw` turns a
-panel's raw list into rows (:func:`normalise_items` does the same from the client's models),
-:func:`replace_type` swaps them in. Rows are first staged in a
+panel's raw list into rows and :func:`replace_type` swaps them in. Rows are first staged in a
 TEMP table (no lock on the library file), then one ``BEGIN IMMEDIATE`` transaction deletes
 the items that left the provider, inserts the new ones and updates only the changed ones, so
 a second sync of an unchanged catalog writes almost nothing, and a crash at any point leaves
@@ -114,53 +113,6 @@ def normalise_categories(raw: Iterable[Any]) -> list[CategoryData]:
     return out
 
 
-def normalise_items(type: str, raw: Iterable[Any], categories: list[CategoryData]) -> list[tuple[Any, ...]]:
-    """Rows (in :data:`_FIELDS` order) from the client's models, in provider order.
-
-    Duplicate ids keep their first row; a category the provider does not list becomes the
-    "uncategorised" bucket; an item in an adult category is adult.
-    """
-    known = {c.provider_id: c.is_adult for c in categories}
-    rows: list[tuple[Any, ...]] = []
-    seen: set[str] = set()
-    id_attr = "series_id" if type == "series" else "stream_id"
-    for item in raw:
-        pid = getattr(item, id_attr, None)
-        if pid is None or pid == "":
-            continue
-        pid = str(pid)
-        if pid in seen:
-            continue
-        seen.add(pid)
-        name = _text(getattr(item, "name", None)) or f"#{pid}"
-        cid = str(getattr(item, "category_id", "") or "")
-        if cid not in known:
-            cid = ""
-        adult = bool(getattr(item, "is_adult", False)) or known.get(cid, False)
-        genre = _text(getattr(item, "genre", None))
-        plot = _text(getattr(item, "plot", None))
-        cast = _text(getattr(item, "cast", None))
-        if type == "live":
-            logo = _text(getattr(item, "icon", None))
-            added = _epoch(getattr(item, "added", None))
-            archive = _int(getattr(item, "tv_archive_duration", 0)) or 0 if getattr(item, "tv_archive", False) else 0
-            container, epg = None, _text(getattr(item, "epg_channel_id", None))
-        elif type == "movie":
-            logo = _text(getattr(item, "icon", None))
-            added = _epoch(getattr(item, "added", None))
-            archive, container, epg = 0, _text(getattr(item, "container_extension", None)), None
-        else:
-            logo = _text(getattr(item, "cover", None))
-            added = _epoch(getattr(item, "last_modified", None))
-            archive, container, epg = 0, None, None
-        rows.append((
-            pid, name, fold(name), cid, len(rows), _int(getattr(item, "num", None)), logo,
-            _float(getattr(item, "rating", None)), _int(getattr(item, "year", None)), genre, plot, cast,
-            added, container, epg, archive, int(adult),
-        ))
-    return rows
-
-
 def _memo(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``read`` remembering its answers: a list repeats its genres, ratings and extensions
     thousands of times, and a dict lookup is cheaper than reading the value again."""
@@ -190,9 +142,11 @@ def _added(value: Any) -> int | None:
 def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> list[tuple[Any, ...]]:
     """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``XtreamClient.raw_list``).
 
-    The same rows :func:`normalise_items` makes from the client's models (the same readers of
-    :mod:`xtplay.sources.values`, the same fallbacks), without building 100,000 records first:
-    a full sync spends its CPU here. Rows without a usable id are skipped, as the models do.
+    It reads values with the same tolerant readers as the client's models
+    (:mod:`xtplay.sources.values`, the same fallbacks) but builds no record per item: a full
+    sync of 100,000 items spends its CPU here. Rows without a usable id are skipped, as the
+    models do; duplicate ids keep their first row; a category the provider does not list
+    becomes the "uncategorised" bucket; an item in an adult category is adult.
     """
     known = {c.provider_id: c.is_adult for c in categories}
     rows: list[tuple[Any, ...]] = []
@@ -337,7 +291,7 @@ def _swap(conn: sqlite3.Connection, profile_id: int, type: str, categories: list
 
 
 def vocabulary(rows: Iterable[tuple[Any, ...]]) -> set[str]:
-    """The typo-correction words of rows from :func:`normalise_raw` / :func:`normalise_items`.
+    """The typo-correction words of rows from :func:`normalise_raw`.
 
     Sync computes it while the writer thread stores those rows, so :func:`rebuild_terms` does
     not read every name back from the library afterwards."""

@@ -28,6 +28,7 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
     ├── CatalogError                browse/search/sync problems that are not the provider's
+    │   ├── SyncAlreadyRunning      another sync of this profile is in progress
     │   ├── UnknownItemType         a type that is not live, movie, series or episode
     │   └── NotInLibrary            no such item in the profile's library
     ├── GuideError                  programme guide problems (broken XMLTV …)
@@ -289,6 +290,18 @@ class CatalogError(XtplayError):
     """Browse, search or sync failed for a reason that is not the provider's."""
 
     title = "Catalog error"
+
+
+class SyncAlreadyRunning(CatalogError):
+    """Another sync of this profile is in progress (in this process or another)."""
+
+    status_code = 409
+    title = "Sync already running"
+    retryable = True
+
+    def __init__(self, profile_name: str) -> None:
+        self.profile_name = profile_name
+        super().__init__(f"The catalog of “{profile_name}” is already being synced; wait for it to finish.")
 
 
 class UnknownItemType(CatalogError):

@@ -35,7 +35,7 @@ from . import catalog_store
 from .catalog import TYPES, is_empty
 from .config import Settings
 from .db import transaction
-from .errors import AuthError, CatalogError, XtplayError
+from .errors import AuthError, SyncAlreadyRunning, XtplayError
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +83,6 @@ class SyncRun:
     counts: dict[str, int]
     errors: dict[str, str]
     seconds: float | None
-
-
-class SyncAlreadyRunning(CatalogError):
-    """Another sync of this profile is in progress (in this process or another)."""
-
-    status_code = 409
-    title = "Sync already running"
-    retryable = True
-
-    def __init__(self, profile_name: str) -> None:
-        self.profile_name = profile_name
-        super().__init__(f"The catalog of “{profile_name}” is already being synced; wait for it to finish.")
 
 
 # ---------------------------------------------------------------- progress for the web layer

@@ -152,3 +152,36 @@ def test_next_episode_countdown_appears_and_can_be_cancelled(live_app, browser_p
     browser_page.wait_for_selector("#next", state="hidden")
     browser_page.wait_for_function("() => document.querySelector('video').ended", timeout=20_000)
     assert "/watch/episode/1" in browser_page.url  # cancelled: no jump to episode 2
+
+
+def test_switching_audio_track_and_enabling_subtitles(live_app, browser_page, video_check):
+    """Movie 5 (MKV, English AAC + French AC-3, English SRT): the audio menu restarts the remux at
+    the same position with ``audio=1`` and it really plays again; the subtitle menu adds a WebVTT
+    track whose cues become active."""
+    media = []
+    browser_page.on("request", lambda r: media.append(r.url) if "/remux.mp4" in r.url else None)
+    _watch(browser_page, live_app, "/watch/movie/5")
+    video_check(browser_page).plays(seconds=2.0)
+    audio = browser_page.locator("#audio-tracks")
+    assert audio.is_visible()
+    assert [o.strip() for o in audio.locator("option").all_inner_texts()] == ["English (eng)", "Français (fre)"]
+    assert browser_page.locator("#subtitle-tracks").is_visible()
+    before = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
+    audio.select_option("1")
+    browser_page.wait_for_function("() => window.xtplayPlayer.audio === 1")
+    after = video_check(browser_page).plays(seconds=1.0)
+    switched = [u for u in media if "audio=1" in u]
+    assert switched, media
+    start = float(switched[-1].split("start=", 1)[1].split("&", 1)[0])
+    assert before - 1.0 <= start <= before + 3.0  # restarted where it was, not from 0
+    assert abs(browser_page.evaluate("window.xtplayPlayer.offset") - start) < 0.01
+    assert after["t"] > 0
+    browser_page.locator("#subtitle-tracks").select_option("0")
+    browser_page.wait_for_function(
+        "() => { const t = document.querySelector('video').textTracks[0];"
+        " return t && t.mode === 'showing' && t.activeCues && t.activeCues.length > 0 }", timeout=15_000)
+    cue = browser_page.evaluate("document.querySelector('video').textTracks[0].activeCues[0].text")
+    assert cue.startswith("Demo subtitle at ")
+    shown_at = int(cue.split()[3])
+    position = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
+    assert shown_at - 0.5 <= position <= shown_at + 3.0  # the cue for this moment, despite the remux offset

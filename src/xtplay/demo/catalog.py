@@ -126,7 +126,7 @@ class Catalog:
         return str(1 + _mix(self.seed, 1, i) % 12)
 
     def _vod_category(self, i: int) -> str:
-        if i <= 4:
+        if i <= 5:
             return "101"
         if i % 89 == 0:
             return "0"
@@ -194,7 +194,8 @@ class Catalog:
     def movie_media(self, i: int) -> MovieMedia:
         """The file and announced container of movie ``i``."""
         fixed = {1: MovieMedia("h264_aac_mp4", "mp4"), 2: MovieMedia("h264_ac3_mkv", "mkv"),
-                 3: MovieMedia("hevc_aac_mp4", "mp4"), 4: MovieMedia("h264_aac_mkv", "mkv")}
+                 3: MovieMedia("hevc_aac_mp4", "mp4"), 4: MovieMedia("h264_aac_mkv", "mkv"),
+                 5: MovieMedia("h264_multi_mkv", "mkv")}
         if i in fixed:
             return fixed[i]
         pick = _mix(self.seed, 21, i) % 1000 / 1000
@@ -210,14 +211,14 @@ class Catalog:
         # two 64-bit hashes give every choice; cheaper than a seeded Random per row (100k rows)
         h, g = _mix(self.seed, 22, i), _mix(self.seed, 23, i)
         fixed = {1: "Big Demo Movie (2021)", 2: "Café Crème (2019)", 3: "HEVC Horizons 4K (2023)",
-                 4: "Matroska Nights (2018)"}
+                 4: "Matroska Nights (2018)", 5: "Two Voices (2020)"}
         year = 1960 + h % 66
         n = len(_WORDS)
         words = [_WORDS[(h >> (8 + 6 * k)) % n] for k in range(1 + (h >> 7) % 3)]
         title = fixed.get(i) or f"{' '.join(words)} ({year})"
         if i in fixed:
             year = int(title[-5:-1])
-        if i > 4 and (h >> 40) % 100 < 15:
+        if i > 5 and (h >> 40) % 100 < 15:
             title = f"{('EN - ', 'FR - ', 'DE - ', '4K - ')[(h >> 47) % 4]}{title}"
         rating = round(3.0 + (h >> 50) % 67 / 10, 1)
         genre = _GENRE_COMBOS[g % 257]
@@ -265,7 +266,7 @@ class Catalog:
         m, row = self._movie_meta(i), self.movie_row(i)
         media = self.movie_media(i)
         codecs = {"h264_aac_mp4": ("h264", "aac"), "h264_aac_mkv": ("h264", "aac"),
-                  "h264_ac3_mkv": ("h264", "ac3"), "hevc_aac_mp4": ("hevc", "aac")}[media.key]
+                  "h264_ac3_mkv": ("h264", "ac3"), "hevc_aac_mp4": ("hevc", "aac"), "h264_multi_mkv": ("h264", "aac")}[media.key]
         secs = m["duration"]
         info = {
             "name": m["name"], "o_name": m["name"], "tmdb_id": str(10_000 + i) if i % 2 else 10_000 + i,

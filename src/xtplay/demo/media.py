@@ -2,7 +2,8 @@
 
 Everything comes from ffmpeg's own test sources (``testsrc2`` picture, ``sine`` tone), small
 and short, generated into ``media_dir`` on first use and reused while the version stamp
-matches. One H.264 and one HEVC encode; every other file is a remux or an audio re-encode, so
+matches. One H.264 and one HEVC encode; every other file is a remux or an audio re-encode (movie 5 adds a
+second, French AC-3 audio track and English subtitles), so
 the whole set takes a few seconds.
 """
 
@@ -22,7 +23,7 @@ from ..errors import PlaybackError
 log = logging.getLogger(__name__)
 
 #: Bump when the set of files or how they are made changes: older caches are rebuilt.
-MEDIA_VERSION = "3"
+MEDIA_VERSION = "4"
 SECONDS = 24
 SIZE = "426x240"
 FPS = 24
@@ -35,6 +36,7 @@ MEDIA_FILES = {
     "h264_aac_mkv": "movie_h264_aac.mkv",
     "h264_ac3_mkv": "movie_h264_ac3.mkv",
     "hevc_aac_mp4": "movie_hevc_aac.mp4",
+    "h264_multi_mkv": "movie_h264_multi.mkv",
     "live_ts": "live.ts",
 }
 HLS_DIR = "hls"
@@ -86,12 +88,36 @@ def _generate(root: Path) -> None:
           "-map", "0:v", "-map", "1:a", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
           "-x265-params", "log-level=error", "-tag:v", "hvc1", "-c:a", "copy", "-movflags", "+faststart",
           str(root / MEDIA_FILES["hevc_aac_mp4"])])
+    _multi_track(root, mp4)
     live = root / MEDIA_FILES["live_ts"]
     _run(["-i", str(mp4), "-c", "copy", "-f", "mpegts", str(live)])
     hls = root / HLS_DIR
     hls.mkdir(exist_ok=True)
     _run(["-i", str(live), "-c", "copy", "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_list_size", "0",
           "-hls_segment_filename", str(hls / "seg_%03d.ts"), str(hls / "index.m3u8")])
+
+
+#: Subtitle cues of the multi-track movie: (start, end, text), every 3 s over the whole clip.
+SUBTITLE_CUES = tuple((t, t + 2.5, f"Demo subtitle at {t} seconds") for t in range(0, SECONDS, 3))
+
+
+def _srt_time(secs: float) -> str:
+    ms = int(round(secs * 1000))
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+
+def _multi_track(root: Path, mp4: Path) -> None:
+    """MKV with H.264, English AAC (440 Hz), French AC-3 (880 Hz) and English SRT subtitles."""
+    srt = root / "subtitles_en.srt"
+    srt.write_text("".join(f"{n}\n{_srt_time(a)} --> {_srt_time(b)}\n{text}\n\n"
+                           for n, (a, b, text) in enumerate(SUBTITLE_CUES, 1)))
+    _run(["-i", str(mp4), "-f", "lavfi", "-i", f"sine=frequency=880:sample_rate=48000:duration={SECONDS}",
+          "-i", str(srt), "-map", "0:v:0", "-map", "0:a:0", "-map", "1:a:0", "-map", "2:s:0",
+          "-c:v", "copy", "-c:a:0", "copy", "-c:a:1", "ac3", "-b:a:1", "128k", "-ac:a:1", "2", "-c:s", "srt",
+          "-metadata:s:a:0", "language=eng", "-metadata:s:a:0", "title=English",
+          "-metadata:s:a:1", "language=fre", "-metadata:s:a:1", "title=Français",
+          "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=English",
+          str(root / MEDIA_FILES["h264_multi_mkv"])])
 
 
 def _read_segments(root: Path) -> tuple[tuple[Path, float], ...]:

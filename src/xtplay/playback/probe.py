@@ -15,10 +15,10 @@ import asyncio
 import json
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import db
-from ..errors import PlaybackError
+from ..errors import ItemNotFound, PlaybackError
 from ..logs import redact
 
 PROBE_TIMEOUT = 30.0
@@ -26,6 +26,25 @@ BROWSER_VIDEO = ("h264",)
 BROWSER_AUDIO = ("aac", "mp3")
 #: ffprobe's format names that are MP4 to a browser.
 MP4_FORMATS = ("mov", "mp4", "m4a", "3gp")
+#: Subtitle codecs ffmpeg can turn into WebVTT (text ones; bitmap subtitles cannot be).
+TEXT_SUBTITLES = ("subrip", "srt", "ass", "ssa", "webvtt", "mov_text", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """One audio or subtitle stream: ``index`` counts streams of its kind (ffmpeg's ``0:a:N``)."""
+
+    index: int
+    codec: str | None
+    language: str | None
+    title: str | None
+
+    def to_dict(self) -> dict:
+        return {"index": self.index, "codec": self.codec, "language": self.language, "title": self.title}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Track":
+        return cls(int(d["index"]), d.get("codec"), d.get("language"), d.get("title"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +56,30 @@ class ProbeResult:
     audio_codec: str | None
     duration: float | None
     mode: str
+    audio_tracks: tuple[Track, ...] = field(default=())
+    subtitle_tracks: tuple[Track, ...] = field(default=())
 
     def to_dict(self) -> dict:
         return {"format": self.format_name, "video": self.video_codec, "audio": self.audio_codec,
                 "duration": self.duration, "mode": self.mode}
+
+    def tracks_json(self) -> str:
+        return json.dumps({"audio": [t.to_dict() for t in self.audio_tracks],
+                           "subtitles": [t.to_dict() for t in self.subtitle_tracks]})
+
+    def audio_track(self, n: int) -> Track:
+        """Audio stream ``n``; :class:`PlaybackError` when the file has no such stream."""
+        for track in self.audio_tracks:
+            if track.index == n:
+                return track
+        raise ItemNotFound(f"This file has no audio track {n}.")
+
+    def subtitle_track(self, n: int) -> Track:
+        """Text subtitle stream ``n``; :class:`PlaybackError` when the file has no such stream."""
+        for track in self.subtitle_tracks:
+            if track.index == n:
+                return track
+        raise ItemNotFound(f"This file has no subtitle track {n}.")
 
 
 def decide(format_name: str, video_codec: str | None, audio_codec: str | None) -> str:
@@ -67,7 +106,22 @@ def parse(ffprobe_json: dict) -> ProbeResult:
     name = fmt.get("format_name") or ""
     if video is None and audio is None:
         raise PlaybackError("The file has neither video nor audio that ffprobe can read.")
-    return ProbeResult(name, video, audio, duration, decide(name, video, audio))
+    return ProbeResult(name, video, audio, duration, decide(name, video, audio),
+                       _tracks(streams, "audio"), _tracks(streams, "subtitle"))
+
+
+def _tracks(streams: list[dict], kind: str) -> tuple[Track, ...]:
+    """Every stream of ``kind`` with its per-kind index; subtitles only when they are text."""
+    found = []
+    for n, s in enumerate(s for s in streams if s.get("codec_type") == kind):
+        tags = {str(k).lower(): v for k, v in (s.get("tags") or {}).items()}
+        codec = s.get("codec_name")
+        if kind == "subtitle" and codec not in TEXT_SUBTITLES:
+            continue
+        lang = tags.get("language")
+        found.append(Track(n, codec, None if lang in (None, "", "und") else str(lang),
+                           str(tags["title"]) if tags.get("title") else None))
+    return tuple(found)
 
 
 async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
@@ -101,11 +155,17 @@ async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
 def cached(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> ProbeResult | None:
     """The stored decision for an item, if it was probed before."""
     row = conn.execute(
-        "SELECT format_name, video_codec, audio_codec, duration, mode FROM playback_probe "
+        "SELECT format_name, video_codec, audio_codec, duration, mode, tracks_json FROM playback_probe "
         "WHERE profile_id = ? AND type = ? AND provider_id = ?", (profile_id, type, str(provider_id))).fetchone()
-    if row is None:
+    if row is None or row[5] is None:  # never probed, or probed before tracks were recorded
         return None
-    return ProbeResult(row[0] or "", row[1], row[2], row[3], row[4])
+    try:
+        tracks = json.loads(row[5])
+        audio = tuple(Track.from_dict(t) for t in tracks.get("audio") or ())
+        subs = tuple(Track.from_dict(t) for t in tracks.get("subtitles") or ())
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return ProbeResult(row[0] or "", row[1], row[2], row[3], row[4], audio, subs)
 
 
 def store(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str, result: ProbeResult) -> None:
@@ -113,9 +173,9 @@ def store(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str
     with db.transaction(conn):
         conn.execute(
             "INSERT OR REPLACE INTO playback_probe (profile_id, type, provider_id, format_name, video_codec, "
-            "audio_codec, duration, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "audio_codec, duration, mode, tracks_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (profile_id, type, str(provider_id), result.format_name, result.video_codec, result.audio_codec,
-             result.duration, result.mode))
+             result.duration, result.mode, result.tracks_json()))
 
 
 def forget(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> None:

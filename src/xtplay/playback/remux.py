@@ -12,6 +12,7 @@ import asyncio
 import atexit
 import logging
 import os
+import re
 import shutil
 import signal
 from collections.abc import AsyncIterator
@@ -29,12 +30,18 @@ SLOT_WAIT = 15.0
 _running: set[int] = set()  # pids of every ffmpeg we started and have not reaped
 
 
-def ffmpeg_args(input_url: str, mode: str, start: float = 0.0, audio_codec: str | None = None) -> list[str]:
-    """The ffmpeg command line (without the executable) for ``remux`` or ``transcode``."""
+def ffmpeg_args(input_url: str, mode: str, start: float = 0.0, audio_codec: str | None = None,
+                audio: int = 0) -> list[str]:
+    """The ffmpeg command line (without the executable) for ``remux`` or ``transcode``.
+
+    ``audio`` picks the file's audio stream (``0:a:N``, validated by the caller against the
+    probe); ``audio_codec`` is that stream's codec (copied when the browser decodes it).
+    """
     args = ["-hide_banner", "-nostdin", "-loglevel", "error"]
     if start > 0:
         args += ["-ss", f"{start:.3f}"]
-    args += ["-i", input_url, "-map", "0:v:0", "-map", "0:a:0?", "-sn", "-dn"]
+    audio_map = f"0:a:{audio}" if audio > 0 else "0:a:0?"
+    args += ["-i", input_url, "-map", "0:v:0", "-map", audio_map, "-sn", "-dn"]
     if mode == "transcode":
         args += ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-crf", "23",
                  "-pix_fmt", "yuv420p", "-g", "50"]
@@ -156,6 +163,49 @@ def _kill(pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+
+
+def subtitle_args(input_url: str, index: int) -> list[str]:
+    """ffmpeg arguments that write text subtitle stream ``0:s:N`` as WebVTT to stdout."""
+    return ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", input_url, "-map", f"0:s:{index}",
+            "-c:s", "webvtt", "-f", "webvtt", "pipe:1"]
+
+
+_VTT_TIME = re.compile(r"^((?:\d+:)?\d{2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}\.\d{3})(.*)$")
+
+
+def _vtt_secs(stamp: str) -> float:
+    parts = [float(p) for p in stamp.split(":")]
+    return sum(p * 60 ** k for k, p in enumerate(reversed(parts)))
+
+
+def _vtt_stamp(secs: float) -> str:
+    ms = int(round(secs * 1000))
+    return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def shift_vtt(text: str, start: float) -> str:
+    """WebVTT whose cue times count from ``start`` (a remux started there begins at 0).
+
+    ffmpeg's own seeking moves subtitle times by up to a keyframe interval, so the shift is
+    done here, exactly; cues that ended before ``start`` are dropped.
+    """
+    if start <= 0:
+        return text
+    out, blocks = [], text.replace("\r\n", "\n").split("\n\n")
+    for block in blocks:
+        lines = block.split("\n")
+        timing = next((i for i, line in enumerate(lines) if _VTT_TIME.match(line.strip())), None)
+        if timing is None:
+            out.append(block)
+            continue
+        m = _VTT_TIME.match(lines[timing].strip())
+        a, b = _vtt_secs(m.group(1)) - start, _vtt_secs(m.group(2)) - start
+        if b <= 0:
+            continue
+        lines[timing] = f"{_vtt_stamp(max(0.0, a))} --> {_vtt_stamp(b)}{m.group(3)}"
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 @atexit.register

@@ -144,6 +144,10 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str,
     result = await _decision(request, conn, profile, target)
     out.update(mode=result.mode, duration=result.duration, codecs=result.to_dict(),
                src=play_path(target, "file") if result.mode == "direct" else play_path(target, "remux.mp4"),
+               remux=play_path(target, "remux.mp4"),
+               audio_tracks=[t.to_dict() for t in result.audio_tracks],
+               subtitle_tracks=[dict(t.to_dict(), src=play_path(target, f"subtitles/{t.index}.vtt"))
+                                for t in result.subtitle_tracks],
                resume=now_playing.resume(conn, profile.id, type, item_id))
     now_playing.record(conn, profile.id, type, item_id, None, result.duration, out["title"])
     if type == "episode":
@@ -317,8 +321,9 @@ async def file(request: Request, profile_id: int, type: str, item_id: str,
 
 @router.get("/play/{profile_id}/{type}/{item_id}/remux.mp4")
 async def remuxed(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
-                  conn: sqlite3.Connection = Depends(get_conn)) -> Response:
-    """The file converted by ffmpeg to fragmented MP4 from ``start`` seconds (seeking restarts it)."""
+                  audio: int = 0, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """The file converted by ffmpeg to fragmented MP4 from ``start`` seconds (seeking restarts it),
+    with audio stream ``audio`` (one the probe found; choosing another track restarts it too)."""
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
@@ -328,7 +333,10 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, st
     async def make():
         decision = await _decision(request, conn, profile, target)
         mode = "remux" if decision.mode == "direct" else decision.mode
-        args = remux.ffmpeg_args(_loopback_url(request, conn, target), mode, max(0.0, start), decision.audio_codec)
+        codec = decision.audio_codec
+        if audio != 0 or decision.audio_tracks:
+            codec = decision.audio_track(audio).codec  # ItemNotFound for a track the file lacks
+        args = remux.ffmpeg_args(_loopback_url(request, conn, target), mode, max(0.0, start), codec, audio)
         chunks = state.ffmpeg.stream(args)
         try:
             first = await anext(chunks)
@@ -336,6 +344,32 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, st
             raise PlaybackError("ffmpeg produced nothing for this file.") from None
         return StreamingResponse(_then(first, chunks), media_type="video/mp4",
                                  headers={"cache-control": "no-store", "x-xtplay-start": f"{start:.3f}"})
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/subtitles/{index}.vtt")
+async def subtitles(request: Request, profile_id: int, type: str, item_id: str, index: int, start: float = 0.0,
+                    conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """Text subtitle stream ``index`` as WebVTT (extracted by ffmpeg), times counted from ``start``
+    so they line up with a remux started there."""
+    state = playback_state(request)
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes have subtitle files.")
+    profile = _profile(conn, profile_id)
+    decision = await _decision(request, conn, profile, target)
+    decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
+
+    async def make():
+        data = bytearray()
+        async for chunk in state.ffmpeg.stream(remux.subtitle_args(_loopback_url(request, conn, target), index)):
+            data += chunk
+        text = data.decode("utf-8", "replace")
+        if not text.startswith("WEBVTT"):
+            raise PlaybackError("ffmpeg could not read these subtitles.")
+        return Response(remux.shift_vtt(text, max(0.0, start)), media_type="text/vtt; charset=utf-8",
+                        headers={"cache-control": "no-store"})
 
     return await _guarded(state, target, make)
 

@@ -16,7 +16,7 @@
   var state = {
     type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
     offset: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
-    playing: false, failed: false, generation: 0
+    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1
   };
   window.xtplayPlayer = state;
 
@@ -114,8 +114,16 @@
     if (p && p.catch) p.catch(function () {});
   }
 
+  /* The remux URL from ``at`` seconds with the chosen audio stream (``audio=N``, checked by the server). */
+  function remuxUrl(info, at) {
+    var q = [];
+    if (at) q.push("start=" + at.toFixed(3));
+    if (state.audio > 0) q.push("audio=" + state.audio);
+    return (info.remux || info.src) + (q.length ? "?" + q.join("&") : "");
+  }
+
   function playFile(info, at) {
-    state.engine = info.mode === "direct" ? "native" : "remux";
+    state.engine = info.mode === "direct" && state.audio === 0 ? "native" : "remux";
     state.duration = info.duration || null;
     at = Math.max(0, at || 0);
     if (state.engine === "native") {
@@ -127,8 +135,9 @@
       });
     } else {
       state.offset = at;
-      video.src = info.src + (at ? "?start=" + at.toFixed(3) : "");
+      video.src = remuxUrl(info, at);
     }
+    if (state.subtitle >= 0) setSubtitle(state.subtitle);
     video.play().catch(function () {});
     $("mode-note").textContent = info.mode === "direct" ? "" :
       info.mode === "remux" ? "Converted for the browser (audio to AAC)." : "Transcoded for the browser (video to H.264).";
@@ -147,6 +156,7 @@
     var gen = state.generation;
     $("spinner").hidden = false;
     state.type = type; state.id = String(id); state.info = null;
+    state.audio = 0; clearSubtitle(); state.subtitle = -1;
     var got = opts.info ? Promise.resolve({ ok: true, body: opts.info }) :
       fetch(infoUrl(type, id), { headers: { Accept: "application/json" } }).then(function (r) {
         return r.json().then(function (body) { return { ok: r.ok, body: body }; });
@@ -208,8 +218,18 @@
   function fillTracks() {
     var audio = $("audio-tracks"), subs = $("subtitle-tracks");
     audio.innerHTML = ""; subs.innerHTML = "";
-    var a = [], s = [], curA = 0, curS = -1;
-    if (state.hls) {
+    var a = [], s = [], curA = 0, curS = -1, info = state.info;
+    if (info && info.audio_tracks && (state.engine === "native" || state.engine === "remux")) {
+      /* files: the tracks the server's probe found (browsers hide MSE audio tracks) */
+      var name = function (t, what) {
+        var label = t.title || t.language || (what + " " + (t.index + 1));
+        return t.title && t.language ? label + " (" + t.language + ")" : label;
+      };
+      a = info.audio_tracks.map(function (t) { return { id: t.index, name: name(t, "Audio") }; });
+      curA = state.audio;
+      s = (info.subtitle_tracks || []).map(function (t) { return { id: t.index, name: name(t, "Subtitles") }; });
+      curS = state.subtitle;
+    } else if (state.hls) {
       a = state.hls.audioTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Audio " + (i + 1)) }; });
       curA = state.hls.audioTrack;
       s = state.hls.subtitleTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Subtitles " + (i + 1)) }; });
@@ -236,13 +256,43 @@
     }
     subs.hidden = s.length === 0;
   }
+  /* A <track> with the subtitle stream as WebVTT, its times counted from the remux's start. */
+  function clearSubtitle() {
+    Array.prototype.slice.call(video.querySelectorAll("track")).forEach(function (t) { t.remove(); });
+  }
+  function setSubtitle(i) {
+    state.subtitle = i;
+    clearSubtitle();
+    var info = state.info, sub = null;
+    (info && info.subtitle_tracks || []).forEach(function (t) { if (t.index === i) sub = t; });
+    if (!sub) { state.subtitle = -1; return; }
+    var el = document.createElement("track");
+    el.kind = "subtitles";
+    el.label = sub.title || sub.language || ("Subtitles " + (i + 1));
+    if (sub.language) el.srclang = sub.language;
+    el.src = sub.src + (state.offset ? "?start=" + state.offset.toFixed(3) : "");
+    el.default = true;
+    video.appendChild(el);
+    el.track.mode = "showing";
+  }
+  function isFile() { return !!(state.info && state.info.audio_tracks && (state.engine === "native" || state.engine === "remux")); }
+
   $("audio-tracks").addEventListener("change", function (e) {
     var i = parseInt(e.target.value, 10);
+    if (isFile()) {
+      if (i === state.audio) return;
+      var at = position();
+      state.audio = i;
+      detach();
+      playFile(state.info, at);  /* restart the remux here with the other audio stream */
+      return;
+    }
     if (state.hls) state.hls.audioTrack = i;
     else if (video.audioTracks) for (var k = 0; k < video.audioTracks.length; k++) video.audioTracks[k].enabled = k === i;
   });
   $("subtitle-tracks").addEventListener("change", function (e) {
     var i = parseInt(e.target.value, 10);
+    if (isFile()) { if (i < 0) { state.subtitle = -1; clearSubtitle(); } else setSubtitle(i); return; }
     if (state.hls) state.hls.subtitleTrack = i;
     else for (var k = 0; k < video.textTracks.length; k++) video.textTracks[k].mode = k === i ? "showing" : "disabled";
   });
@@ -263,7 +313,8 @@
     if (state.engine === "remux") {
       detach();
       state.offset = t;
-      video.src = state.info.src + "?start=" + t.toFixed(3);
+      video.src = remuxUrl(state.info, t);
+      if (state.subtitle >= 0) setSubtitle(state.subtitle);
       video.play().catch(function () {});
     } else if (state.ts) {
       video.currentTime = t;

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterator
 from typing import Any
+
+import httpx
 
 import pytest
 
@@ -32,6 +35,13 @@ def _in_thread(fn) -> Any:
     if "error" in out:
         raise out["error"]
     return out.get("value")
+
+
+@pytest.fixture
+def app_http(live_app) -> Iterator[httpx.Client]:
+    """An HTTP client of the live app (a viewer on this machine)."""
+    with httpx.Client(base_url=live_app.url, timeout=60) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

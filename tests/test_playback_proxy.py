@@ -10,12 +10,6 @@ import httpx
 import pytest
 
 
-@pytest.fixture
-def app_http(live_app):
-    with httpx.Client(base_url=live_app.url, timeout=30) as client:
-        yield client
-
-
 def _upstream(live_app, path: str, headers=None) -> httpx.Response:
     demo = live_app.demo
     return httpx.get(f"{demo.url}{path.format(u=demo.username, p=demo.password)}", headers=headers or {}, timeout=30)

@@ -15,12 +15,6 @@ from xtplay.demo.media import MEDIA_FILES
 from xtplay.playback import probe, remux
 
 
-@pytest.fixture
-def app_http(live_app):
-    with httpx.Client(base_url=live_app.url, timeout=60) as client:
-        yield client
-
-
 def _ffprobe(path) -> dict:
     out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
                          capture_output=True, check=True).stdout

@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from xtplay import catalog, catalog_store, cli, db, profiles, sync
+from xtplay import catalog, catalog_store, cli, db, profiles, sync, sync_schedule
 from xtplay.errors import CatalogError
 
 BIG = {"live": 2000, "vod": 6000, "series": 800}
@@ -132,7 +132,7 @@ async def test_cli_sync_reports_partial_with_exit_status_1(demo_profile, demo):
 async def test_scheduler_syncs_a_stale_profile_off_the_loop(demo_profile):
     settings, conn, vault, profile = demo_profile
     stop = asyncio.Event()
-    task = asyncio.create_task(sync.run_scheduler(settings, check_every=0.2, stop=stop))
+    task = asyncio.create_task(sync_schedule.run_scheduler(settings, check_every=0.2, stop=stop))
     ticks = 0
     try:
         for _ in range(600):
@@ -145,5 +145,5 @@ async def test_scheduler_syncs_a_stale_profile_off_the_loop(demo_profile):
         stop.set()
         await asyncio.wait_for(task, 30)
     assert sync.last_run(conn, profile.id).status == "ok"
-    assert not sync.is_stale(conn, profile)
+    assert not sync_schedule.is_stale(conn, profile)
     assert ticks > 1

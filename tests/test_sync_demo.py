@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from xtplay import catalog, details, favorites, search, sync
+from xtplay import catalog, details, favorites, search, sync, sync_schedule
 from xtplay.errors import ProviderError
 from xtplay.sources.xtream import XtreamClient
 
@@ -32,7 +32,7 @@ async def test_full_sync_stores_the_demo_catalog(synced_profile, demo):
     assert search.search(conn, profile.id, "premier")["live"][0].name.lower().count("premier")
     run = sync.last_run(conn, profile.id)
     assert run.status == "ok" and run.counts == {"live": 60, "movie": 120, "series": 30} and run.finished_at
-    assert not sync.is_stale(conn, profile)
+    assert not sync_schedule.is_stale(conn, profile)
     assert catalog.offline_state(conn, profile.id).synced_at == run.finished_at
 
 
@@ -127,13 +127,13 @@ async def test_staleness_follows_the_profile_interval(demo_profile):
     from xtplay import profiles
 
     settings, conn, vault, profile = demo_profile
-    assert sync.is_stale(conn, profile)  # never synced
+    assert sync_schedule.is_stale(conn, profile)  # never synced
     await sync.sync_profile(settings, conn, vault, profile)
-    assert not sync.is_stale(conn, profile)
+    assert not sync_schedule.is_stale(conn, profile)
     later = sync.last_run(conn, profile.id).finished_at + 25 * 3600
-    assert sync.is_stale(conn, profile, now=later)
+    assert sync_schedule.is_stale(conn, profile, now=later)
     manual = profiles.set_preferences(conn, profile, sync_interval_hours=0) or profiles.get_profile(conn, profile.id)
-    assert not sync.is_stale(conn, manual, now=later + 10**6)
+    assert not sync_schedule.is_stale(conn, manual, now=later + 10**6)
 
 
 async def test_details_are_stored_and_served_offline(synced_profile, demo):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from .. import guide
 from ..errors import ItemNotFound, XtplayError
 from .resolve import Target, episode_info, play_path
 
@@ -44,10 +45,8 @@ def title(conn: sqlite3.Connection, profile, target: Target) -> str:
 def now_next(conn: sqlite3.Connection, profile_id: int, channel_id: str) -> dict | None:
     """The channel's current and next programme for the OSD (None when there is no guide)."""
     try:
-        from .. import guide
-
         now, nxt = guide.now_next(conn, profile_id, [channel_id]).get(channel_id, (None, None))
-    except (XtplayError, sqlite3.Error, ImportError):
+    except (XtplayError, sqlite3.Error):
         return None
 
     def show(p):
@@ -65,7 +64,7 @@ def resume(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str) -
 
 def record(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str, position: float | None,
            duration: float | None, name: str | None = None) -> None:
-    """Put what is playing in History (F's service). ``position`` None: only if not there yet."""
+    """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
     from .. import history
 
     if position is None:

@@ -78,7 +78,7 @@ def upstream_url(conn: sqlite3.Connection, vault, profile, target: Target, *, ex
 
 
 def catchup_request(conn: sqlite3.Connection, profile, target: Target):
-    """E's timeshift parameters (programme, provider zone, length + margin) for a catch-up target.
+    """The timeshift parameters (programme, provider zone, length + margin) for a catch-up target.
 
     Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
     """

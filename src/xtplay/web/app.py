@@ -1,4 +1,4 @@
-"""The web application: ``create_app(settings, demo=None)`` assembles every router that exists.
+"""The web application: ``create_app(settings, demo=None)`` assembles the routers.
 
 Pages (Jinja + htmx) and the JSON API share one app. In front of every route sits the
 :mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF); errors
@@ -8,8 +8,8 @@ become responses only in :mod:`errors`.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,18 +17,19 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import db
+from .. import db, guide, sync_schedule
 from ..config import Settings
-from . import auth, errors, sync_status
+from . import (api_catalog, api_library, api_profiles, auth, errors, pages_browse, pages_guide, pages_library,
+               pages_login, pages_profiles, pages_search, pages_settings, play, sync_status)
 from .guard import Guard
 from .templating import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
-#: Router modules under ``xtplay.web``, included when present (each exposes ``router``).
+#: The modules whose ``router`` the app includes, in this order.
 ROUTER_MODULES = (
-    "pages_login", "api_profiles", "pages_profiles", "pages_settings", "api_library",
-    "pages_browse", "pages_search", "pages_library", "api_catalog", "play", "pages_guide",
+    pages_login, api_profiles, pages_profiles, pages_settings, api_library,
+    pages_browse, pages_search, pages_library, api_catalog, play, pages_guide,
 )
 
 #: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.
@@ -74,7 +75,6 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     app.state.require_login = (not auth.is_loopback(settings.host)) if require_login is None else require_login
     app.state.throttle = auth.LoginThrottle()
     app.state.sync_jobs = {}
-    app.state.routers = set()  #: names of the router modules included
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> RedirectResponse:
-        """Send people to the welcome page on first run, else to live TV (or the profiles)."""
+        """Send people to the welcome page on first run, else to live TV."""
         from .deps import current_profile
 
         c = db.connect(settings.db_path)
@@ -94,22 +94,14 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
             c.close()
         if profile is None:
             return RedirectResponse("/welcome", status_code=303)
-        has_live = "pages_browse" in request.app.state.routers
-        return RedirectResponse("/live" if has_live else "/profiles", status_code=303)
+        return RedirectResponse("/live", status_code=303)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
 
-    for name in ROUTER_MODULES:
-        try:
-            module = importlib.import_module(f"xtplay.web.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xtplay.web.{name}":
-                raise
-            continue
+    for module in ROUTER_MODULES:
         app.include_router(module.router)
-        app.state.routers.add(name)
     return app
 
 
@@ -135,21 +127,13 @@ class _SecurityHeaders:
 
 
 def _start_schedulers(app: FastAPI) -> list[asyncio.Task]:
-    """Start D's sync scheduler and E's guide scheduler when those modules provide one."""
-    tasks = []
-    for module_name in ("xtplay.sync", "xtplay.guide"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        runner = getattr(module, "run_scheduler", None)
-        if runner is None:
-            continue
-        tasks.append(asyncio.get_running_loop().create_task(_scheduler(app, module_name, runner)))
-    return tasks
+    """Start the catalog sync scheduler and the guide refresh scheduler."""
+    loop = asyncio.get_running_loop()
+    return [loop.create_task(_scheduler(app, "sync", sync_schedule.run_scheduler)),
+            loop.create_task(_scheduler(app, "guide", guide.run_scheduler))]
 
 
-async def _scheduler(app: FastAPI, name: str, runner: Any) -> None:
+async def _scheduler(app: FastAPI, name: str, runner: Callable[[Settings], Awaitable[None]]) -> None:
     try:
         await runner(app.state.settings)
     except asyncio.CancelledError:

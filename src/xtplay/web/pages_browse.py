@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .. import catalog
+from .. import catalog, guide
 from ..errors import XtplayError
 from .deps import get_conn, get_settings, get_vault, require_profile
 from .templating import render, render_partial, templates
@@ -93,13 +93,9 @@ def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
                  at: datetime | None = None) -> dict[str, dict[str, Any]]:
     """Now/next per channel provider id, with the share of the current programme elapsed.
 
-    The guide is an optional layer: when it is missing or fails, channels show without it.
+    When the guide fails (a broken store, an unknown zone), channels show without it.
     """
     if not channels:
-        return {}
-    try:
-        from .. import guide
-    except ImportError:
         return {}
     at = at or datetime.now(timezone.utc)
     try:
@@ -121,10 +117,8 @@ def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
 def viewer_tz(profile: Any) -> Any:
     """The profile's display time zone (the guide's rule), else the machine's."""
     try:
-        from .. import guide
-
         return guide.viewer_zone(getattr(profile, "timezone", None))
-    except (ImportError, XtplayError):
+    except XtplayError:
         return None
 
 

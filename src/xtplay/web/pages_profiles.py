@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .. import profiles
+from .. import profiles, sync
 from ..errors import InvalidProfile, ProfileBusy, ProfileExists, XtplayError
 from .deps import get_conn, get_settings, get_vault
 from .sync_status import activate, is_syncing, sync_progress
@@ -41,7 +41,7 @@ def _redirect(request: Request, url: str) -> Response:
 
 
 def _after_activation(request: Request, conn: sqlite3.Connection, profile: Any) -> str:
-    """Sync an empty or stale library in the background (``sync.sync_if_stale``); where to send
+    """Sync an empty or stale library in the background (``sync_schedule.sync_if_stale``); where to send
     the person next: the loading page while an empty library fills, else home (a stale
     library stays browsable while it syncs)."""
     from .. import catalog
@@ -94,8 +94,6 @@ async def ensure_demo_profile(conn: sqlite3.Connection, vault: Any, settings: An
 @router.get("/profiles")
 def list_page(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
     """Every profile with its account status, expiry, connections and last sync."""
-    from .. import sync
-
     rows = []
     for p in profiles.list_profiles(conn):
         rows.append({"profile": p, "account": p.account or {}, "last_sync": sync.last_run(conn, p.id)})

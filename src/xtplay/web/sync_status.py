@@ -1,8 +1,8 @@
 """Catalog syncs started from the web app, their progress (polled and server-sent), and the
 offline banner.
 
-A sync runs on a worker thread (``sync.sync_in_background``) with its own event loop and DB
-connection, so parsing a big catalog never holds up the server's event loop. The app keeps
+A sync runs on a worker thread (``sync_schedule.sync_in_background``) with its own event
+loop and DB connection, so parsing a big catalog never holds up the server's event loop. The app keeps
 one :class:`SyncJob` per profile in ``app.state.sync_jobs`` (its latest progress, then its
 outcome for a few seconds) so every page can show it. Progress reaches the browser through
 ``/sync/events`` (server-sent events from ``sync.subscribe``; :func:`event_stream`), with the
@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from .. import db
+from .. import db, sync, sync_schedule
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,6 @@ def sync_progress(app: Any, profile_id: int) -> SyncJob | None:
     """The running (or just finished, for :data:`SHOW_FINISHED_SECS`) sync of a profile, or None.
 
     Covers syncs this app started and those the scheduler runs (via ``sync.progress``)."""
-    from .. import sync
-
     job = _jobs(app).get(profile_id)
     if job is not None and job.running:
         event = sync.progress(profile_id)
@@ -114,8 +112,6 @@ def _profile_name(app: Any, profile_id: int) -> str:
 
 def is_syncing(app: Any, profile_id: int) -> bool:
     """True while any sync of the profile runs (ours, the scheduler's or another process's)."""
-    from .. import sync
-
     job = _jobs(app).get(profile_id)
     return bool(job and job.running) or sync.is_running(app.state.settings, profile_id)
 
@@ -124,8 +120,6 @@ def start_sync(app: Any, profile: Any) -> SyncJob:
     """Start a sync of the profile on a worker thread unless one is already running ("Sync now").
 
     Call it from the event loop (an ``async def`` route)."""
-    from .. import sync
-
     jobs = _jobs(app)
     job = jobs.get(profile.id)
     if job is not None and job.running:
@@ -140,15 +134,13 @@ def start_sync(app: Any, profile: Any) -> SyncJob:
 
 def activate(app: Any, conn: sqlite3.Connection, profile: Any) -> SyncJob | None:
     """At profile activation (switch, add, start-up): sync in the background when the library
-    is empty or stale (``sync.sync_if_stale``). The running job, or None when none runs.
+    is empty or stale (``sync_schedule.sync_if_stale``). The running job, or None when none runs.
 
     Call it from the event loop."""
-    from .. import sync
-
     job = _jobs(app).get(profile.id)
     if job is not None and job.running:
         return job
-    task = sync.sync_if_stale(app.state.settings, conn, profile)
+    task = sync_schedule.sync_if_stale(app.state.settings, conn, profile)
     if task is None:
         return None
     job = SyncJob(profile.id, profile.name)
@@ -160,8 +152,6 @@ def activate(app: Any, conn: sqlite3.Connection, profile: Any) -> SyncJob | None
 
 def _settle(app: Any, job: SyncJob, task: asyncio.Future) -> None:
     """Record the outcome of a sync task started by :func:`activate`."""
-    from .. import sync
-
     if task.cancelled():
         job.status, job.message = "failed", "The sync was stopped."
     elif isinstance(task.exception(), sync.SyncAlreadyRunning):  # someone else's run: follow that one
@@ -192,12 +182,10 @@ def _error_text(exc: BaseException) -> str:
 
 
 async def _run(app: Any, job: SyncJob) -> None:
-    from .. import sync
-
     settings = app.state.settings
     try:
         try:
-            result = await sync.sync_in_background(settings, job.profile_id, progress=job.follow)
+            result = await sync_schedule.sync_in_background(settings, job.profile_id, progress=job.follow)
         except sync.SyncAlreadyRunning:  # the scheduler got there first: follow its run instead
             while sync.is_running(settings, job.profile_id):
                 event = sync.progress(job.profile_id)
@@ -254,8 +242,6 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 
 def _outcome(app: Any, profile_id: int, name: str) -> dict[str, Any]:
     """The final event's data: the finished job of this app, else the recorded run."""
-    from .. import sync
-
     job = _jobs(app).get(profile_id)
     if job is not None and not job.running:
         return {**job.to_dict(), "phase": "done"}
@@ -275,8 +261,6 @@ async def event_stream(app: Any, profile_id: int, profile_name: str,
     """Server-sent events of a profile's sync: ``progress`` events (phase, done, total) while it
     runs, then one ``done`` event with its status, and the stream ends. When no sync runs the
     stream is one ``idle`` event. A slow reader skips stale events, never the last one."""
-    from .. import sync
-
     queue = sync.subscribe(profile_id)  # before looking, so no event falls between
     try:
         yield "retry: 3000\n\n"
@@ -329,7 +313,7 @@ class OfflineBanner:
 
 def offline_banner(conn: sqlite3.Connection, profile: Any) -> OfflineBanner | None:
     """The offline banner for the profile, or None when the last sync succeeded."""
-    from .. import catalog, sync
+    from .. import catalog
 
     state = catalog.offline_state(conn, profile.id)
     last = sync.last_run(conn, profile.id)

@@ -138,6 +138,24 @@ async def test_ffmpeg_turns_undecodable_files_into_h264_aac_mp4(demo_media_dir, 
     assert pool.running == 0
 
 
+def _first_packets(path, stream: str, n: int = 5) -> list[float]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time",
+                          "-of", "csv=p=0", "-read_intervals", "%+#20", str(path)], capture_output=True, check=True, text=True)
+    return [float(line.strip(",")) for line in out.stdout.split()][:n]
+
+
+async def test_a_remux_from_mid_file_keeps_audio_continuous_and_with_the_video(demo_media_dir, tmp_path):
+    """Copied video can only start at a keyframe; the audio must start there too. Cut exactly at
+    the seek point instead, it began with a gap as long as the distance to that keyframe
+    (1.3 s here), which browsers play as a jump."""
+    pool = remux.FfmpegPool(limit=1)
+    args = remux.ffmpeg_args(str(demo_media_dir / "movie_h264_ac3.mkv"), "remux", start=7.3, audio_codec="ac3")
+    (tmp_path / "cut.mp4").write_bytes(b"".join([c async for c in pool.stream(args)]))
+    video, audio = _first_packets(tmp_path / "cut.mp4", "v"), _first_packets(tmp_path / "cut.mp4", "a")
+    assert abs(video[0] - audio[0]) < 0.1
+    assert max(b - a for a, b in zip(audio, audio[1:])) < 0.1  # AAC frames are 21 ms apart
+
+
 async def test_ffmpeg_is_killed_when_the_viewer_stops_reading(demo_media_dir):
     pool = remux.FfmpegPool(limit=1)
     chunks = pool.stream(remux.ffmpeg_args(str(demo_media_dir / "movie_hevc_aac.mp4"), "transcode"))

@@ -3,7 +3,8 @@
 Every ffmpeg runs in its own process group and is killed (the whole group) when the viewer
 stops reading (client disconnect cancels the response), when the app shuts down, and at
 interpreter exit as a last guard, so none outlives the request that started it. Seeking
-restarts ffmpeg with ``-ss`` (the player keeps the offset).
+restarts ffmpeg with ``-ss`` (the player keeps the offset); a remux starts at the keyframe
+before the asked time, up to one keyframe interval early.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def ffmpeg_args(input_url: str, mode: str, start: float = 0.0, audio_codec: str 
     """
     args = ["-hide_banner", "-nostdin", "-loglevel", "error"]
     if start > 0:
+        if mode == "remux":
+            # Copied video starts at the keyframe before ``start``; an exact cut of the audio
+            # would leave a gap (silence, then a jump) as long as the distance to it.
+            args.append("-noaccurate_seek")
         args += ["-ss", f"{start:.3f}"]
     audio_map = f"0:a:{audio}" if audio > 0 else "0:a:0?"
     args += ["-i", input_url, "-map", "0:v:0", "-map", audio_map, "-sn", "-dn"]

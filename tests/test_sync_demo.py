@@ -36,6 +36,18 @@ async def test_full_sync_stores_the_demo_catalog(synced_profile, demo):
     assert catalog.offline_state(conn, profile.id).synced_at == run.finished_at
 
 
+async def test_the_garbage_collector_pauses_during_a_sync_and_comes_back(demo_profile):
+    import gc
+
+    settings, conn, vault, profile = demo_profile
+    during: list[bool] = []
+    result = await sync.sync_profile(settings, conn, vault, profile,
+                                     progress=lambda e: during.append(gc.isenabled()) if e.phase == "movie" else None)
+    assert result.status == "ok"
+    assert during == [False]  # lists are parsed without collector passes
+    assert gc.isenabled()
+
+
 async def test_progress_callback_and_subscribers_see_every_phase(demo_profile):
     settings, conn, vault, profile = demo_profile
     seen: list[sync.SyncProgress] = []

@@ -91,6 +91,7 @@ class SyncRun:
 
 _state: dict[int, SyncProgress] = {}
 _subscribers: dict[int, set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[SyncProgress]]]] = {}
+_publish_lock = threading.RLock()
 
 
 def progress(profile_id: int) -> SyncProgress | None:
@@ -115,18 +116,21 @@ def unsubscribe(profile_id: int, queue: asyncio.Queue[SyncProgress]) -> None:
 
 
 def _publish(event: SyncProgress, callback: Callable[[SyncProgress], Any] | None) -> None:
-    _state[event.profile_id] = event
-    for loop, queue in list(_subscribers.get(event.profile_id, ())):
-        def put(q: asyncio.Queue[SyncProgress] = queue) -> None:
-            if q.full():  # a slow reader loses old events, never the newest
-                q.get_nowait()
-            q.put_nowait(event)
-        try:
-            loop.call_soon_threadsafe(put)
-        except RuntimeError:  # that loop is closed
-            unsubscribe(event.profile_id, queue)
-    if callback is not None:
-        callback(event)
+    # Locked: the sync's loop and its writer thread both publish (a type is saved while the
+    # next one downloads), and every listener must see the same order.
+    with _publish_lock:
+        _state[event.profile_id] = event
+        for loop, queue in list(_subscribers.get(event.profile_id, ())):
+            def put(q: asyncio.Queue[SyncProgress] = queue) -> None:
+                if q.full():  # a slow reader loses old events, never the newest
+                    q.get_nowait()
+                q.put_nowait(event)
+            try:
+                loop.call_soon_threadsafe(put)
+            except RuntimeError:  # that loop is closed
+                unsubscribe(event.profile_id, queue)
+        if callback is not None:
+            callback(event)
 
 
 # ---------------------------------------------------------------- the per-profile lock

@@ -59,6 +59,8 @@ def test_seeking_a_movie_jumps_and_keeps_playing(live_app, browser_page, video_c
         " return s.offset + v.currentTime > 14.5 && !v.paused && v.readyState >= 2 }", timeout=20_000)
     position = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
     assert 13.0 < position < 24.5
+    if movie == 2:  # converted: restarted on the keyframe before 60 % (14.4 s), keyframes every 2 s
+        assert abs(browser_page.evaluate("window.xtplayPlayer.offset") - 14.005) < 0.01
     video_check(browser_page).plays(seconds=1.0)
 
 
@@ -173,7 +175,7 @@ def test_switching_audio_track_and_enabling_subtitles(live_app, browser_page, vi
     switched = [u for u in media if "audio=1" in u]
     assert switched, media
     start = float(switched[-1].split("start=", 1)[1].split("&", 1)[0])
-    assert before - 1.0 <= start <= before + 3.0  # restarted where it was, not from 0
+    assert before - 3.0 <= start <= before + 3.0  # restarted where it was (its keyframe), not from 0
     assert abs(browser_page.evaluate("window.xtplayPlayer.offset") - start) < 0.01
     assert after["t"] > 0
     browser_page.locator("#subtitle-tracks").select_option("0")
@@ -184,4 +186,4 @@ def test_switching_audio_track_and_enabling_subtitles(live_app, browser_page, vi
     assert cue.startswith("Demo subtitle at ")
     shown_at = int(cue.split()[3])
     position = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
-    assert shown_at - 0.5 <= position <= shown_at + 3.0  # the cue for this moment, despite the remux offset
+    assert shown_at - 0.5 <= position <= shown_at + 3.0  # the cue for this moment (cues last 2.5 s)

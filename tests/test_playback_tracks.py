@@ -22,8 +22,8 @@ def _ffprobe(path) -> dict:
 
 
 def _tone_hz(path, seconds: float = 2.0) -> float:
-    """The frequency of a file's (sine) audio, from its zero crossings (from 3 s in: a remux of
-    AC-3 from an offset starts with a short timestamp gap, as for movie 2)."""
+    """The frequency of a file's (sine) audio, from its zero crossings (from 3 s in, past
+    the first frames of a remux started at an offset)."""
     pcm = subprocess.run(["ffmpeg", "-v", "error", "-ss", "3", "-i", str(path), "-map", "0:a:0", "-t", str(seconds), "-ac", "1",
                           "-ar", "48000", "-f", "s16le", "pipe:1"], capture_output=True, check=True).stdout
     samples = array.array("h", pcm)

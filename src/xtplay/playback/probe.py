@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from ..errors import ItemNotFound, PlaybackError
 from ..logs import redact
 
 PROBE_TIMEOUT = 30.0
+#: Finding the keyframe a seek lands on; past this the player starts from the asked time.
+SEEK_TIMEOUT = 10.0
 BROWSER_VIDEO = ("h264",)
 BROWSER_AUDIO = ("aac", "mp3")
 #: ffprobe's format names that are MP4 to a browser.
@@ -124,25 +127,31 @@ def _tracks(streams: list[dict], kind: str) -> tuple[Track, ...]:
     return tuple(found)
 
 
-async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
-    """Probe ``url`` (our own loopback proxy URL) with the system's ffprobe."""
+async def _ffprobe(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+    """Run the system's ffprobe; (exit status, stdout, stderr). ``TimeoutError`` past ``timeout``
+    and on cancellation the process is killed and reaped, never left behind."""
     exe = shutil.which("ffprobe")
     if exe is None:
         raise PlaybackError("ffprobe is not installed, so this file cannot be checked; install ffmpeg.")
     proc = await asyncio.create_subprocess_exec(
-        exe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", url,
+        exe, "-v", "error", *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except asyncio.TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise PlaybackError(f"Checking the file took longer than {timeout:g} s; try again.") from None
-    except asyncio.CancelledError:
+    except (asyncio.TimeoutError, asyncio.CancelledError):
         proc.kill()
         await proc.wait()
         raise
-    if proc.returncode != 0:
+    return proc.returncode or 0, out, err
+
+
+async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
+    """Probe ``url`` (our own loopback proxy URL) with the system's ffprobe."""
+    try:
+        status, out, err = await _ffprobe(["-print_format", "json", "-show_format", "-show_streams", url], timeout)
+    except asyncio.TimeoutError:
+        raise PlaybackError(f"Checking the file took longer than {timeout:g} s; try again.") from None
+    if status != 0:
         text = err.decode("utf-8", "replace").replace(url, "the file").strip()
         reason = redact(text.splitlines()[-1] if text else "no details")
         raise PlaybackError(f"ffprobe cannot read this file ({reason}).")
@@ -150,6 +159,29 @@ async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
         return parse(json.loads(out))
     except ValueError:
         raise PlaybackError("ffprobe answered something unreadable.") from None
+
+
+async def keyframe_before(url: str, at: float, timeout: float = SEEK_TIMEOUT) -> float | None:
+    """The time of the video keyframe at or before ``at`` seconds, or None when ffprobe cannot
+    tell. A remux copies the video, so it can only start on a keyframe: the player counts its
+    clock and subtitles from this one. Rounded up to the millisecond, so that seeking to the
+    returned time lands on that keyframe again and not on the one before."""
+    try:
+        status, out, _ = await _ffprobe(["-select_streams", "v:0", "-read_intervals", f"{at:.3f}%+#1",
+                                         "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", url], timeout)
+    except (asyncio.TimeoutError, PlaybackError):
+        return None
+    first = out.decode("ascii", "replace").split()
+    if status != 0 or not first:
+        return None
+    pts, _, flags = first[0].partition(",")
+    try:
+        found = float(pts)
+    except ValueError:
+        return None
+    if "K" not in flags or not 0 <= found <= at + 0.001:
+        return None
+    return math.ceil(found * 1000 - 1e-6) / 1000  # 8.005 * 1000 is 8005.000000000001
 
 
 def cached(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> ProbeResult | None:

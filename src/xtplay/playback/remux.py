@@ -4,7 +4,7 @@ Every ffmpeg runs in its own process group and is killed (the whole group) when 
 stops reading (client disconnect cancels the response), when the app shuts down, and at
 interpreter exit as a last guard, so none outlives the request that started it. Seeking
 restarts ffmpeg with ``-ss`` (the player keeps the offset); a remux starts at the keyframe
-before the asked time, up to one keyframe interval early.
+at or before the asked time, which the player learns first (``probe.keyframe_before``).
 """
 
 from __future__ import annotations

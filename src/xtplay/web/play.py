@@ -144,7 +144,7 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str,
     result = await _decision(request, conn, profile, target)
     out.update(mode=result.mode, duration=result.duration, codecs=result.to_dict(),
                src=play_path(target, "file") if result.mode == "direct" else play_path(target, "remux.mp4"),
-               remux=play_path(target, "remux.mp4"),
+               remux=play_path(target, "remux.mp4"), seek=play_path(target, "seek"),
                audio_tracks=[t.to_dict() for t in result.audio_tracks],
                subtitle_tracks=[dict(t.to_dict(), src=play_path(target, f"subtitles/{t.index}.vtt"))
                                 for t in result.subtitle_tracks],
@@ -317,6 +317,24 @@ async def file(request: Request, profile_id: int, type: str, item_id: str,
         return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
 
     return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/seek")
+async def seek_point(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
+                     conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """Where a conversion asked to start at ``start`` really starts: a remux copies the video,
+    so it begins at the keyframe at or before ``start``; a transcode begins exactly there. The
+    player counts its clock and subtitles from the answer."""
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes are converted.")
+    profile = _profile(conn, profile_id)
+    start = max(0.0, start)
+    decision = await _decision(request, conn, profile, target)
+    if start == 0 or decision.mode == "transcode":
+        return JSONResponse({"start": start})
+    found = await probe.keyframe_before(_loopback_url(request, conn, target), start)
+    return JSONResponse({"start": start if found is None else found})
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/remux.mp4")

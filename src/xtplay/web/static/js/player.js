@@ -15,7 +15,7 @@
 
   var state = {
     type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
-    offset: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
+    offset: 0, remuxGen: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
     playing: false, failed: false, generation: 0, audio: 0, subtitle: -1
   };
   window.xtplayPlayer = state;
@@ -122,6 +122,24 @@
     return (info.remux || info.src) + (q.length ? "?" + q.join("&") : "");
   }
 
+  /* A conversion copies the video, so it can only start on a keyframe: the server says which
+     one ``at`` lands on, and the clock and subtitles count from there. The latest call wins. */
+  function startRemux(info, at) {
+    var gen = ++state.remuxGen;
+    function go(from) {
+      if (gen !== state.remuxGen || state.info !== info) return;  /* a newer seek or another item won */
+      state.offset = from;
+      video.src = remuxUrl(info, from);
+      if (state.subtitle >= 0) setSubtitle(state.subtitle);
+      video.play().catch(function () {});
+    }
+    if (!at || !info.seek) { go(at || 0); return; }
+    fetch(info.seek + "?start=" + at.toFixed(3), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) { go(j && typeof j.start === "number" ? j.start : at); })
+      .catch(function () { go(at); });
+  }
+
   function playFile(info, at) {
     state.engine = info.mode === "direct" && state.audio === 0 ? "native" : "remux";
     state.duration = info.duration || null;
@@ -133,12 +151,11 @@
         video.removeEventListener("loadedmetadata", once);
         video.currentTime = at;
       });
+      if (state.subtitle >= 0) setSubtitle(state.subtitle);
+      video.play().catch(function () {});
     } else {
-      state.offset = at;
-      video.src = remuxUrl(info, at);
+      startRemux(info, at);
     }
-    if (state.subtitle >= 0) setSubtitle(state.subtitle);
-    video.play().catch(function () {});
     $("mode-note").textContent = info.mode === "direct" ? "" :
       info.mode === "remux" ? "Converted for the browser (audio to AAC)." : "Transcoded for the browser (video to H.264).";
   }
@@ -312,10 +329,7 @@
     if (state.engine === "native") { video.currentTime = t; return; }
     if (state.engine === "remux") {
       detach();
-      state.offset = t;
-      video.src = remuxUrl(state.info, t);
-      if (state.subtitle >= 0) setSubtitle(state.subtitle);
-      video.play().catch(function () {});
+      startRemux(state.info, t);
     } else if (state.ts) {
       video.currentTime = t;
     }

@@ -50,6 +50,7 @@ def test_mkv_episode_with_ac3_plays_with_sound(live_app, browser_page, video_che
 def test_seeking_a_movie_jumps_and_keeps_playing(live_app, browser_page, video_check, movie):
     _watch(browser_page, live_app, f"/watch/movie/{movie}")
     video_check(browser_page).started()
+    assert not browser_page.is_visible("#btn-ch-up")  # no channel buttons on a movie
     browser_page.evaluate("() => { document.querySelector('video').pause(); }")
     bar = browser_page.locator("#seek")
     bar.evaluate("(el) => { el.value = 600; el.dispatchEvent(new Event('change')); }")  # 60 % of ~24 s
@@ -67,6 +68,7 @@ def test_seeking_a_movie_jumps_and_keeps_playing(live_app, browser_page, video_c
 def test_zapping_switches_channels_without_reloading(live_app, browser_page, video_check):
     _watch(browser_page, live_app, "/watch/live/1?fmt=ts")
     video_check(browser_page).plays(seconds=1.0)
+    assert browser_page.is_visible("#btn-ch-up") and browser_page.is_visible("#btn-ch-last")
     browser_page.evaluate("window.__samePage = true")
     browser_page.keyboard.press("PageUp")
     browser_page.wait_for_function("() => window.xtplayPlayer.id !== '1'")

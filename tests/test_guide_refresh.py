@@ -168,3 +168,29 @@ async def test_short_epg_failures_never_raise(synced_profile, demo):
     asked = await guide.refresh_now_next(settings, conn, vault, profile, ["1"])
     assert asked == 1
     assert guide.now_next(conn, profile.id, ["1"])["1"] == guide.NowNext(None, None)
+
+
+async def test_a_new_profile_is_due_at_once_then_after_its_interval(synced_profile, demo):
+    import time
+
+    from xtplay import guide_refresh
+
+    settings, conn, vault, profile = synced_profile
+    assert guide_refresh.refresh_due(conn, profile.id, 12)  # channels synced, never a guide
+    demo.set_fault("html", paths=["/xmltv.php"])
+    await guide.refresh_guide(settings, conn, vault, profile)
+    assert guide.last_runs(conn, profile.id)[0]["status"] != "ok"
+    assert not guide_refresh.refresh_due(conn, profile.id, 12)  # a failure waits before trying again
+    later = time.time() + guide_refresh.RETRY_AFTER_FAILURE_SECS + 1
+    assert guide_refresh.refresh_due(conn, profile.id, 12, now=later)
+    demo.clear_faults()
+    await guide.refresh_guide(settings, conn, vault, profile)
+    assert not guide_refresh.refresh_due(conn, profile.id, 12)
+    assert guide_refresh.refresh_due(conn, profile.id, 12, now=time.time() + 12 * 3600 + 1)
+
+
+def test_a_profile_without_channels_is_not_due(catalog_profile):
+    from xtplay import guide_refresh
+
+    _, conn, _, profile = catalog_profile
+    assert not guide_refresh.refresh_due(conn, profile.id, 12)

@@ -98,6 +98,13 @@ def test_no_guide_at_all_is_explained(browse_client):
     assert "No programme information yet" in page
 
 
+def test_programmes_without_a_full_load_are_not_called_missing(browse_client, guided):
+    """Now/next answers (or a guide stored by other means) fill the grid before the first full
+    load is recorded: the grid shows them and no "no programme information" notice."""
+    page = browse_client.get("/guide").text
+    assert "Alpha Bulletin" in page and "No programme information yet" not in page
+
+
 def test_bad_day_and_unknown_channel(browse_client):
     assert browse_client.get("/guide/channel/1?day=tomorrow").status_code == 422
     assert browse_client.get("/guide/channel/999").status_code == 404

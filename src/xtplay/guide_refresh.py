@@ -241,12 +241,31 @@ async def load_channel_day(settings: Any, conn: sqlite3.Connection, vault: Any, 
 # ----------------------------------------------------------------------------- schedule
 
 
+#: After a failed refresh the scheduler waits this long before asking the provider again.
+RETRY_AFTER_FAILURE_SECS = 600
+
+
+def refresh_due(conn: sqlite3.Connection, profile_id: int, interval_hours: float, now: float | None = None) -> bool:
+    """Whether the scheduler should load this profile's guide now: it has channels and either
+    never had a guide (a new profile, just synced) or its guide is older than ``interval_hours``;
+    a failed attempt holds the next one back for :data:`RETRY_AFTER_FAILURE_SECS`."""
+    now = time.time() if now is None else now
+    if conn.execute("SELECT 1 FROM items WHERE profile_id = ? AND type = 'live' LIMIT 1", (profile_id,)).fetchone() is None:
+        return False  # nothing to match programmes to yet: the catalog sync comes first
+    latest = last_runs(conn, profile_id, 1)
+    if latest and latest[0]["status"] != "ok" and now - (latest[0]["started_at"] or 0) < RETRY_AFTER_FAILURE_SECS:
+        return False
+    last = last_success(conn, profile_id)
+    return last is None or now - last >= interval_hours * 3600
+
+
 async def run_scheduler(settings: Any, *, interval_hours: float = 12, stop: asyncio.Event | None = None,
-                        initial_delay: float = 30, retention: Retention = Retention()) -> None:
-    """Refresh every profile's guide when its last good refresh is older than ``interval_hours``.
+                        initial_delay: float = 5, check_every: float = 30, retention: Retention = Retention()) -> None:
+    """Load each profile's guide when it is due (:func:`refresh_due`), checking every
+    ``check_every`` seconds, so a new profile has its guide soon after its first sync.
 
     Runs until ``stop`` is set (or the task is cancelled); the web server starts it. Each round
-    opens its own connection; a failing profile is logged and retried next round.
+    opens its own connection; a failing profile is logged and retried later.
     """
     from .profiles import list_profiles
     from .vault import Vault
@@ -259,7 +278,7 @@ async def run_scheduler(settings: Any, *, interval_hours: float = 12, stop: asyn
             return
         except asyncio.TimeoutError:
             pass
-        delay = 600.0
+        delay = check_every
         try:
             conn = open_library(settings.db_path)
         except XtplayError as exc:
@@ -268,8 +287,7 @@ async def run_scheduler(settings: Any, *, interval_hours: float = 12, stop: asyn
         try:
             vault = Vault.open(settings)
             for profile in list_profiles(conn):
-                last = last_success(conn, profile.id)
-                if last is not None and time.time() - last < interval_hours * 3600:
+                if stop.is_set() or not refresh_due(conn, profile.id, interval_hours):
                     continue
                 try:
                     result = await refresh_guide(settings, conn, vault, profile, retention=retention)

@@ -63,13 +63,14 @@ def guide_page(request: Request, start: int | None = None, offset: int = 0, cate
     cats = catalog.categories(conn, profile.id, "live", include_adult=bool(profile.adult_enabled))
     return render(request, "guide.html", conn=conn, nav="guide", page_title="Guide", grid=grid, tz=viewer_tz(profile),
                   categories=cats, category=category, more_url=_more_url(grid, category),
-                  has_guide=_has_any_guide(conn, profile.id))
+                  has_guide=_has_any_guide(conn, profile.id, grid))
 
 
-def _has_any_guide(conn: sqlite3.Connection, profile_id: int) -> bool:
+def _has_any_guide(conn: sqlite3.Connection, profile_id: int, grid: Any) -> bool:
+    """A loaded guide, or at least the programmes now/next brought (before the first load)."""
     from ..guide_refresh import last_success
 
-    return last_success(conn, profile_id) is not None
+    return last_success(conn, profile_id) is not None or any(row.cells for row in grid.rows)
 
 
 @router.get("/guide/rows")

@@ -264,7 +264,8 @@ from .guide_store import (  # noqa: E402
 )
 from .guide_grid import Grid, GridCell, GridRow, align, grid  # noqa: E402  (re-exported: one import for callers)
 from .guide_refresh import (  # noqa: E402
-    add_source, last_runs, load_channel_day, refresh_guide, refresh_now_next, remove_source, run_scheduler, sources,
+    add_source, last_runs, last_success, load_channel_day, refresh_guide, refresh_now_next, remove_source, run_scheduler,
+    sources,
 )
 
 __all__ = [
@@ -272,5 +273,5 @@ __all__ = [
     "provider_zone", "viewer_zone",
     "ingest_xmltv", "ingest_stream", "prune", "programme_count", "rematch", "normalise_name", "now_next", "channel_guide",
     "programmes_between", "programme_at", "day_bounds", "grid", "align", "refresh_guide", "refresh_now_next",
-    "load_channel_day", "add_source", "remove_source", "sources", "last_runs", "run_scheduler",
+    "load_channel_day", "add_source", "remove_source", "sources", "last_runs", "last_success", "run_scheduler",
 ]

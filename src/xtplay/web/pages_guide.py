@@ -68,9 +68,7 @@ def guide_page(request: Request, start: int | None = None, offset: int = 0, cate
 
 def _has_any_guide(conn: sqlite3.Connection, profile_id: int, grid: Any) -> bool:
     """A loaded guide, or at least the programmes now/next brought (before the first load)."""
-    from ..guide_refresh import last_success
-
-    return last_success(conn, profile_id) is not None or any(row.cells for row in grid.rows)
+    return guide.last_success(conn, profile_id) is not None or any(row.cells for row in grid.rows)
 
 
 @router.get("/guide/rows")

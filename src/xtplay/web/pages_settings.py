@@ -1,4 +1,5 @@
-"""The settings page (sync schedule, adult content, time zone, cache statistics) and sync controls.
+"""The settings page (sync schedule, adult content, time zone, cache statistics, the guide's
+sources from :mod:`pages_guide_sources`) and sync controls.
 
 "Sync now" starts a background sync whose progress every page shows (the header region
 follows the server-sent events of ``/sync/events``, or polls ``/sync/status`` without them).
@@ -48,17 +49,29 @@ def _size(n: int) -> str:
 
 
 @router.get("/settings")
-def settings_page(request: Request, saved: int = 0, cleared: int | None = None,
+def settings_page(request: Request, saved: int = 0, cleared: int | None = None, guide: str | None = None,
                   conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
     """The settings of the active profile and its cache statistics."""
-    return _render(request, conn, profile, errors={}, saved=bool(saved), cleared=cleared)
+    return render_settings(request, conn, profile, errors={}, saved=bool(saved), cleared=cleared,
+                           guide_note=_GUIDE_NOTES.get(guide or ""))
 
 
-def _render(request: Request, conn: sqlite3.Connection, profile: Any, *, errors: dict[str, str],
-            saved: bool = False, cleared: int | None = None, status: int = 200) -> Response:
+#: What the guide section says after one of its buttons.
+_GUIDE_NOTES = {"refreshing": "Loading the guide in the background; it shows on the Guide page when done.",
+                "added": "XMLTV URL added; it loads with the next guide refresh.",
+                "removed": "XMLTV URL removed, with its programmes."}
+
+
+def render_settings(request: Request, conn: sqlite3.Connection, profile: Any, *, errors: dict[str, str],
+                    saved: bool = False, cleared: int | None = None, guide_note: str | None = None,
+                    status: int = 200) -> Response:
+    """The settings page, with form errors by field (``xmltv_url`` for the guide's form)."""
+    from .pages_guide_sources import guide_state
+
     stats = cache_stats(conn, request.app.state.settings, profile)
     return render(request, "settings.html", status, conn=conn, profile=profile, stats=stats,
                   db_size=_size(stats["db_bytes"]), sync_choices=SYNC_CHOICES, timezones=_TIMEZONES,
+                  guide=guide_state(request, conn, profile), guide_note=guide_note,
                   errors=errors, saved=saved, cleared=cleared, nav="settings", page_title="Settings")
 
 
@@ -72,7 +85,7 @@ def save_settings(request: Request, sync_interval_hours: str = Form("24"), adult
                                  adult_enabled=adult_enabled in ("1", "on", "true"), timezone=timezone)
     except XtplayError as exc:
         field = getattr(exc, "field", "form")
-        return _render(request, conn, profile, errors={field: str(exc)}, status=422)
+        return render_settings(request, conn, profile, errors={field: str(exc)}, status=422)
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 

@@ -168,3 +168,20 @@ def test_starting_a_channel_puts_it_in_history(live_app, app_http, play_profile_
     finally:
         conn.close()
     assert entry is not None and entry.type == "live"
+
+
+def test_streams_behind_a_load_balancer_redirect_still_play(live_app, app_http, play_profile_id, demo):
+    """Panels often answer a stream request with a 302 to another server: the proxy follows it
+    for files (with Range), live TS and HLS, and never hands the redirect to the browser."""
+    demo.set_fault("redirect")
+    whole = _upstream(live_app, "/movie/{u}/{p}/1.mp4").content  # httpx.get does not follow: the 302 itself
+    assert whole == b""
+    got = app_http.get(f"/play/{play_profile_id}/movie/1/file", headers={"Range": "bytes=100-199"})
+    assert got.status_code == 206 and len(got.content) == 100
+    with app_http.stream("GET", f"/play/{play_profile_id}/live/2/stream.ts") as response:
+        assert response.status_code == 200 and next(response.iter_bytes())[:1] == b"\x47"
+    playlist = app_http.get(f"/play/{play_profile_id}/live/1/index.m3u8")
+    assert playlist.status_code == 200 and playlist.text.startswith("#EXTM3U")
+    uris = [line for line in playlist.text.splitlines() if line and not line.startswith("#")]
+    assert app_http.get(uris[-1]).content[:1] == b"\x47"
+    assert demo.stats()["faults_fired"]["redirect"] >= 3

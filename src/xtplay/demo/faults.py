@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 KINDS = frozenset({"timeout", "reset", "http500", "http403", "html", "malformed", "expired", "banned",
-                   "disabled", "too_many_connections", "slow", "wrong_password"})
+                   "disabled", "too_many_connections", "slow", "wrong_password", "redirect"})
 #: Faults that change the account rather than one answer.
 ACCOUNT_KINDS = {"expired": "Expired", "banned": "Banned", "disabled": "Disabled"}
 #: Paths that deliver a stream (connection-limited, affected by ``too_many_connections``).
@@ -29,7 +29,7 @@ class Fault:
     seconds: float | None = None
 
     def applies(self, path: str, action: str) -> bool:
-        if self.kind == "too_many_connections" and action not in STREAM_ACTIONS:
+        if self.kind in ("too_many_connections", "redirect") and action not in STREAM_ACTIONS:
             return False
         if self.paths is None:
             return True

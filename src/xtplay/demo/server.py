@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -39,6 +39,8 @@ LIST_ACTIONS = {"get_live_categories": "live_categories", "get_vod_categories": 
                 "get_vod_streams": "vod", "get_series": "series"}
 KNOWN_ACTIONS = set(LIST_ACTIONS) | {"get_vod_info", "get_series_info", "get_short_epg", "get_simple_data_table",
                                      "get_simple_date_table"}
+#: Where the "redirect" fault sends stream requests: the same path under this prefix, served as is.
+REDIRECTED = "/lb/"
 NGINX_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
 NGINX_500 = b"<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>"
 CHALLENGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser"
@@ -134,9 +136,12 @@ class DemoApp:
             params.update(await _form(receive))
         # the still-encoded path, so a "/" inside a percent-encoded password stays inside it
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        redirected = path.startswith(REDIRECTED)  # where a "redirect" fault sent a stream request
+        if redirected:
+            path, raw_path = path[len(REDIRECTED) - 1:], raw_path[len(REDIRECTED) - 1:]
         action = classify(raw_path, params)
         self.state.stats.count(action)
-        for fault in self.state.faults.match(path, action):
+        for fault in ([] if redirected else self.state.faults.match(path, action)):
             with self.state.stats.lock:
                 self.state.stats.faults_fired[fault.kind] += 1
             if fault.kind == "slow":
@@ -150,10 +155,10 @@ class DemoApp:
                 await self._hang(receive, fault)
                 await Response(b"", status_code=504)(scope, receive, send)  # dropped if the client left
                 return
-            response = await self.fault_response(fault, path, params, action)
+            response = await self.fault_response(fault, path, params, action, raw_path)
             await response(scope, receive, send)
             return
-        response = await self.route(scope, path, params, action)
+        response = await self.route(scope, path, params, action, raw_path)
         await response(scope, receive, send)
 
     # ---- control --------------------------------------------------------------------------------
@@ -193,9 +198,13 @@ class DemoApp:
         finally:
             waiter.cancel()
 
-    async def fault_response(self, fault: Fault, path: str, params: dict[str, str], action: str) -> Response:
+    async def fault_response(self, fault: Fault, path: str, params: dict[str, str], action: str,
+                             raw_path: str = "") -> Response:
         if fault.kind == "too_many_connections":
             return _too_many()
+        if fault.kind == "redirect":  # as panels behind a load balancer answer stream requests
+            query = urlencode({**params, "token": "demo-lb"})
+            return Response(b"", status_code=302, headers={"location": f"{REDIRECTED[:-1]}{raw_path or path}?{query}"})
         if fault.kind == "wrong_password":  # the line's password was changed behind the client's back
             if path in ("/player_api.php", "/panel_api.php"):
                 return _json({"user_info": {"auth": 0}})
@@ -218,7 +227,7 @@ class DemoApp:
         return Response(body, media_type="application/json")
 
     # ---- routing --------------------------------------------------------------------------------
-    async def route(self, scope: Scope, path: str, params: dict[str, str], action: str) -> Any:
+    async def route(self, scope: Scope, path: str, params: dict[str, str], action: str, raw_path: str) -> Any:
         state = self.state
         if action == "images":
             parts = path.split("/")
@@ -242,7 +251,6 @@ class DemoApp:
         if path == "/get.php":
             return await self.m3u(params)
         if action in STREAM_ACTIONS:
-            raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
             return await self.stream(scope, raw_path, params, action)
         return Response(b"", status_code=404)
 

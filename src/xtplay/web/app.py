@@ -21,7 +21,7 @@ from .. import db, guide, sync_schedule
 from ..config import Settings
 from . import (api_catalog, api_library, api_profiles, auth, errors, pages_browse, pages_guide, pages_library,
                pages_guide_sources, pages_login, pages_profiles, pages_search, pages_settings, play,
-               sync_status)
+               play_external, sync_status)
 from .guard import Guard
 from .templating import STATIC_DIR
 
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 #: The modules whose ``router`` the app includes, in this order.
 ROUTER_MODULES = (
     pages_login, api_profiles, pages_profiles, pages_settings, api_library,
-    pages_browse, pages_search, pages_library, api_catalog, play, pages_guide, pages_guide_sources,
+    pages_browse, pages_search, pages_library, api_catalog, play, play_external, pages_guide, pages_guide_sources,
 )
 
 #: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.

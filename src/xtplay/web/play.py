@@ -47,7 +47,8 @@ def playback_state(request: Request) -> PlaybackState:
     return state
 
 
-def _profile(conn: sqlite3.Connection, profile_id: int):
+def profile_of(conn: sqlite3.Connection, profile_id: int):
+    """The profile a /play/ URL names (ProfileNotFound when it does not exist)."""
     from .. import profiles
 
     return profiles.get_profile(conn, profile_id)
@@ -111,7 +112,7 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
     """What the player needs for a catch-up: the TS source and the programme."""
     from ..playback.resolve import catchup_request
 
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     target = Target(profile.id, "catchup", channel_id, start_ts)
     request_ = catchup_request(conn, profile, target)  # GuideError when outside the archive
     now_playing.record(conn, profile.id, "live", channel_id, 0, None, now_playing.title(conn, profile, target))
@@ -126,7 +127,7 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
 async def item_info(request: Request, profile_id: int, type: str, item_id: str,
                     conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
     """What the player needs: the proxy source(s), how to play them, title, resume point, now/next."""
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     target = Target(profile.id, type, item_id)
     state = playback_state(request)
     state.errors.clear(target.base_path)
@@ -194,7 +195,7 @@ async def progress(request: Request, profile_id: int, type: str, item_id: str,
         duration = float(body["duration"]) if body.get("duration") else None
     except (ValueError, TypeError, AttributeError):
         raise PlaybackError("The position report was unreadable.") from None
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
     now_playing.record(conn, profile_id, type, item_id, position, duration, name)
     return JSONResponse({"ok": True})
@@ -214,7 +215,7 @@ def status(request: Request, profile_id: int, channel_id: str | None = None, sta
 def zap(request: Request, profile_id: int, item_id: str, step: int = 0, number: int | None = None,
         conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
     """The channel to switch to: ``step`` ±n in the list, or channel ``number``."""
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     if number is not None:
         found = channels.by_number(conn, profile.id, number)
         if found is None:
@@ -241,7 +242,7 @@ async def _guarded(state: PlaybackState, target: Target, make) -> Response:
 
 
 def _upstream(conn, request, profile_id: int, target: Target, ext: str | None = None) -> tuple[Any, str]:
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
 
 
@@ -293,7 +294,7 @@ async def hls_part(request: Request, profile_id: int, type: str, item_id: str, t
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     url = state.tokens.url_for(profile_id, token)
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
 
     async def make():
         return await proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens,
@@ -328,7 +329,7 @@ async def seek_point(request: Request, profile_id: int, type: str, item_id: str,
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are converted.")
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     start = max(0.0, start)
     decision = await _decision(request, conn, profile, target)
     if start == 0 or decision.mode == "transcode":
@@ -346,7 +347,7 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, st
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are converted.")
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
 
     async def make():
         decision = await _decision(request, conn, profile, target)
@@ -375,7 +376,7 @@ async def subtitles(request: Request, profile_id: int, type: str, item_id: str, 
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes have subtitle files.")
-    profile = _profile(conn, profile_id)
+    profile = profile_of(conn, profile_id)
     decision = await _decision(request, conn, profile, target)
     decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
 
@@ -400,50 +401,3 @@ async def _then(first: bytes, rest) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         await rest.aclose()
-
-
-# --- external players ----------------------------------------------------------------------
-
-
-def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
-def _m3u_response(text: str, filename: str) -> Response:
-    return Response(text, media_type="audio/x-mpegurl",
-                    headers={"content-disposition": f'attachment; filename="{filename}"', "cache-control": "no-store"})
-
-
-@router.get("/play/{profile_id}/export.m3u")
-def export(request: Request, profile_id: int, direct: bool = False, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
-    """The whole profile as M3U: proxy URLs (no password) unless ``direct=1`` was chosen."""
-    profile = _profile(conn, profile_id)
-    text = external.export_profile(conn, get_vault(request), profile, _base_url(request), direct=direct)
-    return _m3u_response(text, f"xtplay-{profile.id}{'-direct' if direct else ''}.m3u")
-
-
-@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/playlist.m3u")
-@router.get("/play/{profile_id}/{type}/{item_id}/playlist.m3u")
-def item_playlist(request: Request, profile_id: int, channel_id: str | None = None, start_ts: int | None = None,
-                  type: str | None = None, item_id: str | None = None, direct: bool = False,
-                  conn: sqlite3.Connection = Depends(get_conn)) -> Response:
-    """"Open in mpv/VLC": a one-entry ``.m3u`` (proxy URL by default; provider URL on ``direct=1``)."""
-    profile = _profile(conn, profile_id)
-    target = (Target(profile.id, "catchup", channel_id, start_ts) if channel_id is not None
-              else Target(profile.id, type or "", item_id or ""))
-    text = external.item_m3u(conn, get_vault(request), profile, target, _base_url(request),
-                             now_playing.title(conn, profile, target), direct=direct)
-    return _m3u_response(text, f"{target.type}-{target.item_id}.m3u")
-
-
-@router.post("/play/{profile_id}/{type}/{item_id}/launch")
-def launch(request: Request, profile_id: int, type: str, item_id: str, conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
-    """Start mpv on this machine (only for a viewer on this machine, and only when mpv exists)."""
-    if not external.is_loopback(request.client.host if request.client else None):
-        raise PlaybackError("mpv can only be started for a viewer on the machine running xtplay.")
-    profile = _profile(conn, profile_id)
-    target = Target(profile.id, type, item_id)
-    external.launch_mpv(external.proxy_url(conn, _base_url(request), target), now_playing.title(conn, profile, target))
-    return JSONResponse({"ok": True})
-
-

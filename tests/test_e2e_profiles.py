@@ -73,7 +73,8 @@ def test_first_run_to_delete(fresh_app, demo, browser_page):
     _wait_home(page, app)
     page.goto(app.url + "/profiles")
     assert page.locator("#profile-select option:checked").inner_text() == EVIL  # shown as text
-    page.select_option("#profile-select", label="Living room")
+    with page.expect_navigation():  # from /profiles: waiting for the URL alone would match at once
+        page.select_option("#profile-select", label="Living room")
     _wait_home(page, app)
     page.goto(app.url + "/profiles")
     assert page.locator("#profile-select option:checked").inner_text() == "Living room"

@@ -274,9 +274,13 @@ def counts(conn: sqlite3.Connection, profile_id: int) -> dict[str, int]:
     return {t: found.get(t, 0) for t in TYPES}
 
 
-def is_empty(conn: sqlite3.Connection, profile_id: int) -> bool:
-    """True when nothing was ever synced for the profile."""
-    return conn.execute("SELECT 1 FROM items WHERE profile_id = ? LIMIT 1", (profile_id,)).fetchone() is None
+def is_empty(conn: sqlite3.Connection, profile_id: int, type: str | None = None) -> bool:
+    """True when nothing was ever synced for the profile (of ``type`` only, when given)."""
+    if type is None:
+        return conn.execute("SELECT 1 FROM items WHERE profile_id = ? LIMIT 1", (profile_id,)).fetchone() is None
+    _check_type(type)
+    return conn.execute("SELECT 1 FROM items WHERE profile_id = ? AND type = ? LIMIT 1",
+                        (profile_id, type)).fetchone() is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
+from .catalog import is_empty
 from .db import open_library, transaction
 from .errors import ConfigError, XtplayError
 from .guide import (
@@ -250,7 +251,7 @@ def refresh_due(conn: sqlite3.Connection, profile_id: int, interval_hours: float
     never had a guide (a new profile, just synced) or its guide is older than ``interval_hours``;
     a failed attempt holds the next one back for :data:`RETRY_AFTER_FAILURE_SECS`."""
     now = time.time() if now is None else now
-    if conn.execute("SELECT 1 FROM items WHERE profile_id = ? AND type = 'live' LIMIT 1", (profile_id,)).fetchone() is None:
+    if is_empty(conn, profile_id, "live"):
         return False  # nothing to match programmes to yet: the catalog sync comes first
     latest = last_runs(conn, profile_id, 1)
     if latest and latest[0]["status"] != "ok" and now - (latest[0]["started_at"] or 0) < RETRY_AFTER_FAILURE_SECS:

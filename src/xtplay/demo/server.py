@@ -199,12 +199,12 @@ class DemoApp:
             waiter.cancel()
 
     async def fault_response(self, fault: Fault, path: str, params: dict[str, str], action: str,
-                             raw_path: str = "") -> Response:
+                             raw_path: str) -> Response:
         if fault.kind == "too_many_connections":
             return _too_many()
         if fault.kind == "redirect":  # as panels behind a load balancer answer stream requests
             query = urlencode({**params, "token": "demo-lb"})
-            return Response(b"", status_code=302, headers={"location": f"{REDIRECTED[:-1]}{raw_path or path}?{query}"})
+            return Response(b"", status_code=302, headers={"location": f"{REDIRECTED[:-1]}{raw_path}?{query}"})
         if fault.kind == "wrong_password":  # the line's password was changed behind the client's back
             if path in ("/player_api.php", "/panel_api.php"):
                 return _json({"user_info": {"auth": 0}})

@@ -23,18 +23,17 @@ _UTC_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.I
 
 def text(value: Any) -> str | None:
     """A stripped string, or ``None`` for null/empty; lists are joined (``cast`` as a list)."""
-    if type(value) is str:  # nearly always: a full sync reads half a million of them
-        stripped = value.strip()
-        if len(stripped) > _NONE_LONGEST or stripped.lower() not in _NONE_WORDS:
-            return stripped
-        return None
-    if value is None or isinstance(value, (dict, bool)):
-        return None
-    if isinstance(value, list):
-        parts = [p for p in (text(v) for v in value) if p]
-        return ", ".join(parts) or None
-    stripped = str(value).strip()
-    return None if stripped.lower() in _NONE_WORDS else stripped
+    if type(value) is not str:  # a string nearly always: a full sync reads half a million of them
+        if value is None or isinstance(value, (dict, bool)):
+            return None
+        if isinstance(value, list):
+            parts = [p for p in (text(v) for v in value) if p]
+            return ", ".join(parts) or None
+        value = str(value)
+    stripped = value.strip()
+    if len(stripped) > _NONE_LONGEST or stripped.lower() not in _NONE_WORDS:
+        return stripped
+    return None
 
 
 def integer(value: Any) -> int | None:

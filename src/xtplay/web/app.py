@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     app.state.require_login = (not auth.is_loopback(settings.host)) if require_login is None else require_login
     app.state.throttle = auth.LoginThrottle()
     app.state.sync_jobs = {}
+    app.state.guide_jobs = {}  #: profile id → the guide refresh started from the settings page
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

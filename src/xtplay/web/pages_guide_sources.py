@@ -29,14 +29,12 @@ def guide_state(request: Request, conn: sqlite3.Connection, profile: Any) -> dic
     runs = guide.last_runs(conn, profile.id, 20)
     provider = next((r for r in runs if r["source"] == guide.XTREAM), None)
     return {"last_success": guide.last_success(conn, profile.id), "provider_run": provider,
-            "sources": guide.sources(conn, profile.id), "refreshing": profile.id in _jobs(request.app)}
+            "sources": guide.sources(conn, profile.id), "refreshing": _refreshing(request.app, profile.id)}
 
 
-def _jobs(app: Any) -> dict[int, asyncio.Task]:
-    jobs = getattr(app.state, "guide_jobs", None)
-    if jobs is None:
-        jobs = app.state.guide_jobs = {}
-    return {pid: task for pid, task in jobs.items() if not task.done()}
+def _refreshing(app: Any, profile_id: int) -> bool:
+    task = app.state.guide_jobs.get(profile_id)
+    return task is not None and not task.done()
 
 
 async def _refresh(app: Any, profile_id: int, vault: Any) -> None:
@@ -56,7 +54,7 @@ async def _refresh(app: Any, profile_id: int, vault: Any) -> None:
 @router.post("/settings/guide/refresh")
 async def refresh_now(request: Request, profile: Any = Depends(require_profile)) -> Response:
     """Load the active profile's guide now, in the background."""
-    if profile.id not in _jobs(request.app):
+    if not _refreshing(request.app, profile.id):
         request.app.state.guide_jobs[profile.id] = asyncio.get_running_loop().create_task(
             _refresh(request.app, profile.id, get_vault(request)))
     return RedirectResponse("/settings?guide=refreshing#guide", status_code=303)
@@ -67,7 +65,7 @@ def add_source(request: Request, url: str = Form(""), conn: sqlite3.Connection =
                profile: Any = Depends(require_profile)) -> Response:
     """Add an XMLTV URL (kept encrypted: such URLs often hold the password); it loads with the
     next refresh."""
-    from .pages_settings import render_settings
+    from .pages_settings import render_settings  # here: pages_settings imports this module
 
     try:
         guide.add_source(conn, get_vault(request), profile.id, url)

@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from .. import db, profiles
 from ..errors import XtplayError
 from .deps import get_conn, require_profile
+from .pages_guide_sources import guide_state
 from .sync_status import event_stream, start_sync, sync_progress
 from .templating import render, render_partial
 
@@ -66,8 +67,6 @@ def render_settings(request: Request, conn: sqlite3.Connection, profile: Any, *,
                     saved: bool = False, cleared: int | None = None, guide_note: str | None = None,
                     status: int = 200) -> Response:
     """The settings page, with form errors by field (``xmltv_url`` for the guide's form)."""
-    from .pages_guide_sources import guide_state
-
     stats = cache_stats(conn, request.app.state.settings, profile)
     return render(request, "settings.html", status, conn=conn, profile=profile, stats=stats,
                   db_size=_size(stats["db_bytes"]), sync_choices=SYNC_CHOICES, timezones=_TIMEZONES,

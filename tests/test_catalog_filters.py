@@ -117,3 +117,21 @@ def test_movie_grid_rows_page_through_a_sparse_filter(movies, settings):
             names += re.findall(r'<span class="poster-title">([^<]+)</span>', rows)
             more = re.search(r'hx-get="([^"]+)" hx-trigger="revealed"', rows)
     assert names == [i.name for i in expected]
+
+
+@pytest.mark.parametrize("small_category", [1, 10**6], ids=["walk-type-index", "read-category"])
+@pytest.mark.parametrize("sort", catalog.SORTS)
+@pytest.mark.parametrize("filters", [{}, {"genre": "drama"}, {"year_from": 2000, "min_rating": 4}],
+                         ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "none")
+def test_category_pages_are_the_type_listing_of_that_category(movies, monkeypatch, small_category, sort, filters):
+    """Both ways of paging a category (read it whole, or walk the type's sort index) give the
+    type's own listing narrowed to the category, page after page."""
+    conn, pid = movies.conn, movies.profile_id
+    monkeypatch.setattr(catalog, "SMALL_CATEGORY", small_category)
+    everything, _ = _walk(conn, pid, limit=500, sort=sort, **filters)
+    for category in ("1", "2"):
+        expected = [i.provider_id for i in everything if i.category_id == category]
+        assert 50 < len(expected) < len(everything)
+        got, pages = _walk(conn, pid, sort=sort, category_id=category, **filters)
+        assert [i.provider_id for i in got] == expected
+        assert pages == -(-len(expected) // 37)

@@ -180,6 +180,22 @@ _SORT_KEYS = {
 }
 
 
+#: A category with fewer items than this, sorted by name, rating or date, is read whole and
+#: sorted (2.5 ms for 1,000 items); a larger one walks the type's sort index, skipping other
+#: categories' rows inside the index (under 1 ms for 1,000 of 100,000 movies, and cheaper the
+#: larger the category). Neither plan needs an index per category and sort.
+SMALL_CATEGORY = 1000
+
+
+def _category_size(conn: sqlite3.Connection, profile_id: int, type: str, category_id: str) -> int:
+    """How many items the category has, counted no further than SMALL_CATEGORY."""
+    return conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM items INDEXED BY items_by_position "
+        "WHERE profile_id = ? AND type = ? AND category_id = ? LIMIT ?)",
+        (profile_id, type, category_id, SMALL_CATEGORY),
+    ).fetchone()[0]
+
+
 def items(
     conn: sqlite3.Connection,
     profile_id: int,
@@ -198,8 +214,9 @@ def items(
 
     Filters narrow the same keyset walk in SQL: ``genre`` is a case-insensitive substring of
     the genre text, ``year_from``/``year_to`` an inclusive year range, ``min_rating`` a floor
-    (items without a year or rating never pass those filters). The sort indexes still drive
-    the walk, so a page costs the rows read up to ``limit`` matches, never the whole type.
+    (items without a year or rating never pass those filters). A sort index drives the walk,
+    so a page costs the rows read up to ``limit`` matches, never the whole type; only a small
+    category (under SMALL_CATEGORY items) is read whole and sorted.
     """
     _check_type(type)
     if sort not in _SORT_KEYS:
@@ -221,8 +238,12 @@ def items(
         where.append(f"({key}, i.position) {'>' if direction == 'ASC' else '<'} (?, ?)")
         args += [last_key, last_pos]
     order = "i.position" if sort == "provider" else f"{key} {direction}, i.position {direction}"
+    index = ""
+    if category_id is not None and sort != "provider":
+        small = _category_size(conn, profile_id, type, category_id) < SMALL_CATEGORY
+        index = "INDEXED BY items_by_position" if small else f"INDEXED BY items_all_by_{sort}"
     rows = conn.execute(
-        f"SELECT {_ITEM_COLUMNS}, {key}, i.position FROM items i WHERE {' AND '.join(where)} "
+        f"SELECT {_ITEM_COLUMNS}, {key}, i.position FROM items i {index} WHERE {' AND '.join(where)} "
         f"ORDER BY {order} LIMIT ?",
         (*args, limit + 1),
     ).fetchall()

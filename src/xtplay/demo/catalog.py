@@ -30,7 +30,7 @@ LIVE_CATEGORIES = [
 VOD_CATEGORIES = [
     ("101", "EN - ACTION"), ("102", "EN - COMEDY"), ("103", "EN - DRAMA"), ("104", "FR: FILMS"),
     ("105", "DE | FILME"), ("106", "KIDS MOVIES"), ("107", "4K MOVIES"), ("108", "ES | PELÍCULAS"),
-    ("109", "XXX | ADULT MOVIES"),
+    ("109", "XXX | ADULT MOVIES"), ("110", "EN - CLASSICS"), ("111", "SHORT FILMS"), ("112", "DOCUMENTARIES"),
 ]
 SERIES_CATEGORIES = [
     ("201", "EN - SERIES"), ("202", "FR: SÉRIES"), ("203", "DE | SERIEN"), ("204", "KIDS SERIES"),
@@ -130,6 +130,10 @@ class Catalog:
             return "101"
         if i % 89 == 0:
             return "0"
+        # small categories beside the large ones, as real panels have: about 0.05 %, 0.5 % and 2 %
+        for cid, every in (("111", 1999), ("110", 211), ("112", 53)):
+            if i % every == 0:
+                return cid
         return str(101 + _mix(self.seed, 2, i) % 9)
 
     def _series_category(self, i: int) -> str:

@@ -1,11 +1,12 @@
-"""Writing a catalog into the library: normalised rows in, one atomic swap per type.
+"""Writing a catalog into the library: normalised rows in, one atomic replacement per type.
 
-Sync (network) and this module (storage) meet at plain tuples: :func:`normalise_raw` turns a
-panel's raw list into rows and :func:`replace_type` swaps them in. Rows are first staged in a
-TEMP table (no lock on the library file, :func:`stage`), then one ``BEGIN IMMEDIATE`` transaction deletes
-the items that left the provider, inserts the new ones and updates only the changed ones, so
-a second sync of an unchanged catalog writes almost nothing, and a crash at any point leaves
-the previous catalog of that type whole.
+Sync (network) and this module (storage) meet at plain tuples: :func:`read_rows` turns a
+panel's raw list into rows, :func:`pack` puts a chunk of them into a private in-memory
+database image, and one ``BEGIN IMMEDIATE`` transaction per type (:func:`begin`,
+:func:`store_chunk` for each chunk, :func:`finish`) inserts the new items, updates only the
+changed ones and deletes those that left the provider. A second sync of an unchanged catalog
+writes almost nothing, and a crash at any point leaves the previous catalog of that type whole.
+:func:`replace_type` does all of it for a list of rows.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 _ADULT = re.compile(r"(?:^|[^a-z0-9])(xxx|adults?|porn\w*|18\s*\+|\+\s*18|for adults)(?:[^a-z0-9]|$)")
 #: Vocabulary words shorter than this are never typo targets (targets have five letters, ±1).
 _TERM_MIN = 4
-_STAGE_CHUNK = 10_000
 #: Page cache of the connection while it writes a type (KiB), and the default it returns to.
 _SYNC_CACHE_KIB = 32 * 1024
 _DEFAULT_CACHE = -2000
@@ -140,6 +140,11 @@ def _added(value: Any) -> int | None:
 
 
 def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> list[tuple[Any, ...]]:
+    """Every row of :func:`read_rows`, as a list."""
+    return list(read_rows(type, raw, categories))
+
+
+def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> Iterator[tuple[Any, ...]]:
     """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``XtreamClient.raw_list``).
 
     It reads values with the same tolerant readers as the client's models
@@ -149,7 +154,7 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
     becomes the "uncategorised" bucket; an item in an adult category is adult.
     """
     known = {c.provider_id: c.is_adult for c in categories}
-    rows: list[tuple[Any, ...]] = []
+    position = 0
     seen: set[int] = set()
     text, integer, year = values.text, values.integer, values.year
     number, flag, category_ref = _memo(values.number), _memo(values.flag), _memo(values.category_ref)
@@ -191,15 +196,17 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
                    short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("last_modified")),
                    None, None, 0)
         name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row
-        rows.append((str(pid), name, fold(name), cid, len(rows), integer(get("num")), logo, rating, yr,
-                     genre, plot, cast, added, container, epg, archive, int(adult)))
+        yield (str(pid), name, fold(name), cid, position, integer(get("num")), logo, rating, yr,
+               genre, plot, cast, added, container, epg, archive, int(adult))
+        position += 1
     if skipped:
         log.info("skipped %d %s rows without an id", skipped, type)
-    return rows
 
 
-_STAGE_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS stage_items (provider_id TEXT, name TEXT, search_name TEXT, "
+#: The schema a chunk of rows is loaded into on the writing connection (an in-memory database).
+_CHUNK = "sync_chunk"
+_CHUNK_DDL = (
+    "CREATE TABLE stage_items (provider_id TEXT, name TEXT, search_name TEXT, "
     "category_id TEXT, position INTEGER, num INTEGER, logo TEXT, rating REAL, year INTEGER, "
     'genre TEXT, plot TEXT, "cast" TEXT, added INTEGER, container TEXT, epg_channel_id TEXT, '
     "archive_days INTEGER, is_adult INTEGER)"
@@ -208,10 +215,10 @@ _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
 _CHANGED = " OR ".join(
     f'items.{c} IS NOT excluded.{c}' for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:])
 )
-#: Rows are staged in provider order, so the stage's rowid order is position order: ordering by
-#: it inserts items (and their index entries) in position order without a sort of the stage.
+#: Rows are packed in provider order, so a chunk's rowid order is position order: ordering by
+#: it inserts items (and their index entries) in position order without a sort.
 _UPSERT = (
-    f"INSERT INTO items (profile_id, type, {_COLS}) SELECT ?, ?, {_COLS} FROM temp.stage_items WHERE true "
+    f"INSERT INTO items (profile_id, type, {_COLS}) SELECT ?, ?, {_COLS} FROM {_CHUNK}.stage_items WHERE true "
     "ORDER BY rowid ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:]))
     + f" WHERE {_CHANGED}"
@@ -224,76 +231,124 @@ def replace_type(
     type: str,
     categories: list[CategoryData],
     rows: list[tuple[Any, ...]],
-    report: Callable[[int], Any] | None = None,
 ) -> int:
-    """Make the library's ``type`` catalog of the profile exactly ``categories`` + ``rows``:
-    :func:`stage` then :func:`swap`. Returns the number of items."""
-    stage(conn, rows, report)
-    return swap(conn, profile_id, type, categories, report)
-
-
-def stage(conn: sqlite3.Connection, rows: list[tuple[Any, ...]], report: Callable[[int], Any] | None = None) -> None:
-    """Copy rows into the connection's TEMP stage (no lock on the library file).
-
-    This is the Python-bound half of a write: every row is bound from Python, and the GIL is
-    taken back after each row. Sync runs it while no other Python work is going on, because
-    a busy second thread makes each of those hand-overs wait for the interpreter's switch
-    interval (a 100,000-row stage took 33 s instead of 0.6 s beside a busy thread).
-    """
+    """Make the library's ``type`` catalog of the profile exactly ``categories`` + ``rows`` in
+    one transaction (:func:`begin`, :func:`store_chunk`, :func:`finish`). Returns the number of items."""
+    begin(conn)
     try:
-        conn.execute(_STAGE_DDL)
-        conn.execute("DELETE FROM temp.stage_items")
-        placeholders = ", ".join("?" * len(_FIELDS))
-        for start in range(0, len(rows), _STAGE_CHUNK):
-            conn.executemany(f"INSERT INTO temp.stage_items VALUES ({placeholders})", rows[start:start + _STAGE_CHUNK])
-            if report:
-                report(min(start + _STAGE_CHUNK, len(rows)) // 2)
-        conn.commit()  # ends the implicit transaction of the TEMP writes; the library is untouched
+        if rows:
+            store_chunk(conn, profile_id, type, pack(rows))
+        return finish(conn, profile_id, type, categories)
+    except BaseException:
+        abandon(conn)
+        raise
+
+
+def pack(rows: list[tuple[Any, ...]]) -> bytes:
+    """Rows as the image of a private in-memory database holding one ``stage_items`` table.
+
+    This is the Python-bound part of a write: every row is bound from Python, which takes the
+    GIL back after each one. Sync packs on its own thread while the writer thread stores the
+    previous chunk inside SQLite (GIL released); :func:`store_chunk` then loads the whole image
+    in one call. Packing on the writer's connection instead would make each of those hand-overs
+    wait for the interpreter's switch interval beside a busy thread (33 s instead of 0.6 s for
+    100,000 rows).
+    """
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.execute(_CHUNK_DDL)
+        mem.executemany(f"INSERT INTO stage_items VALUES ({', '.join('?' * len(_FIELDS))})", rows)
+        mem.commit()
+        return mem.serialize()
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc
+    finally:
+        mem.close()
 
 
-def swap(conn: sqlite3.Connection, profile_id: int, type: str, categories: list[CategoryData],
-         report: Callable[[int], Any] | None = None) -> int:
-    """Make the staged rows the library's ``type`` catalog of the profile, in one transaction.
+def begin(conn: sqlite3.Connection) -> None:
+    """Open the one transaction that replaces a type's catalog (``BEGIN IMMEDIATE``).
 
-    Atomic: readers see the old catalog until the one commit. A provider that suddenly sends
-    an empty list while the library has items is refused (a transient empty answer must not
-    wipe the catalog). This half runs inside SQLite with the GIL released, so the next type
-    can be fetched and parsed meanwhile. Returns the number of items.
-
-    The upsert is one ``INSERT … SELECT`` statement on purpose: FTS5 flushes its pending index
-    data at every statement, so row-by-row inserts through the triggers would build thousands
-    of tiny index segments (three times slower at 100,000 movies).
+    Readers keep seeing the previous catalog until :func:`finish` commits; :func:`abandon`
+    (or a crash, even ``kill -9``) leaves it whole.
     """
     try:
-        staged = conn.execute("SELECT count(*) FROM temp.stage_items").fetchone()[0]
-        if not staged:
-            old = conn.execute("SELECT count(*) FROM items WHERE profile_id = ? AND type = ?",
-                               (profile_id, type)).fetchone()[0]
-            if old:
-                raise CatalogError(
-                    f"The provider sent an empty {type} list; the {old:,} items already in the library were kept."
-                )
+        if not any(row[1] == _CHUNK for row in conn.execute("PRAGMA database_list")):
+            conn.execute(f"ATTACH ':memory:' AS {_CHUNK}")  # outside any transaction
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (provider_id TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.sync_keep")
+        conn.commit()
         conn.execute(f"PRAGMA cache_size = -{_SYNC_CACHE_KIB}")  # many indexes: keep their pages in memory
-        try:
-            with transaction(conn):
-                conn.execute(
-                    "DELETE FROM items WHERE profile_id = ? AND type = ? AND provider_id NOT IN "
-                    "(SELECT provider_id FROM temp.stage_items)",
-                    (profile_id, type),
-                )
-                conn.execute(_UPSERT, (profile_id, type))
-                _write_categories(conn, profile_id, type, categories)
-        finally:
-            conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")  # give the memory back
-            conn.execute("DELETE FROM temp.stage_items")
-            conn.commit()
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
+        raise translate_error(exc) from exc
+
+
+def store_chunk(conn: sqlite3.Connection, profile_id: int, type: str, image: bytes) -> None:
+    """Upsert a :func:`pack`-ed chunk inside the open transaction: new items inserted, changed
+    ones updated, unchanged ones untouched (a second sync of the same catalog writes almost nothing).
+
+    One ``INSERT … SELECT`` per chunk on purpose: FTS5 flushes its pending index data at every
+    statement, so row-by-row inserts through the triggers would build thousands of tiny index
+    segments (three times slower at 100,000 movies).
+    """
+    try:
+        conn.deserialize(image, name=_CHUNK)
+        conn.execute(_UPSERT, (profile_id, type))
+        conn.execute(f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items")
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc
-    if report:
-        report(staged)
-    return staged
+
+
+def finish(conn: sqlite3.Connection, profile_id: int, type: str, categories: list[CategoryData]) -> int:
+    """Delete the items that left the provider, write the categories and commit; returns the
+    number of items. An empty list while the library has items is refused (a transient empty
+    answer must not wipe the catalog): the transaction is rolled back with a :class:`CatalogError`."""
+    try:
+        kept = conn.execute("SELECT count(*) FROM temp.sync_keep").fetchone()[0]
+        present = conn.execute("SELECT count(*) FROM items WHERE profile_id = ? AND type = ?",
+                               (profile_id, type)).fetchone()[0]
+        if not kept and present:
+            raise CatalogError(
+                f"The provider sent an empty {type} list; the {present:,} items already in the library were kept."
+            )
+        if present > kept:  # every kept item is present: the others left the provider
+            conn.execute(
+                "DELETE FROM items WHERE profile_id = ? AND type = ? AND provider_id NOT IN "
+                "(SELECT provider_id FROM temp.sync_keep)",
+                (profile_id, type),
+            )
+        _write_categories(conn, profile_id, type, categories)
+        conn.commit()
+    except sqlite3.Error as exc:
+        abandon(conn)
+        raise translate_error(exc) from exc
+    except BaseException:
+        abandon(conn)
+        raise
+    _tidy(conn)
+    return kept
+
+
+def abandon(conn: sqlite3.Connection) -> None:
+    """Roll the open replacement back: the previous catalog of the type stays as it was."""
+    try:
+        conn.rollback()
+    finally:
+        _tidy(conn)
+
+
+def _tidy(conn: sqlite3.Connection) -> None:
+    """Give back the memory of a replacement (page cache, last chunk, kept ids)."""
+    try:
+        if any(row[1] == _CHUNK for row in conn.execute("PRAGMA database_list")):
+            conn.execute(f"DETACH {_CHUNK}")
+            conn.execute("DELETE FROM temp.sync_keep")
+            conn.commit()
+        conn.execute(f"PRAGMA cache_size = {_DEFAULT_CACHE}")
+    except sqlite3.Error as exc:
+        raise translate_error(exc) from exc
 
 
 def _write_categories(conn: sqlite3.Connection, profile_id: int, type: str, categories: list[CategoryData]) -> None:

@@ -1,10 +1,10 @@
 """Copying a profile's catalog from its provider into the library, atomically, with progress.
 
 For each type (live, movie, series) sync fetches the categories and the whole list (one call
-each, never per category), normalises the rows, stages them in a TEMP table (which takes no
-lock on the library), then swaps them in with one ``BEGIN IMMEDIATE`` transaction: items that
-left the provider are deleted, new ones inserted, changed ones updated. A failure or a
-``kill -9`` at any moment therefore leaves the previous catalog of that type whole. One type
+each, never per category), reads the rows in chunks, and a writer thread stores the chunks in
+one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.sync_writer`): new items inserted,
+changed ones updated, items that left the provider deleted. A failure or a ``kill -9`` at any
+moment therefore leaves the previous catalog of that type whole. One type
 failing marks the run ``partial`` and keeps the other types. Favorites and history are other
 tables and are never touched.
 
@@ -17,9 +17,11 @@ events.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import ctypes
 import fcntl
 import gc
+import itertools
 import logging
 import os
 import sqlite3
@@ -33,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from . import catalog_store
+from . import catalog_store, sync_writer
 from .catalog import TYPES
 from .config import Settings
 from .db import transaction
@@ -233,67 +235,60 @@ async def sync_with_client(
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Fetch and store each type with an open client; returns (counts, errors) per type.
 
-    The caller holds the profile's lock. A type's list is downloaded and read into tuples
-    while SQLite swaps in the previous type on a worker thread (SQLite releases the GIL while
-    it indexes). The staging of rows, which takes the GIL back for every row, runs with
-    nothing beside it: downloading the next list during it (measured) made it several times
-    slower.
+    The caller holds the profile's lock. This coroutine downloads each list, reads it into
+    rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
+    they come (SQLite releases the GIL while it indexes), so reading and storing overlap.
     """
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
     types = tuple(types)
-    loop = asyncio.get_running_loop()
-    writing: tuple[str, asyncio.Future[int]] | None = None
+    pending: list[tuple[str, concurrent.futures.Future[int]]] = []  # types handed to the writer
     words: dict[str, set[str]] = {}  # typo vocabulary of each type handed to the writer
 
     def fail(type: str, exc: XtplayError) -> None:
         log.warning("sync of %s failed for profile %s: %s", type, profile_id, exc)
         errors[type] = str(exc)
 
-    async def settle() -> None:
-        nonlocal writing
-        if writing is not None:
-            type, future = writing
-            try:  # shielded: a cancelled sync still lets SQLite finish (or roll back) the swap
-                counts[type] = await asyncio.shield(future)
-            except XtplayError as exc:
-                fail(type, exc)
-            writing = None
+    def saved(type: str, done: int, total: int) -> None:
+        _publish(SyncProgress(profile_id, f"saving {type}", done, total), progress)
 
+    writer = sync_writer.Writer(conn, profile_id, saved)
     try:
         for type in types:
             _publish(SyncProgress(profile_id, type), progress)
-            try:  # downloads and reads while SQLite swaps in the previous type
+            try:
                 cats, raw = await _download(client, type)
-                rows = catalog_store.normalise_raw(type, raw, cats)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
                     for rest in types:
-                        if rest not in errors and rest != (writing[0] if writing else None) and rest not in counts:
+                        if rest not in errors and rest not in (t for t, _ in pending):
                             errors[rest] = str(exc)
                     break
                 continue
-            await settle()  # one write at a time
-            total = len(rows)
-            _publish(SyncProgress(profile_id, f"saving {type}", 0, total), progress)
-
-            def report(done: int, _type: str = type, _total: int = total) -> None:
-                _publish(SyncProgress(profile_id, f"saving {_type}", done, _total), progress)
-
+            _publish(SyncProgress(profile_id, f"saving {type}", 0, len(raw)), progress)
+            writer.begin(type, len(raw))
+            found: set[str] = set()
+            rows = catalog_store.read_rows(type, raw, cats)
             try:
-                await asyncio.to_thread(catalog_store.stage, conn, rows, report)
+                while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
+                    writer.put(type, catalog_store.pack(chunk), len(chunk))
+                    found |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
+                    await asyncio.sleep(0)
             except XtplayError as exc:
+                writer.abandon(type)
                 fail(type, exc)
                 continue
-            # Submitted at once (not when this coroutine next yields), so SQLite starts now.
-            writing = (type, loop.run_in_executor(None, catalog_store.swap, conn, profile_id, type, cats, report))
-            words[type] = catalog_store.vocabulary(rows)  # while SQLite indexes them
-            del raw  # freeing 100,000 dicts takes a while: here it overlaps the swap too
-        await settle()
+            words[type] = found
+            pending.append((type, writer.end(type, cats)))
+            del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
-        if writing is not None:  # cancelled mid-swap: the worker thread still owns the connection
-            await asyncio.gather(writing[1], return_exceptions=True)
+        await writer.close()  # rolls back a type left half-read (a cancelled sync)
+    for type, done in pending:
+        try:
+            counts[type] = done.result()
+        except XtplayError as exc:
+            fail(type, exc)
     if counts:
         _publish(SyncProgress(profile_id, "indexing"), progress)
         try:  # the words of a type that was not stored come from the library

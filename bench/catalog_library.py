@@ -117,10 +117,42 @@ def measure_pages(db_path: Path) -> dict:
         t = time.perf_counter()
         catalog.categories(conn, profile_id, type)
         samples.append((time.perf_counter() - t) * 1000)
+    filtered, filtered_slowest = _filtered_pages(conn, profile_id)
     conn.close()
     return {"page_p95_ms": _p95(samples), "page_median_ms": statistics.median(samples), "page_samples": len(samples),
             "page_small_p95_ms": _p95(small) if small else None, "page_small_samples": len(small),
-            "page_slowest": {"page": slowest[0], "ms": slowest[1]}}
+            "page_slowest": {"page": slowest[0], "ms": slowest[1]},
+            "filtered_page_p95_ms": _p95(filtered), "filtered_page_samples": len(filtered),
+            "filtered_page_slowest": {"page": filtered_slowest[0], "ms": filtered_slowest[1]}}
+
+
+#: Browse filters from common to rare (one year with a high minimum rating matches about 0.1 %).
+PAGE_FILTERS = [{"genre": "comedy"}, {"min_rating": 8}, {"year_from": 2000, "year_to": 2009},
+                {"year_from": 1975, "year_to": 1975}, {"year_from": 1975, "year_to": 1975, "min_rating": 9}]
+
+
+def _filtered_pages(conn, profile_id: int) -> tuple[list[float], tuple[str, float]]:
+    """Two pages of every movie filter, sort, and of the whole type or its largest category."""
+    from xtplay import catalog
+
+    samples: list[float] = []
+    slowest = ("", 0.0)
+    largest = max(catalog.categories(conn, profile_id, "movie"), key=lambda c: c.count)
+    for category in (None, largest.id):
+        for filters in PAGE_FILTERS:
+            for sort in catalog.SORTS:
+                cursor = None
+                for _ in range(2):
+                    t = time.perf_counter()
+                    page = catalog.items(conn, profile_id, "movie", category_id=category, sort=sort, after=cursor, **filters)
+                    ms = (time.perf_counter() - t) * 1000
+                    samples.append(ms)
+                    what = ", ".join(f"{k} {v}" for k, v in filters.items())
+                    slowest = max(slowest, (f"movies {category or 'all'} by {sort}, {what}", ms), key=lambda x: x[1])
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+    return samples, slowest
 
 
 def measure_restart(home: Path) -> dict:
@@ -208,12 +240,16 @@ def _markdown(r: dict) -> str:
         f"before sync {r['xtplay']['rss_before_mb']:.0f} MB | — | ≤ 250 MB |",
         f"| search p95 ({r['search_samples']} queries) | {r['search_p95_ms']:.1f} ms (median {r['search_median_ms']:.1f}) | — | — | ≤ 15 ms |",
         f"| category page p95 ({r['page_samples']} pages) | {r['page_p95_ms']:.1f} ms (median {r['page_median_ms']:.1f}) | — | — | ≤ 10 ms |",
+        f"| filtered movie page p95 ({r['filtered_page_samples']} pages: genre, rating, years, rare combinations) | "
+        f"{r['filtered_page_p95_ms']:.1f} ms | — | — | — |",
         *([f"| category page p95, categories under {_small_category()} items ({r['page_small_samples']} pages) | "
            f"{r['page_small_p95_ms']:.1f} ms | — | — | ≤ 10 ms |"] if r.get("page_small_p95_ms") is not None else []),
         f"| restart to content (new process, no provider) | {r['restart_to_content_s']:.2f} s | — | — | < 1 s |",
         f"| library size | {r['db_mb']:.0f} MB | — | — | — |",
         "",
         f"Slowest search: “{r['search_slowest']['query']}” {r['search_slowest']['ms']:.1f} ms."
-        + (f" Slowest page: {r['page_slowest']['page']}, {r['page_slowest']['ms']:.1f} ms." if "page_slowest" in r else ""),
+        + (f" Slowest page: {r['page_slowest']['page']}, {r['page_slowest']['ms']:.1f} ms." if "page_slowest" in r else "")
+        + (f" Slowest filtered page: {r['filtered_page_slowest']['page']}, {r['filtered_page_slowest']['ms']:.1f} ms."
+           if "filtered_page_slowest" in r else ""),
     ]
     return "\n".join(lines)

@@ -83,19 +83,12 @@ def measure_search(db_path: Path) -> dict:
             "search_slowest": {"query": slowest[0], "ms": slowest[1]}, "search_samples": len(samples)}
 
 
-def _small_category() -> str:
-    from xtplay import catalog
-
-    return f"{catalog.SMALL_CATEGORY:,}"
-
-
 def measure_pages(db_path: Path) -> dict:
     from xtplay import catalog, db
 
     conn = db.connect(db_path, readonly=True)
     profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
     samples: list[float] = []
-    small: list[float] = []  # pages of categories read whole (under catalog.SMALL_CATEGORY items)
     slowest = ("", 0.0)
     for type in catalog.TYPES:
         cats = [(c.id, c.count) for c in catalog.categories(conn, profile_id, type)] + [(None, 0)]
@@ -107,8 +100,6 @@ def measure_pages(db_path: Path) -> dict:
                     page = catalog.items(conn, profile_id, type, category_id=category, sort=sort, after=cursor)
                     ms = (time.perf_counter() - t) * 1000
                     samples.append(ms)
-                    if category is not None and count < catalog.SMALL_CATEGORY:
-                        small.append(ms)
                     slowest = max(slowest, (f"{type} {category or 'all'} ({count or 'all'} items) by {sort}", ms),
                                   key=lambda x: x[1])
                     cursor = page.next_cursor
@@ -120,7 +111,6 @@ def measure_pages(db_path: Path) -> dict:
     filtered, filtered_slowest = _filtered_pages(conn, profile_id)
     conn.close()
     return {"page_p95_ms": _p95(samples), "page_median_ms": statistics.median(samples), "page_samples": len(samples),
-            "page_small_p95_ms": _p95(small) if small else None, "page_small_samples": len(small),
             "page_slowest": {"page": slowest[0], "ms": slowest[1]},
             "filtered_page_p95_ms": _p95(filtered), "filtered_page_samples": len(filtered),
             "filtered_page_slowest": {"page": filtered_slowest[0], "ms": filtered_slowest[1]}}
@@ -242,8 +232,6 @@ def _markdown(r: dict) -> str:
         f"before sync {r['xtplay']['rss_before_mb']:.0f} MB | — | ≤ 250 MB |",
         f"| search p95 ({r['search_samples']} queries) | {r['search_p95_ms']:.1f} ms (median {r['search_median_ms']:.1f}) | — | — | ≤ 15 ms |",
         f"| category page p95 ({r['page_samples']} pages) | {r['page_p95_ms']:.1f} ms (median {r['page_median_ms']:.1f}) | — | — | ≤ 10 ms |",
-        *([f"| category page p95, categories under {_small_category()} items ({r['page_small_samples']} pages) | "
-           f"{r['page_small_p95_ms']:.1f} ms | — | — | ≤ 10 ms |"] if r.get("page_small_p95_ms") is not None else []),
         f"| filtered movie page p95 ({r['filtered_page_samples']} pages: genre, rating, years, rare combinations) | "
         f"{r['filtered_page_p95_ms']:.1f} ms | — | — | — |",
         f"| restart to content (new process, no provider) | {r['restart_to_content_s']:.2f} s | — | — | < 1 s |",

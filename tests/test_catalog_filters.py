@@ -119,15 +119,16 @@ def test_movie_grid_rows_page_through_a_sparse_filter(movies, settings):
     assert names == [i.name for i in expected]
 
 
-@pytest.mark.parametrize("small_category", [1, 10**6], ids=["walk-type-index", "read-category"])
+@pytest.mark.parametrize("whole_category_max", [1, 10**6], ids=["walk-type-index", "sort-in-category-index"])
 @pytest.mark.parametrize("sort", catalog.SORTS)
 @pytest.mark.parametrize("filters", [{}, {"genre": "drama"}, {"year_from": 2000, "min_rating": 4}],
                          ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "none")
-def test_category_pages_are_the_type_listing_of_that_category(movies, monkeypatch, small_category, sort, filters):
-    """Both ways of paging a category (read it whole, or walk the type's sort index) give the
-    type's own listing narrowed to the category, page after page."""
+def test_category_pages_are_the_type_listing_of_that_category(movies, monkeypatch, whole_category_max, sort, filters):
+    """Both ways of paging a category (sort it inside its own index, or walk the type's sort
+    index) give the type's own listing narrowed to the category, page after page."""
     conn, pid = movies.conn, movies.profile_id
-    monkeypatch.setattr(catalog, "SMALL_CATEGORY", small_category)
+    monkeypatch.setattr(catalog, "WHOLE_CATEGORY_MAX", whole_category_max)
+    monkeypatch.setattr(catalog, "WHOLE_FILTERED_CATEGORY_MAX", whole_category_max)
     everything, _ = _walk(conn, pid, limit=500, sort=sort, **filters)
     for category in ("1", "2"):
         expected = [i.provider_id for i in everything if i.category_id == category]

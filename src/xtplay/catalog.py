@@ -191,12 +191,26 @@ WHOLE_CATEGORY_MAX = 5_000
 WHOLE_FILTERED_CATEGORY_MAX = 50_000
 
 
-def _category_size(conn: sqlite3.Connection, profile_id: int, type: str, category_id: str, cap: int) -> int:
-    """How many items the category has, counted no further than ``cap``."""
-    return conn.execute(
+def _sorts_inside_category(conn: sqlite3.Connection, profile_id: int, type: str, category_id: str,
+                           narrowed: bool) -> bool:
+    """Whether the category is small enough to sort inside its own index (counted only up to
+    the limit that applies)."""
+    cap = WHOLE_FILTERED_CATEGORY_MAX if narrowed else WHOLE_CATEGORY_MAX
+    size = conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM items INDEXED BY items_by_position "
         "WHERE profile_id = ? AND type = ? AND category_id = ? LIMIT ?)",
         (profile_id, type, category_id, cap),
+    ).fetchone()[0]
+    return size < cap
+
+
+def _walk_start(conn: sqlite3.Connection, profile_id: int, type: str, category_id: str, key: str,
+                direction: str) -> Any:
+    """The category's first key in the sort order: where walking the type's index starts."""
+    return conn.execute(
+        f"SELECT {'min' if direction == 'ASC' else 'max'}({key}) FROM items i INDEXED BY items_by_position "
+        "WHERE i.profile_id = ? AND i.type = ? AND i.category_id = ?",
+        (profile_id, type, category_id),
     ).fetchone()[0]
 
 
@@ -242,21 +256,14 @@ def items(
         where.append(f"({key}, i.position) {'>' if direction == 'ASC' else '<'} (?, ?)")
         args += [last_key, last_pos]
     order = "i.position" if sort == "provider" else f"{key} {direction}, i.position {direction}"
-    index = ""
-    whole = False
+    whole = walk = False
     if category_id is not None and sort != "provider":
         narrowed = not genre and (year_from is not None or year_to is not None or min_rating is not None)
-        cap = WHOLE_FILTERED_CATEGORY_MAX if narrowed else WHOLE_CATEGORY_MAX
-        whole = _category_size(conn, profile_id, type, category_id, cap) < cap
-        if not whole:
-            index = f"INDEXED BY items_all_by_{sort}"
-            if not after:  # start the walk at the category's first item in this order
-                where.append(f"{key} {'>=' if direction == 'ASC' else '<='} ?")
-                args.append(conn.execute(
-                    f"SELECT {'min' if direction == 'ASC' else 'max'}({key}) FROM items i INDEXED BY items_by_position "
-                    "WHERE i.profile_id = ? AND i.type = ? AND i.category_id = ?",
-                    (profile_id, type, category_id),
-                ).fetchone()[0])
+        whole = _sorts_inside_category(conn, profile_id, type, category_id, narrowed)
+        walk = not whole
+        if walk and not after:
+            where.append(f"{key} {'>=' if direction == 'ASC' else '<='} ?")
+            args.append(_walk_start(conn, profile_id, type, category_id, key, direction))
     conditions = " AND ".join(where)
     if whole:  # sorted inside the category's index; only the page's rows are read from the table
         sql = (f"SELECT {_ITEM_COLUMNS}, pg.sort_key, pg.sort_pos FROM ("
@@ -264,6 +271,7 @@ def items(
                f"WHERE {conditions} ORDER BY {order} LIMIT ?"
                f") AS pg JOIN items i ON i.id = pg.id ORDER BY pg.sort_key {direction}, pg.sort_pos {direction}")
     else:
+        index = f"INDEXED BY items_all_by_{sort}" if walk else ""
         sql = f"SELECT {_ITEM_COLUMNS}, {key}, i.position FROM items i {index} WHERE {conditions} ORDER BY {order} LIMIT ?"
     rows = conn.execute(sql, (*args, limit + 1)).fetchall()
     more = len(rows) > limit

@@ -99,3 +99,19 @@ async def test_a_sync_in_many_chunks_stores_what_one_chunk_does(synced_profile, 
     assert positions == list(range(len(before["movie"])))
     saving = [e.done for e in events if e.phase == "saving movie"]
     assert saving[0] == 0 and saving[1:] == sorted(saving[1:]) and len(set(saving)) > 10
+
+
+async def test_stored_types_are_checkpointed_beside_the_writer(stored, settings):
+    """The writer's commits leave the WAL to another connection, which copies each stored type
+    into the library file; automatic checkpoints are back on afterwards."""
+    conn, pid = stored.conn, stored.profile_id
+    before = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    writer = sync_writer.Writer(conn, pid)
+    writer.begin("movie", 300)
+    writer.put("movie", catalog_store.pack(_rows("movie", [f"Film {i}" for i in range(300)])), 300)
+    done = writer.end("movie", [])
+    await writer.close()
+    assert done.result() == 300
+    pages, page_size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    assert settings.db_path.stat().st_size == pages * page_size  # every page is in the file itself
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before > 0

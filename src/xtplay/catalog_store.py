@@ -361,7 +361,7 @@ def _write_categories(conn: sqlite3.Connection, profile_id: int, type: str, cate
 
 
 def vocabulary(rows: Iterable[tuple[Any, ...]]) -> set[str]:
-    """The typo-correction words of rows from :func:`normalise_raw`.
+    """The typo-correction words of rows from :func:`read_rows`.
 
     Sync computes it while the writer thread stores those rows, so :func:`rebuild_terms` does
     not read every name back from the library afterwards."""

@@ -220,7 +220,7 @@ async def _download(client: Any, type: str) -> tuple[list[catalog_store.Category
     """Categories and the raw rows of one type's whole list (one call each, never per category).
 
     The rows stay as the panel sent them and are read straight into tuples by
-    :func:`catalog_store.normalise_raw`: a typed record per row was most of a sync's CPU time."""
+    :func:`catalog_store.read_rows`: a typed record per row was most of a sync's CPU time."""
     categories_of, list_action = _SOURCES[type]
     cats = catalog_store.normalise_categories(await getattr(client, categories_of)())
     return cats, await client.raw_list(list_action)

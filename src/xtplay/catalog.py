@@ -256,14 +256,12 @@ def items(
         where.append(f"({key}, i.position) {'>' if direction == 'ASC' else '<'} (?, ?)")
         args += [last_key, last_pos]
     order = "i.position" if sort == "provider" else f"{key} {direction}, i.position {direction}"
-    whole = walk = False
-    if category_id is not None and sort != "provider":
-        narrowed = not genre and (year_from is not None or year_to is not None or min_rating is not None)
-        whole = _sorts_inside_category(conn, profile_id, type, category_id, narrowed)
-        walk = not whole
-        if walk and not after:
-            where.append(f"{key} {'>=' if direction == 'ASC' else '<='} ?")
-            args.append(_walk_start(conn, profile_id, type, category_id, key, direction))
+    by_key_in_category = category_id is not None and sort != "provider"
+    narrowed = not genre and (year_from is not None or year_to is not None or min_rating is not None)
+    whole = by_key_in_category and _sorts_inside_category(conn, profile_id, type, category_id, narrowed)
+    if by_key_in_category and not whole and not after:  # the walk starts at the category's first key
+        where.append(f"{key} {'>=' if direction == 'ASC' else '<='} ?")
+        args.append(_walk_start(conn, profile_id, type, category_id, key, direction))
     conditions = " AND ".join(where)
     if whole:  # sorted inside the category's index; only the page's rows are read from the table
         sql = (f"SELECT {_ITEM_COLUMNS}, pg.sort_key, pg.sort_pos FROM ("
@@ -271,7 +269,7 @@ def items(
                f"WHERE {conditions} ORDER BY {order} LIMIT ?"
                f") AS pg JOIN items i ON i.id = pg.id ORDER BY pg.sort_key {direction}, pg.sort_pos {direction}")
     else:
-        index = f"INDEXED BY items_all_by_{sort}" if walk else ""
+        index = f"INDEXED BY items_all_by_{sort}" if by_key_in_category else ""
         sql = f"SELECT {_ITEM_COLUMNS}, {key}, i.position FROM items i {index} WHERE {conditions} ORDER BY {order} LIMIT ?"
     rows = conn.execute(sql, (*args, limit + 1)).fetchall()
     more = len(rows) > limit
@@ -324,11 +322,11 @@ def counts(conn: sqlite3.Connection, profile_id: int) -> dict[str, int]:
 
 def is_empty(conn: sqlite3.Connection, profile_id: int, type: str | None = None) -> bool:
     """True when nothing was ever synced for the profile (of ``type`` only, when given)."""
-    if type is None:
-        return conn.execute("SELECT 1 FROM items WHERE profile_id = ? LIMIT 1", (profile_id,)).fetchone() is None
-    _check_type(type)
-    return conn.execute("SELECT 1 FROM items WHERE profile_id = ? AND type = ? LIMIT 1",
-                        (profile_id, type)).fetchone() is None
+    sql, args = "SELECT 1 FROM items WHERE profile_id = ?", [profile_id]
+    if type is not None:
+        _check_type(type)
+        sql, args = sql + " AND type = ?", [*args, type]
+    return conn.execute(sql + " LIMIT 1", args).fetchone() is None
 
 
 @dataclass(frozen=True, slots=True)

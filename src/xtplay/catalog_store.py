@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .db import transaction, translate_error
+from .db import attached, transaction, translate_error
 from .errors import CatalogError
 from .search import fold, words
 from .sources import values
@@ -273,7 +273,7 @@ def begin(conn: sqlite3.Connection) -> None:
     (or a crash, even ``kill -9``) leaves it whole.
     """
     try:
-        if not any(row[1] == _CHUNK for row in conn.execute("PRAGMA database_list")):
+        if _CHUNK not in attached(conn):
             conn.execute(f"ATTACH ':memory:' AS {_CHUNK}")  # outside any transaction
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS sync_keep (provider_id TEXT PRIMARY KEY) WITHOUT ROWID")
         conn.execute("DELETE FROM temp.sync_keep")
@@ -342,7 +342,7 @@ def abandon(conn: sqlite3.Connection) -> None:
 def _tidy(conn: sqlite3.Connection) -> None:
     """Give back the memory of a replacement (page cache, last chunk, kept ids)."""
     try:
-        if any(row[1] == _CHUNK for row in conn.execute("PRAGMA database_list")):
+        if _CHUNK in attached(conn):
             conn.execute(f"DETACH {_CHUNK}")
             conn.execute("DELETE FROM temp.sync_keep")
             conn.commit()

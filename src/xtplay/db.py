@@ -101,6 +101,11 @@ def backup(conn: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+def attached(conn: sqlite3.Connection) -> dict[str, str]:
+    """The connection's databases: schema name → file ('' for one in memory)."""
+    return {row[1]: row[2] or "" for row in conn.execute("PRAGMA database_list")}
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error, sqlite errors translated."""

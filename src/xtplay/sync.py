@@ -266,7 +266,7 @@ async def sync_with_client(
                             errors[rest] = str(exc)
                     break
                 continue
-            _publish(SyncProgress(profile_id, f"saving {type}", 0, len(raw)), progress)
+            saved(type, 0, len(raw))
             writer.begin(type, len(raw))
             found: set[str] = set()
             rows = catalog_store.read_rows(type, raw, cats)

@@ -132,7 +132,7 @@ class Writer:
 def _library_file(conn: sqlite3.Connection) -> str:
     """The file of the connection's main database ('' in memory or when it cannot be told)."""
     try:
-        return next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "") or ""
+        return db.attached(conn).get("main", "")
     except sqlite3.Error:
         return ""
 

@@ -28,10 +28,12 @@ def free_port() -> int:
 def playback_stack(live_speed: float = 1.0, max_connections: int = 4):
     """Yield ``(app_url, app_pid, profile_id, demo)``; everything is stopped afterwards."""
     os.environ.setdefault("XTPLAY_KEYRING", "file")
-    from xtplay import db, profiles, sync
+    from xtplay import db
+    from xtplay.accounts import profiles
+    from xtplay.library import sync
     from xtplay.config import load_settings
     from xtplay.demo import DemoProvider
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     with tempfile.TemporaryDirectory(prefix="xtplay-bench-") as home:
         settings = load_settings(home)

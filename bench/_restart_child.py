@@ -9,7 +9,9 @@ import sys
 
 
 def main(home: str) -> dict:
-    from xtplay import catalog, db, profiles
+    from xtplay.library import catalog
+    from xtplay import db
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
 
     settings = load_settings(home)

@@ -66,7 +66,8 @@ def _p95(samples: list[float]) -> float:
 
 
 def measure_search(db_path: Path) -> dict:
-    from xtplay import db, search
+    from xtplay import db
+    from xtplay.library import search
 
     conn = db.connect(db_path, readonly=True)
     profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
@@ -84,7 +85,8 @@ def measure_search(db_path: Path) -> dict:
 
 
 def measure_pages(db_path: Path) -> dict:
-    from xtplay import catalog, db
+    from xtplay.library import catalog
+    from xtplay import db
 
     conn = db.connect(db_path, readonly=True)
     profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
@@ -123,7 +125,7 @@ PAGE_FILTERS = [{"genre": "comedy"}, {"min_rating": 8}, {"year_from": 2000, "yea
 
 def _filtered_pages(conn, profile_id: int) -> tuple[list[float], tuple[str, float]]:
     """Two pages of every movie filter, sort, and of the whole type or its largest category."""
-    from xtplay import catalog
+    from xtplay.library import catalog
 
     samples: list[float] = []
     slowest = ("", 0.0)

@@ -30,7 +30,8 @@ def _p95(samples: list[float]) -> float:
 
 def measure(home: Path, seed: int = 7) -> dict:
     """Grid and now/next timings over the library in ``home`` (profile "Bench", guide loaded)."""
-    from xtplay import db, guide, profiles
+    from xtplay import db, guide
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
 
     settings = load_settings(home)
@@ -58,10 +59,11 @@ def measure(home: Path, seed: int = 7) -> dict:
 
 
 def run() -> dict:
-    from xtplay import db, guide, profiles
+    from xtplay import db, guide
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
     from xtplay.demo import DemoProvider
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     channels = max(int(CHANNELS * float(os.environ.get("XTPLAY_BENCH_SCALE", "1"))), 60)
     out: dict = {"channels": channels}

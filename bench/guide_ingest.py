@@ -41,9 +41,11 @@ def _cpu() -> float:
 def prepare_library(home: Path, url: str, username: str, password: str) -> None:
     """A home with profile "Bench" whose catalog is synced (so matching has channels to match)."""
     os.environ.setdefault("XTPLAY_KEYRING", "file")
-    from xtplay import db, profiles, sync
+    from xtplay import db
+    from xtplay.accounts import profiles
+    from xtplay.library import sync
     from xtplay.config import load_settings
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)
@@ -60,9 +62,10 @@ def child_floor(home: str) -> dict:
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from lxml import etree
 
-    from xtplay import db, profiles
+    from xtplay import db
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)
@@ -93,9 +96,10 @@ def child_ours(home: str) -> dict:
     """Ours: a full ``refresh_guide`` into a library without a guide, then a second one that
     replaces it (reported apart: it also deletes the previous guide's rows)."""
     os.environ.setdefault("XTPLAY_KEYRING", "file")
-    from xtplay import db, guide, profiles
+    from xtplay import db, guide
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)

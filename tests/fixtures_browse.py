@@ -30,7 +30,7 @@ class BrowseLibrary:
 @pytest.fixture
 def browse_library(catalog_profile, catalog_factory) -> BrowseLibrary:
     """A synced-like library with known contents, its profile active."""
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     settings, conn, vault, profile = catalog_profile
     f = catalog_factory
@@ -95,7 +95,7 @@ def browse_client(browse_library) -> Any:
 def provider_client(synced_profile) -> Any:
     """The real app over the demo profile after a real sync (details come from the demo provider)."""
     from fastapi.testclient import TestClient
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 
     settings, conn, vault, profile = synced_profile

@@ -42,7 +42,7 @@ class CatalogFactory:
         return new_id
 
     def save(self, types: tuple[str, ...] = ("live", "movie", "series")) -> dict[str, int]:
-        from xtplay import catalog_store
+        from xtplay.library import store as catalog_store
         from xtplay.sources.models import Category
 
         counts = {}
@@ -59,7 +59,7 @@ class CatalogFactory:
 @pytest.fixture
 def catalog_profile(settings, library, vault):
     """``(settings, conn, vault, profile)``: a profile saved without any provider, empty library."""
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     profile = profiles.insert_profile(library, vault, name="Local", url="http://127.0.0.1:9", username="u", password="secret-pass")
     return settings, library, vault, profile
@@ -75,7 +75,7 @@ def catalog_factory(catalog_profile) -> Iterator[CatalogFactory]:
 @pytest.fixture
 async def synced_profile(demo_profile):
     """``(settings, conn, vault, profile)``: the demo profile after a full, successful sync."""
-    from xtplay import sync
+    from xtplay.library import sync
 
     settings, conn, vault, profile = demo_profile
     result = await sync.sync_profile(settings, conn, vault, profile)

@@ -47,7 +47,7 @@ def app_http(live_app) -> Iterator[httpx.Client]:
 @pytest.fixture(scope="session")
 def play_profile_id(live_app) -> int:
     """The id of the live app's "Demo" profile."""
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     conn = live_app.connect()
     try:
@@ -59,8 +59,9 @@ def play_profile_id(live_app) -> int:
 @pytest.fixture(scope="session")
 def play_guide(live_app, play_profile_id) -> None:
     """The live app's programme guide, loaded from the demo provider (for catch-up and now/next)."""
-    from xtplay import guide, profiles
-    from xtplay.vault import Vault
+    from xtplay import guide
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
 
     def load() -> Any:
         conn = live_app.connect()

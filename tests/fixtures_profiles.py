@@ -37,7 +37,7 @@ def library(settings) -> Iterator:
 @pytest.fixture
 def vault(settings, monkeypatch: pytest.MonkeyPatch):
     """The vault of the fresh home, its master key in ``home/master.key``."""
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     monkeypatch.setenv("XTPLAY_KEYRING", "file")
     return Vault.open(settings)
@@ -46,7 +46,7 @@ def vault(settings, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 async def demo_profile(settings, library, vault, demo):
     """``(settings, conn, vault, profile)``: a verified profile "Demo" on the demo provider."""
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     profile = await profiles.add_profile(
         library, vault, settings, name="Demo", url=demo.url, username=demo.username, password=demo.password

@@ -111,8 +111,9 @@ def run_async(coro: Any) -> Any:
 
 def add_demo_profile(settings: Any, demo: Any, *, sync: bool = True) -> Any:
     """Add the "Demo" profile on ``demo`` to the home of ``settings`` (and sync it)."""
-    from xtplay import db, profiles
-    from xtplay.vault import Vault
+    from xtplay import db
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
 
     conn = db.open_library(settings.db_path)
     try:
@@ -121,7 +122,7 @@ def add_demo_profile(settings: Any, demo: Any, *, sync: bool = True) -> Any:
                                                    username=demo.username, password=demo.password))
         profiles.use_profile(conn, profile.id)
         if sync:
-            from xtplay import sync as sync_module
+            from xtplay.library import sync as sync_module
 
             result = run_async(sync_module.sync_profile(settings, conn, vault, profile))
             assert result.status == "ok", result

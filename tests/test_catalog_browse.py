@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import catalog
+from xtplay.library import catalog
 from xtplay.errors import CatalogError
 
 
@@ -107,7 +107,7 @@ def test_channel_by_number(catalog_factory):
 
 def test_profiles_do_not_see_each_other(catalog_profile, catalog_factory):
     from fixtures_catalog import CatalogFactory
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     _, conn, vault, first = catalog_profile
     other = profiles.insert_profile(conn, vault, name="Other", url="http://127.0.0.1:9", username="o", password="pw-other")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from xtplay import catalog
+from xtplay.library import catalog
 
 GENRES = ["Drama", "Comedy", "Crime, Drama", "Action", "Sci-Fi & Fantasy", "drama_50%", None]
 
@@ -101,7 +101,7 @@ def test_movie_grid_rows_page_through_a_sparse_filter(movies, settings):
 
     from fastapi.testclient import TestClient
 
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 
     profiles.use_profile(movies.conn, movies.profile_id)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import db, profiles, search
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.library import search
 
 from fixtures_catalog import CatalogFactory
 

@@ -9,17 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from xtplay.sources.models import (
-    Account,
-    Category,
-    EpgEntry,
-    Episode,
-    LiveStream,
-    Movie,
-    MovieInfo,
-    Series,
-    SeriesInfo,
-    decode_epg_text,
-    server_zone,
+    Account, Category, EpgEntry, Episode, LiveStream, Movie, MovieInfo, Series, SeriesInfo, decode_epg_text, server_zone,
 )
 
 

@@ -11,16 +11,7 @@ import pytest
 
 from fixtures_client import Reply
 from xtplay.errors import (
-    AccountInactive,
-    ConfigError,
-    ItemNotFound,
-    MalformedResponse,
-    ProviderRefused,
-    ProviderServerError,
-    ProviderTimeout,
-    ProviderUnreachable,
-    TooManyConnections,
-    WrongCredentials,
+    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
 )
 from xtplay.config import DEFAULT_USER_AGENT, RetryPolicy
 from xtplay.sources.xtream import XtreamClient, normalize_base_url

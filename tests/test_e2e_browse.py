@@ -15,7 +15,8 @@ pytestmark = pytest.mark.e2e
 def _live_total(live_app) -> int:
     conn = live_app.connect()
     try:
-        from xtplay import catalog, profiles
+        from xtplay.library import catalog
+        from xtplay.accounts import profiles
 
         profile = profiles.active_profile(conn)
         return sum(c.count for c in catalog.categories(conn, profile.id, "live"))
@@ -99,8 +100,9 @@ def test_search_as_you_type_with_a_filter_and_no_results(live_app, browser_page)
 
 
 def _refresh_guide(live_app) -> None:
-    from xtplay import guide, profiles
-    from xtplay.vault import Vault
+    from xtplay import guide
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
 
     conn = live_app.connect()
     try:

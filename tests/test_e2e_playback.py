@@ -117,7 +117,7 @@ def test_catchup_of_a_past_programme_plays(live_app, browser_page, play_guide, p
 
 
 def test_resume_position_is_saved_to_history(live_app, browser_page, video_check, play_profile_id):
-    from xtplay import history
+    from xtplay.library import history
 
     _watch(browser_page, live_app, "/watch/movie/4")
     video_check(browser_page).plays(seconds=1.0)

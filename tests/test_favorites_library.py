@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import favorites, profiles
+from xtplay.library import favorites
+from xtplay.accounts import profiles
 from xtplay.errors import CatalogError
 
 

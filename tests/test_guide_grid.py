@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from fixtures_guide import hourly, make_xmltv
 
-from xtplay import catchup, guide
+from xtplay.guide import catchup
+from xtplay import guide
 from xtplay.errors import GuideError
 
 T0 = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)

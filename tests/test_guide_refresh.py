@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from fixtures_guide import hourly, make_xmltv
 
-from xtplay import catchup, guide
+from xtplay.guide import catchup
+from xtplay import guide
 
 
 def now_title(conn, profile, pid: str, at: datetime) -> str | None:
@@ -122,7 +123,7 @@ async def test_catchup_request_is_accepted_by_the_provider(synced_profile):
     req = catchup.timeshift_for(conn, profile, "1", past[0].start)
     london = ZoneInfo("Europe/London")  # the demo panel's zone, as its login answer says
     assert catchup.start_param(req) == past[0].start.astimezone(london).strftime("%Y-%m-%d:%H-%M")
-    from xtplay.profiles import client_for
+    from xtplay.accounts.profiles import client_for
 
     async with client_for(conn, vault, settings, profile) as client:
         url = client.urls.timeshift(req.stream_id, req.start, req.minutes, tz=req.start.tzinfo)
@@ -173,7 +174,7 @@ async def test_short_epg_failures_never_raise(synced_profile, demo):
 async def test_a_new_profile_is_due_at_once_then_after_its_interval(synced_profile, demo):
     import time
 
-    from xtplay import guide_refresh
+    from xtplay.guide import refresh as guide_refresh
 
     settings, conn, vault, profile = synced_profile
     assert guide_refresh.refresh_due(conn, profile.id, 12)  # channels synced, never a guide
@@ -190,7 +191,7 @@ async def test_a_new_profile_is_due_at_once_then_after_its_interval(synced_profi
 
 
 def test_a_profile_without_channels_is_not_due(catalog_profile):
-    from xtplay import guide_refresh
+    from xtplay.guide import refresh as guide_refresh
 
     _, conn, _, profile = catalog_profile
     assert not guide_refresh.refresh_due(conn, profile.id, 12)

@@ -186,7 +186,7 @@ def test_subtitle_category_episode_and_icon_survive_storage(guide_library, share
 
 
 def test_time_ordered_guides_with_duplicates_store_every_programme_once(guide_library, monkeypatch):
-    from xtplay import guide_store
+    from xtplay.guide import store as guide_store
 
     monkeypatch.setattr(guide_store, "BATCH_PROGRAMMES", 7)  # force many partial blocks
     progs = []

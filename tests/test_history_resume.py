@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from xtplay import history, profiles
+from xtplay.library import history
+from xtplay.accounts import profiles
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_the_proxy_url_in_an_m3u_plays_with_its_token(live_app, app_http, play_p
 
 
 def test_progress_reports_land_in_history(live_app, app_http, play_profile_id):
-    from xtplay import history
+    from xtplay.library import history
 
     got = app_http.post(f"/play/{play_profile_id}/movie/4/progress", json={"position": 22.5, "duration": 24.0})
     assert got.status_code == 200
@@ -159,7 +159,7 @@ def test_with_login_required_only_the_item_token_opens_a_proxy_url(settings, dem
 
 
 def test_starting_a_channel_puts_it_in_history(live_app, app_http, play_profile_id):
-    from xtplay import history
+    from xtplay.library import history
 
     assert app_http.get("/watch/live/5").status_code == 200
     conn = live_app.connect()

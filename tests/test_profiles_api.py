@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from xtplay import db
-from xtplay.web.api_profiles import router
+from xtplay.web.profiles.api import router
 
 PASSWORD = "Api-Pa55word-Qw7"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from xtplay import profiles
+from xtplay.accounts import profiles
 
 
 def _per_profile_tables(conn: sqlite3.Connection) -> dict[str, list[str]]:

@@ -147,9 +147,10 @@ def test_failed_login_saves_nothing(xtplay, demo):
 
 
 def test_edit_password_from_stdin_or_prompt(xtplay, home):
-    from xtplay import db, profiles
+    from xtplay import db
+    from xtplay.accounts import profiles
     from xtplay.config import load_settings
-    from xtplay.vault import Vault
+    from xtplay.accounts.vault import Vault
 
     assert xtplay("profile", "add", "Home", "--url", "a.example.com", "--username", "u", "--no-verify",
                   env={"XTPLAY_PASSWORD": PASSWORD})[0] == 0

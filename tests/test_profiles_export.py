@@ -7,10 +7,11 @@ import stat
 
 import pytest
 
-from xtplay import db, profile_export, profiles
+from xtplay import db
+from xtplay.accounts import export as profile_export, profiles
 from xtplay.config import load_settings
 from xtplay.errors import ConfigError, SecretUnreadable, VaultError
-from xtplay.vault import Vault
+from xtplay.accounts.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from xtplay import db
 from xtplay.cli import main
 from xtplay.demo import DemoProvider
-from xtplay.web.api_profiles import router
+from xtplay.web.profiles.api import router
 
 SECRET = "Zk8.Distinctive_Pw!47"
 FORMS = {SECRET.encode(), quote(SECRET, safe="").encode(), quote_plus(SECRET).encode(), json.dumps(SECRET)[1:-1].encode()}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import db, profiles
+from xtplay import db
+from xtplay.accounts import profiles
 from xtplay.errors import InvalidProfile, ProfileExists, ProfileNotFound, SecretUnreadable
 
 

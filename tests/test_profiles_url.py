@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xtplay.errors import InvalidProfile
-from xtplay.profiles import normalize_url
+from xtplay.accounts.profiles import normalize_url
 
 
 @pytest.mark.parametrize(

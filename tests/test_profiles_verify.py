@@ -7,15 +7,10 @@ import socket
 
 import pytest
 
-from xtplay import profiles
+from xtplay.accounts import profiles
 from xtplay.config import RetryPolicy, Timeouts
 from xtplay.errors import (
-    AccountInactive,
-    MalformedResponse,
-    ProviderServerError,
-    ProviderTimeout,
-    ProviderUnreachable,
-    WrongCredentials,
+    AccountInactive, MalformedResponse, ProviderServerError, ProviderTimeout, ProviderUnreachable, WrongCredentials,
 )
 
 

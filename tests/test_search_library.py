@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import search
+from xtplay.library import search
 from xtplay.errors import CatalogError
 
 
@@ -148,7 +148,7 @@ def test_two_letter_words_match_word_starts(lib):
 
 def test_search_ignores_other_profiles(lib, catalog_profile):
     from fixtures_catalog import CatalogFactory
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     _, conn, vault, _ = catalog_profile
     other = profiles.insert_profile(conn, vault, name="Other", url="http://127.0.0.1:9", username="o", password="pw-other")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from xtplay import search
+from xtplay.library import search
 
 #: Movies whose name starts with the query, contains it later, or only mention it in the plot:
 #: the three ranking steps of a search, so pages cross from one step to the next.
@@ -90,9 +90,9 @@ def _more(html):
 def test_show_all_pages_through_every_hit(big, settings):
     from fastapi.testclient import TestClient
 
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.web.app import create_app
-    from xtplay.web.pages_search import ALL_PAGE
+    from xtplay.web.browse.search import ALL_PAGE
 
     profiles.use_profile(big.conn, big.profile_id)
     with TestClient(create_app(settings)) as client:
@@ -117,7 +117,7 @@ def test_show_all_pages_through_every_hit(big, settings):
 def test_show_all_rejects_a_bad_page_request(big, settings):
     from fastapi.testclient import TestClient
 
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 
     profiles.use_profile(big.conn, big.profile_id)
@@ -130,7 +130,7 @@ def test_show_all_rejects_a_bad_page_request(big, settings):
 
 def test_show_all_scrolls_in_the_browser(big, settings, start_app, browser_page):
     """Real Chromium: scrolling "Show all" to the end loads every hit through htmx's revealed."""
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     profiles.use_profile(big.conn, big.profile_id)
     app = start_app(settings)

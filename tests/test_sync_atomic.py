@@ -15,7 +15,9 @@ import time
 import httpx
 import pytest
 
-from xtplay import catalog, catalog_store, cli, db, profiles, sync, sync_schedule
+from xtplay.library import catalog, store as catalog_store, sync, schedule as sync_schedule
+from xtplay import cli, db
+from xtplay.accounts import profiles
 from xtplay.errors import CatalogError
 
 BIG = {"live": 2000, "vod": 6000, "series": 800}
@@ -99,7 +101,7 @@ def test_resync_updates_changed_rows_and_search_follows(catalog_factory):
     f.rows["movie"][0]["name"] = "Brand New Title"
     f.save()
     assert catalog.get_item(f.conn, f.profile_id, "movie", first).name == "Brand New Title"
-    from xtplay import search
+    from xtplay.library import search
 
     assert search.search(f.conn, f.profile_id, "brand new")["movie"][0].provider_id == str(first)
     assert search.search(f.conn, f.profile_id, "old title")["movie"] == []

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from xtplay import catalog, details, favorites, search, sync, sync_schedule
+from xtplay.library import catalog, details, favorites, search, sync, schedule as sync_schedule
 from xtplay.errors import ProviderError
 from xtplay.sources.xtream import XtreamClient
 
@@ -136,7 +136,7 @@ async def test_one_sync_per_profile_at_a_time(demo_profile):
 
 
 async def test_staleness_follows_the_profile_interval(demo_profile):
-    from xtplay import profiles
+    from xtplay.accounts import profiles
 
     settings, conn, vault, profile = demo_profile
     assert sync_schedule.is_stale(conn, profile)  # never synced
@@ -166,7 +166,7 @@ async def test_details_are_stored_and_served_offline(synced_profile, demo):
 
 
 async def test_browsing_and_search_work_with_the_provider_stopped(settings, library, vault, demo_media_dir):
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.demo import DemoProvider
 
     with DemoProvider(live=20, vod=30, series=5, media_dir=demo_media_dir) as own:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay import catalog, catalog_store, search, sync, sync_writer
+from xtplay.library import catalog, store as catalog_store, search, sync, writer as sync_writer
 from xtplay.errors import StoreError
 
 

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from xtplay.errors import SecretUnreadable, VaultError
-from xtplay.vault import BLOB_VERSION, NONCE_BYTES, Secret, Vault
+from xtplay.accounts.vault import BLOB_VERSION, NONCE_BYTES, Secret, Vault
 
 
 def test_round_trip_with_unicode(vault):

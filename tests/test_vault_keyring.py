@@ -12,7 +12,7 @@ from keyring.backends import fail
 from keyring.errors import KeyringLocked
 
 from xtplay.errors import ConfigError, VaultError
-from xtplay.vault import KEYRING_SERVICE, Vault
+from xtplay.accounts.vault import KEYRING_SERVICE, Vault
 
 
 class MemoryKeyring(KeyringBackend):
@@ -51,12 +51,12 @@ def backend(monkeypatch):
 
 
 def _vault_warnings(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "xtplay.vault" and r.levelno == logging.WARNING]
+    return [r.getMessage() for r in caplog.records if r.name == "xtplay.accounts.vault" and r.levelno == logging.WARNING]
 
 
 def test_no_keyring_backend_falls_back_to_a_0600_file_with_one_warning(settings, backend, caplog):
     backend(fail.Keyring())
-    caplog.set_level(logging.WARNING, logger="xtplay.vault")
+    caplog.set_level(logging.WARNING, logger="xtplay.accounts.vault")
     vault = Vault.open(settings)
     key_file = settings.home / "master.key"
     assert vault.source == "file"
@@ -97,7 +97,7 @@ def test_each_home_gets_its_own_keyring_entry(tmp_path, backend):
 
 def test_keyring_that_fails_falls_back_to_the_file(settings, backend, caplog):
     backend(LockedKeyring())
-    caplog.set_level(logging.WARNING, logger="xtplay.vault")
+    caplog.set_level(logging.WARNING, logger="xtplay.accounts.vault")
     vault = Vault.open(settings)
     assert vault.source == "file"
     assert (settings.home / "master.key").exists()
@@ -117,7 +117,7 @@ def test_env_forces_the_file_even_with_a_keyring(settings, backend, monkeypatch,
     memory = MemoryKeyring()
     backend(memory)
     monkeypatch.setenv("XTPLAY_KEYRING", "file")
-    caplog.set_level(logging.WARNING, logger="xtplay.vault")
+    caplog.set_level(logging.WARNING, logger="xtplay.accounts.vault")
     assert Vault.open(settings).source == "file"
     assert memory.entries == {}
     assert _vault_warnings(caplog) == []  # chosen on purpose: nothing to warn about

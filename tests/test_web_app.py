@@ -9,7 +9,9 @@ import httpx
 from fastapi.testclient import TestClient
 from fixtures_web import add_demo_profile, csrf_of
 
-from xtplay import catalog, db, profiles
+from xtplay.library import catalog
+from xtplay import db
+from xtplay.accounts import profiles
 from xtplay.cli import main
 from xtplay.web import auth
 from xtplay.web.app import create_app

@@ -145,7 +145,7 @@ def test_favorite_of_unknown_item_is_refused(browse_client):
 
 
 def test_history_continue_watching_and_resume(browse_client, browse_library):
-    from xtplay import history
+    from xtplay.library import history
 
     conn, pid = browse_library.conn, browse_library.profile.id
     history.record(conn, pid, "movie", "1", 754, 6000)
@@ -197,7 +197,7 @@ def test_favorite_channels_have_their_own_list(browse_client):
 
 def test_a_category_of_20000_channels_is_served_a_page_at_a_time(catalog_profile, catalog_factory):
     from fastapi.testclient import TestClient
-    from xtplay import profiles
+    from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 
     settings, conn, _, profile = catalog_profile
@@ -220,8 +220,8 @@ def test_a_category_of_20000_channels_is_served_a_page_at_a_time(catalog_profile
 
 
 def test_movie_details_template_links_the_trailer_and_escapes_everything(browse_library):
-    from xtplay import catalog
-    from xtplay.web.pages_browse import templates
+    from xtplay.library import catalog
+    from xtplay.web.browse.pages import templates
 
     item = catalog.get_item(browse_library.conn, browse_library.profile.id, "movie", "1")
     info = {"name": "Café Crème", "plot": "<script>alert(1)</script>", "director": "A & B",

@@ -53,7 +53,7 @@ def test_series_page_has_season_tabs_and_episodes(provider_client, synced_profil
 
 
 def test_episodes_show_watched_and_resume_state(provider_client, synced_profile):
-    from xtplay import history
+    from xtplay.library import history
 
     _, conn, _, profile = synced_profile
     provider_client.get("/series/1/details", headers=HX)  # stores the episodes

@@ -6,7 +6,8 @@ import time
 
 from fixtures_web import csrf_of
 
-from xtplay import db, profiles
+from xtplay import db
+from xtplay.accounts import profiles
 
 
 def _post(client, path, **data):
@@ -92,7 +93,7 @@ def test_add_then_loading_then_list_with_account_facts(web_client, demo):
     assert demo.password not in listing.text
     header = web_client.get("/settings")
     assert 'id="profile-select"' in header.text and f'value="{profile.id}" selected' in header.text
-    from xtplay import catalog
+    from xtplay.library import catalog
 
     with _library(web_client) as conn:
         assert catalog.counts(conn, profile.id)["live"] == 60

@@ -12,7 +12,8 @@ import orjson
 import pytest
 from fixtures_web import add_demo_profile, csrf_of
 
-from xtplay import catalog, db, sync
+from xtplay.library import catalog, sync
+from xtplay import db
 
 #: Makes the series list answer slowly, so a sync lasts long enough to be followed.
 SLOW = {"paths": ["get_series"], "seconds": 1.5}

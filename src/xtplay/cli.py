@@ -12,10 +12,10 @@ import sys
 
 import click
 
-from . import __version__
-from .config import load_settings
-from .errors import XtplayError
-from .logs import redact, setup_logging
+from xtplay import __version__
+from xtplay.config import load_settings
+from xtplay.errors import XtplayError
+from xtplay.logs import redact, setup_logging
 
 log = logging.getLogger(__name__)
 

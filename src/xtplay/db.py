@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
-from .errors import DatabaseTooNew, DatabaseUnavailable, StoreError
+from xtplay.errors import DatabaseTooNew, DatabaseUnavailable, StoreError
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 BUSY_TIMEOUT_MS = 10_000

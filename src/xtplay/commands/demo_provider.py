@@ -6,9 +6,9 @@ import threading
 
 import click
 
-from ..config import Settings
-from ..demo import DEFAULT_PASSWORD, DEFAULT_USERNAME, DemoProvider
-from ..demo.faults import KINDS
+from xtplay.config import Settings
+from xtplay.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME, DemoProvider
+from xtplay.demo.faults import KINDS
 
 
 @click.command("demo-provider")

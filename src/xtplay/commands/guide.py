@@ -14,10 +14,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import click
 
-from .. import db, guide, profiles
-from ..config import Settings
-from ..errors import CatalogError, ConfigError, GuideError, ProfileNotFound, XtplayError
-from ..vault import Vault
+from xtplay import db, guide
+from xtplay.accounts import profiles
+from xtplay.config import Settings
+from xtplay.errors import CatalogError, ConfigError, GuideError, ProfileNotFound, XtplayError
+from xtplay.accounts.vault import Vault
 
 
 def register(group: click.Group) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from .. import db, profiles
-from ..config import Settings
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.config import Settings
 
 
 def register(group: click.Group) -> None:
@@ -34,8 +35,8 @@ def playback_group() -> None:
 @click.pass_obj
 def m3u_cmd(settings: Settings, profile_name: str, file: str, direct: bool, base_url: str | None) -> None:
     """Export every channel, movie and known episode of PROFILE to FILE (- for standard output)."""
-    from ..playback.external import export_profile
-    from ..vault import Vault
+    from xtplay.playback.external import export_profile
+    from xtplay.accounts.vault import Vault
 
     base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
     conn = db.open_library(settings.db_path)

@@ -20,10 +20,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .. import db, profile_export, profiles
-from ..config import Settings
-from ..errors import ConfigError
-from ..vault import Secret, Vault
+from xtplay import db
+from xtplay.accounts import export as profile_export, profiles
+from xtplay.config import Settings
+from xtplay.errors import ConfigError
+from xtplay.accounts.vault import Secret, Vault
 
 PASSWORD_ENV = "XTPLAY_PASSWORD"
 PASSPHRASE_ENV = "XTPLAY_EXPORT_PASSPHRASE"

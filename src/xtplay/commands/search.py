@@ -13,10 +13,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import db, profiles, search
-from ..catalog import TYPES
-from ..config import Settings
-from ..errors import CatalogError
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.library import search
+from xtplay.library.catalog import TYPES
+from xtplay.config import Settings
+from xtplay.errors import CatalogError
 
 
 def register(group: click.Group) -> None:

@@ -16,9 +16,9 @@ import webbrowser
 
 import click
 
-from ..config import DEFAULT_PORT, Settings
-from ..db import open_library
-from ..errors import ConfigError
+from xtplay.config import DEFAULT_PORT, Settings
+from xtplay.db import open_library
+from xtplay.errors import ConfigError
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -42,8 +42,8 @@ def run_app(settings: Settings, *, demo: object | None = None, open_browser: boo
     """Serve the app (with its schedulers) until interrupted."""
     import uvicorn
 
-    from ..web.app import create_app
-    from ..web.auth import access_password_hash, is_loopback
+    from xtplay.web.app import create_app
+    from xtplay.web.auth import access_password_hash, is_loopback
 
     conn = open_library(settings.db_path)
     try:
@@ -93,10 +93,10 @@ def register(group: click.Group) -> None:
     @click.pass_obj
     def demo(settings: Settings, port: int | None, live: int, vod: int, series: int, no_browser: bool) -> None:
         """Demo provider + a "Demo" profile pointing at it + the web app, all on 127.0.0.1."""
-        from ..demo import DemoProvider
-        from ..vault import Vault
-        from ..web.pages_profiles import ensure_demo_profile
-        from .. import profiles
+        from xtplay.demo import DemoProvider
+        from xtplay.accounts.vault import Vault
+        from xtplay.web.profiles.pages import ensure_demo_profile
+        from xtplay.accounts import profiles
 
         chosen = dataclasses.replace(settings, host="127.0.0.1", port=port or settings.port)
         _check_port_free(chosen.host, chosen.port)
@@ -124,7 +124,7 @@ def register(group: click.Group) -> None:
     @click.pass_obj
     def set_password(settings: Settings, from_stdin: bool) -> None:
         """Set or replace the access password (prompted without echo)."""
-        from ..web.auth import set_access_password
+        from xtplay.web.auth import set_access_password
 
         if from_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -141,7 +141,7 @@ def register(group: click.Group) -> None:
     @click.pass_obj
     def clear_password(settings: Settings) -> None:
         """Remove the access password (the app then only serves 127.0.0.1)."""
-        from ..web.auth import clear_access_password
+        from xtplay.web.auth import clear_access_password
 
         conn = open_library(settings.db_path)
         try:

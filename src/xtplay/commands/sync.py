@@ -14,10 +14,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .. import db, profiles, sync
-from ..config import Settings
-from ..errors import CatalogError
-from ..vault import Vault
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.library import sync
+from xtplay.config import Settings
+from xtplay.errors import CatalogError
+from xtplay.accounts.vault import Vault
 
 
 def register(group: click.Group) -> None:

@@ -1,5 +1,5 @@
 """The bundled demo provider: an Xtream Codes compatible server with generated content."""
 
-from .provider import DEFAULT_PASSWORD, DEFAULT_USERNAME, DemoProvider
+from xtplay.demo.provider import DEFAULT_PASSWORD, DEFAULT_USERNAME, DemoProvider
 
 __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USERNAME", "DemoProvider"]

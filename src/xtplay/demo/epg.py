@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from .catalog import Catalog, _mix
+from xtplay.demo.catalog import Catalog, _mix
 
 DAY = 86_400
 #: Number of distinct day templates channels draw from.

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import PlaybackError
+from xtplay.errors import PlaybackError
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import uvicorn
 
-from ..errors import ConfigError
-from .catalog import Catalog
-from .server import DemoApp, DemoState
-from .streams import reap
+from xtplay.errors import ConfigError
+from xtplay.demo.catalog import Catalog
+from xtplay.demo.server import DemoApp, DemoState
+from xtplay.demo.streams import reap
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class DemoProvider:
         self.live, self.vod, self.series, self.seed = live, vod, series, seed
         self.username, self.password = username, password
         if media_dir is None:
-            from ..config import load_settings
+            from xtplay.config import load_settings
             media_dir = load_settings().cache_dir / "demo-media"
         self.media_dir = Path(media_dir)
         self.requested_port = port

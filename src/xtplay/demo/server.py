@@ -24,11 +24,11 @@ import orjson
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from . import epg, images, playlist, streams
-from .catalog import EPOCH, Catalog
-from .faults import STREAM_ACTIONS, Fault, Faults, Stats
-from .media import MediaSet, ensure_media
-from .streams import Receive, Scope, Send, to_int
+from xtplay.demo import epg, images, playlist, streams
+from xtplay.demo.catalog import EPOCH, Catalog
+from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
+from xtplay.demo.media import MediaSet, ensure_media
+from xtplay.demo.streams import Receive, Scope, Send, to_int
 
 NUMERIC_ACTIONS = {"200": "get_vod_categories", "201": "get_live_categories", "202": "get_live_streams",
                    "203": "get_vod_streams", "204": "get_series_info", "205": "get_short_epg",

@@ -24,8 +24,8 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from .epg import SERVER_TZ
-from .media import SECONDS, SEGMENT_SECONDS, MediaSet
+from xtplay.demo.epg import SERVER_TZ
+from xtplay.demo.media import SECONDS, SEGMENT_SECONDS, MediaSet
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]

@@ -29,7 +29,7 @@ def neighbour(conn: sqlite3.Connection, profile_id: int, channel_id: str, step: 
 
 def by_number(conn: sqlite3.Connection, profile_id: int, number: int) -> str | None:
     """The channel with this number (as the provider numbers them), or None."""
-    from .. import catalog
+    from xtplay.library import catalog
 
     item = catalog.channel_by_number(conn, profile_id, number)
     return item.provider_id if item is not None else None

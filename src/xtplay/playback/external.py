@@ -18,9 +18,9 @@ import sqlite3
 import subprocess
 from collections.abc import Iterable
 
-from .. import db
-from ..errors import PlaybackError
-from .resolve import Target
+from xtplay import db
+from xtplay.errors import PlaybackError
+from xtplay.playback.resolve import Target
 
 TOKEN_PARAM = "k"
 
@@ -126,7 +126,7 @@ def launch_mpv(url: str, title: str) -> int:
 def item_m3u(conn: sqlite3.Connection, vault, profile, target: Target, base_url: str,
                    title: str, *, direct: bool = False) -> str:
     """A one-entry playlist for one item; ``direct`` writes the provider URL (with the password)."""
-    from .resolve import upstream_url
+    from xtplay.playback.resolve import upstream_url
 
     url = upstream_url(conn, vault, profile, target) if direct else proxy_url(conn, base_url, target)
     return m3u_text([(title, url, {})])
@@ -135,8 +135,8 @@ def item_m3u(conn: sqlite3.Connection, vault, profile, target: Target, base_url:
 def export_profile(conn: sqlite3.Connection, vault, profile, base_url: str,
                          *, direct: bool = False) -> str:
     """Every live channel, movie and known episode of a profile as one M3U (same URL rule)."""
-    from .. import catalog
-    from .resolve import stream_urls
+    from xtplay.library import catalog
+    from xtplay.playback.resolve import stream_urls
 
     urls = stream_urls(conn, vault, profile) if direct else None
     entries: list[tuple[str, str, dict[str, str]]] = []

@@ -9,14 +9,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .. import guide
-from ..errors import ItemNotFound, XtplayError
-from .resolve import Target, episode_info, play_path
+from xtplay import guide
+from xtplay.errors import ItemNotFound, XtplayError
+from xtplay.playback.resolve import Target, episode_info, play_path
 
 
 def live_info(conn: sqlite3.Connection, profile, target: Target) -> dict[str, Any]:
     """The sources and programme of a live channel (in the page for a fast start, and in /info)."""
-    from .. import catalog
+    from xtplay.library import catalog
 
     item = catalog.get_item(conn, profile.id, "live", target.item_id)
     if item is None:
@@ -29,7 +29,7 @@ def live_info(conn: sqlite3.Connection, profile, target: Target) -> dict[str, An
 
 def title(conn: sqlite3.Connection, profile, target: Target) -> str:
     """The name the player shows: channel or movie name, or "Series S01E02 · Episode title"."""
-    from .. import catalog
+    from xtplay.library import catalog
 
     if target.type in ("live", "catchup", "movie"):
         item = catalog.get_item(conn, profile.id, "movie" if target.type == "movie" else "live", target.item_id)
@@ -57,7 +57,7 @@ def now_next(conn: sqlite3.Connection, profile_id: int, channel_id: str) -> dict
 
 def resume(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str) -> float | None:
     """Where to start a movie or episode again (None: from the beginning)."""
-    from .. import history
+    from xtplay.library import history
 
     return history.resume_position(conn, profile_id, type, item_id)
 
@@ -65,7 +65,7 @@ def resume(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str) -
 def record(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str, position: float | None,
            duration: float | None, name: str | None = None) -> None:
     """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
-    from .. import history
+    from xtplay.library import history
 
     if position is None:
         if history.get(conn, profile_id, type, item_id) is not None:

@@ -18,9 +18,9 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 
-from .. import db
-from ..errors import ItemNotFound, PlaybackError
-from ..logs import redact
+from xtplay import db
+from xtplay.errors import ItemNotFound, PlaybackError
+from xtplay.logs import redact
 
 PROBE_TIMEOUT = 30.0
 #: Finding the keyframe a seek lands on; past this the player starts from the asked time.

@@ -20,10 +20,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from starlette.responses import Response, StreamingResponse
 
-from ..config import DEFAULT_USER_AGENT
-from ..errors import (
-    ItemNotFound, PlaybackError, ProviderRefused, ProviderServerError, ProviderTimeout,
-    ProviderUnreachable, TooManyConnections, XtplayError,
+from xtplay.config import DEFAULT_USER_AGENT
+from xtplay.errors import (
+    ItemNotFound, PlaybackError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, XtplayError,
 )
 
 CHUNK = 64 * 1024

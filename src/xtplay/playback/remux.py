@@ -18,7 +18,7 @@ import shutil
 import signal
 from collections.abc import AsyncIterator
 
-from ..errors import PlaybackError
+from xtplay.errors import PlaybackError
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ async def _drain(stream: asyncio.StreamReader | None) -> str:
             break
         if line.strip():
             last = line.strip()
-    from ..logs import redact
+    from xtplay.logs import redact
 
     return redact(last.decode("utf-8", "replace"))[:300]
 

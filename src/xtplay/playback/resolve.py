@@ -10,8 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from ..errors import ConfigError, ItemNotFound
-from ..logs import register_secret
+from xtplay.errors import ConfigError, ItemNotFound
+from xtplay.logs import register_secret
 
 #: What the browser may ask to play.
 PLAYABLE_TYPES = ("live", "movie", "episode")
@@ -52,12 +52,12 @@ def play_path(target: Target, leaf: str) -> str:
 
 def stream_urls(conn: sqlite3.Connection, vault, profile):
     """The account's stream-URL builder (``sources.xtream.StreamUrls``), password inside."""
-    from .. import profiles
-    from ..sources.xtream import StreamUrls
+    from xtplay.accounts import profiles
+    from xtplay.sources.xtream import StreamUrls
 
     base, username, password = profiles.stream_credentials(conn, vault, profile)
     register_secret(password)
-    from ..guide import provider_zone
+    from xtplay.guide import provider_zone
 
     return StreamUrls(base, username, password, server_tz=provider_zone(getattr(profile, "account", None)))
 
@@ -82,7 +82,7 @@ def catchup_request(conn: sqlite3.Connection, profile, target: Target):
 
     Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
     """
-    from .. import catchup
+    from xtplay.guide import catchup
 
     start = datetime.fromtimestamp(int(target.start or 0), tz=timezone.utc)
     return catchup.timeshift_for(conn, profile, str(target.item_id), start)
@@ -90,7 +90,7 @@ def catchup_request(conn: sqlite3.Connection, profile, target: Target):
 
 def movie_container(conn: sqlite3.Connection, profile_id: int, provider_id: str) -> str:
     """The file extension the provider serves a movie with (from the synced catalog)."""
-    from .. import catalog
+    from xtplay.library import catalog
 
     row = catalog.get_item(conn, profile_id, "movie", provider_id)
     if row is None:
@@ -108,7 +108,7 @@ def episode_container(conn: sqlite3.Connection, profile_id: int, episode_id: str
 
 def episode_info(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> dict | None:
     """What the library knows about an episode (stored by ``details.series`` when its series was opened)."""
-    from .. import details
+    from xtplay.library import details
 
     found = details.episode(conn, profile_id, episode_id)
     if found is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import proxy, remux
+from xtplay.playback import proxy, remux
 
 
 @dataclass

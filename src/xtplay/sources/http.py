@@ -20,19 +20,11 @@ import httpx
 import orjson
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
-from ..config import DEFAULT_USER_AGENT, Limits, RetryPolicy, Timeouts
-from ..errors import (
-    ConfigError,
-    MalformedResponse,
-    ProviderError,
-    ProviderRefused,
-    ProviderServerError,
-    ProviderTimeout,
-    ProviderUnreachable,
-    TooManyConnections,
-    WrongCredentials,
+from xtplay.config import DEFAULT_USER_AGENT, Limits, RetryPolicy, Timeouts
+from xtplay.errors import (
+    ConfigError, MalformedResponse, ProviderError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
 )
-from ..logs import RedactingFilter, redact
+from xtplay.logs import RedactingFilter, redact
 
 log = logging.getLogger(__name__)
 

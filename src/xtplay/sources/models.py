@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from . import values
-from .values import decode_epg_text, server_zone
+from xtplay.sources import values
+from xtplay.sources.values import decode_epg_text, server_zone
 
 @dataclass(frozen=True, slots=True)
 class Account:

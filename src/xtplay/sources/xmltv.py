@@ -19,7 +19,7 @@ from typing import IO, NamedTuple
 
 from lxml import etree
 
-from ..errors import GuideError
+from xtplay.errors import GuideError
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_SIZE = 256 * 1024
@@ -282,7 +282,7 @@ def iter_xmltv(
     the last readable item when the guide is truncated or unreadable.
     """
     reader = XmltvReader(default_tz)
-    for chunk in _chunks(source):
+    for chunk in chunks(source):
         yield from reader.feed(chunk)
     yield from reader.close()
     if reader.error is not None:
@@ -305,7 +305,8 @@ async def aiter_xmltv(
         raise reader.error
 
 
-def _chunks(source: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[bytes]:
+def chunks(source: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[bytes]:
+    """A guide given as bytes, a file or an iterable of byte chunks, as chunks of bytes."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         yield bytes(source)
         return
@@ -320,4 +321,4 @@ def _chunks(source: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[bytes]:
         yield from source  # type: ignore[misc]
 
 
-__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "iter_xmltv", "aiter_xmltv"]
+__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "iter_xmltv", "aiter_xmltv", "chunks"]

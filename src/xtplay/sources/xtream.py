@@ -15,21 +15,14 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ..config import Settings
-from ..errors import AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, WrongCredentials
-from ..logs import register_secret
-from . import m3u as m3u_text
-from .http import ProviderHttp, looks_like_html
-from .models import (
-    Account,
-    Category,
-    EpgEntry,
-    LiveStream,
-    Movie,
-    MovieInfo,
-    Series,
-    SeriesInfo,
+from xtplay.config import Settings
+from xtplay.errors import (
+    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, WrongCredentials,
 )
+from xtplay.logs import register_secret
+from xtplay.sources import m3u as m3u_text
+from xtplay.sources.http import ProviderHttp, looks_like_html
+from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,13 +17,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import db, guide, sync_schedule
-from ..config import Settings
-from . import (api_catalog, api_library, api_profiles, auth, errors, pages_browse, pages_guide, pages_library,
-               pages_guide_sources, pages_login, pages_profiles, pages_search, pages_settings, play,
-               play_external, sync_status)
-from .guard import Guard
-from .templating import STATIC_DIR
+from xtplay import db, guide
+from xtplay.library import schedule as sync_schedule
+from xtplay.config import Settings
+from xtplay.web.browse import api as api_catalog, pages as pages_browse, search as pages_search
+from xtplay.web.library import api as api_library, pages as pages_library
+from xtplay.web.profiles import api as api_profiles, pages as pages_profiles
+from xtplay.web import auth, errors, login as pages_login, sync_status
+from xtplay.web.guide import pages as pages_guide
+from xtplay.web.settings import guide_sources as pages_guide_sources, pages as pages_settings
+from xtplay.web.play import pages as play, external as play_external
+from xtplay.web.guard import Guard
+from xtplay.web.templating import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +92,7 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> RedirectResponse:
         """Send people to the welcome page on first run, else to live TV."""
-        from .deps import current_profile
+        from xtplay.web.deps import current_profile
 
         c = db.connect(settings.db_path)
         try:

@@ -25,8 +25,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Settings
-from ..db import transaction
+from xtplay.config import Settings
+from xtplay.db import transaction
 
 COOKIE_NAME = "xtplay_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -84,7 +84,7 @@ def access_password_hash(conn: sqlite3.Connection) -> str | None:
 def set_access_password(conn: sqlite3.Connection, password: str) -> None:
     """Store (or replace) the access password, hashed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        from ..errors import ConfigError
+        from xtplay.errors import ConfigError
 
         raise ConfigError(f"The access password must have at least {MIN_PASSWORD_LENGTH} characters.")
     with transaction(conn):

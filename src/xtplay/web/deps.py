@@ -13,8 +13,9 @@ from typing import Any
 
 from fastapi import Depends, Request
 
-from .. import db, profiles
-from ..config import Settings
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.config import Settings
 
 
 class NeedsProfile(Exception):
@@ -39,7 +40,7 @@ def get_vault(request: Request) -> Any:
     """The credential vault (opened once, on first use: opening may touch the OS keyring)."""
     vault = getattr(request.app.state, "vault", None)
     if vault is None:
-        from ..vault import Vault
+        from xtplay.accounts.vault import Vault
 
         vault = Vault.open(request.app.state.settings)
         request.app.state.vault = vault

@@ -15,9 +15,9 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from ..errors import XtplayError
-from ..logs import redact
-from .deps import NeedsProfile
+from xtplay.errors import XtplayError
+from xtplay.logs import redact
+from xtplay.web.deps import NeedsProfile
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def error_response(request: Request, status: int, title: str, message: str, retr
     if wants_json(request):
         return JSONResponse({"error": title, "message": message, "retryable": retryable},
                             status_code=status, headers=headers)
-    from .templating import render, render_partial
+    from xtplay.web.templating import render, render_partial
 
     ctx = {"title": title, "message": message, "retryable": retryable, "status": status,
            "retry_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")}

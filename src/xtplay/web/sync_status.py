@@ -22,7 +22,8 @@ from typing import Any
 
 import orjson
 
-from .. import db, sync, sync_schedule
+from xtplay import db
+from xtplay.library import sync, schedule as sync_schedule
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def sync_progress(app: Any, profile_id: int) -> SyncJob | None:
 
 
 def _profile_name(app: Any, profile_id: int) -> str:
-    from .. import profiles
+    from xtplay.accounts import profiles
 
     conn = db.connect(app.state.settings.db_path)
     try:
@@ -173,7 +174,7 @@ def _record(job: SyncJob, result: Any) -> None:
 
 
 def _error_text(exc: BaseException) -> str:
-    from ..errors import XtplayError
+    from xtplay.errors import XtplayError
 
     if isinstance(exc, XtplayError):  # their messages are fit for a person
         return str(exc)
@@ -209,7 +210,7 @@ async def _run(app: Any, job: SyncJob) -> None:
 
 async def activate_at_startup(app: Any) -> None:
     """Sync the active profile at server start when its library is empty or stale."""
-    from .. import profiles
+    from xtplay.accounts import profiles
 
     conn = db.connect(app.state.settings.db_path)
     try:
@@ -313,7 +314,7 @@ class OfflineBanner:
 
 def offline_banner(conn: sqlite3.Connection, profile: Any) -> OfflineBanner | None:
     """The offline banner for the profile, or None when the last sync succeeded."""
-    from .. import catalog
+    from xtplay.library import catalog
 
     state = catalog.offline_state(conn, profile.id)
     last = sync.last_run(conn, profile.id)

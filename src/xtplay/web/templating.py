@@ -18,8 +18,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from .. import db, profiles
-from .sync_status import offline_banner, sync_progress
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.web.sync_status import offline_banner, sync_progress
 
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

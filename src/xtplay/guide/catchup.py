@@ -1,0 +1,95 @@
+"""Catch-up: which past programmes can be watched again, and what to ask the provider for.
+
+A programme is playable when its channel has an archive (``archive_days`` > 0), it has ended,
+and it started within the archive window. The provider reads the timeshift START in its own
+zone (never the viewer's, never UTC), at minute precision, and wants a duration in minutes;
+archives lag live, so a few minutes are added. Playback builds the URL from
+:class:`TimeshiftRequest` with ``client.urls.timeshift(stream_id, start, minutes)``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from xtplay.errors import GuideError
+from xtplay.guide.model import provider_zone
+from xtplay.guide.query import programme_at
+
+#: Extra minutes requested after a programme's end (archives lag live by up to two minutes).
+MARGIN_MINUTES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class TimeshiftRequest:
+    """The upstream timeshift parameters of one programme."""
+
+    stream_id: int
+    start: datetime  #: the programme start in the provider's zone, whole minutes
+    minutes: int  #: programme length plus the margin
+    title: str
+    programme_start: datetime  #: UTC, exactly as stored (names the programme in URLs)
+    programme_stop: datetime
+
+
+def in_archive_window(archive_days: int, start: int, stop: int, now: int | None = None) -> bool:
+    """Whether a programme [start, stop) (epoch seconds) is in a channel archive of ``archive_days``."""
+    now = int(time.time()) if now is None else now
+    return archive_days > 0 and stop <= now and start >= now - archive_days * 86400
+
+
+def archive_days(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str) -> int:
+    """The channel's archive depth in days (0: no catch-up, or not a known live channel)."""
+    row = conn.execute("SELECT archive_days FROM items WHERE profile_id=? AND type='live' AND provider_id=?",
+                       (profile_id, str(channel_provider_id))).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def playable(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str, programme_start: datetime,
+             now: datetime | None = None) -> bool:
+    """Whether the guide programme starting at ``programme_start`` can be watched again now."""
+    prog = programme_at(conn, profile_id, channel_provider_id, programme_start)
+    if prog is None:
+        return False
+    now_ts = int(now.timestamp()) if now else None
+    return in_archive_window(archive_days(conn, profile_id, channel_provider_id),
+                             int(prog.start.timestamp()), int(prog.stop.timestamp()), now_ts)
+
+
+def timeshift_request(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str,
+                      programme_start: datetime, provider_tz: tzinfo, now: datetime | None = None) -> TimeshiftRequest:
+    """The timeshift parameters for a past programme; GuideError when it cannot be replayed."""
+    prog = programme_at(conn, profile_id, channel_provider_id, programme_start)
+    if prog is None:
+        raise GuideError("That programme is not in the guide any more.")
+    days = archive_days(conn, profile_id, channel_provider_id)
+    now_ts = int(now.timestamp()) if now else None
+    if not in_archive_window(days, int(prog.start.timestamp()), int(prog.stop.timestamp()), now_ts):
+        if days <= 0:
+            raise GuideError("This channel has no catch-up archive.")
+        raise GuideError(f"“{prog.title}” is not in the channel's archive (it keeps {days} days of finished programmes).")
+    local = prog.start.astimezone(provider_tz).replace(second=0, microsecond=0)
+    minutes = int((prog.stop - local).total_seconds() + 59) // 60 + MARGIN_MINUTES
+    return TimeshiftRequest(
+        stream_id=int(channel_provider_id), start=local, minutes=minutes, title=prog.title,
+        programme_start=prog.start, programme_stop=prog.stop,
+    )
+
+
+def timeshift_for(conn: sqlite3.Connection, profile: Any, channel_provider_id: str, programme_start: datetime,
+                  now: datetime | None = None) -> TimeshiftRequest:
+    """:func:`timeshift_request` in the profile's provider zone (from its stored account)."""
+    return timeshift_request(conn, profile.id, channel_provider_id, programme_start,
+                             provider_zone(getattr(profile, "account", None)), now)
+
+
+def start_param(request: TimeshiftRequest) -> str:
+    """START as panels read it (``YYYY-MM-DD:HH-MM`` in the provider's zone)."""
+    return request.start.strftime("%Y-%m-%d:%H-%M")
+
+
+__all__ = ["TimeshiftRequest", "in_archive_window", "archive_days", "playable", "timeshift_request", "timeshift_for",
+           "start_param", "MARGIN_MINUTES"]

@@ -1,0 +1,98 @@
+"""Reading the guide: which channels have one, now/next, a channel's day, one programme.
+
+Plain functions over a connection, reading only the current run of each source.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta, tzinfo
+
+from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme
+from xtplay.guide.model import NowNext, Programme
+
+
+def resolve_channels(conn: sqlite3.Connection, profile_id: int, provider_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """provider id → (run id, guide channel key) for channels that have a current guide."""
+    if not provider_ids:
+        return {}
+    out: dict[str, tuple[int, str]] = {}
+    ids = [str(p) for p in provider_ids]
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        marks = ",".join("?" * len(part))
+        for pid, run_id, key in conn.execute(
+            f"""SELECT i.provider_id, c.run_id, COALESCE(m.channel_key, i.epg_channel_id)
+                FROM items i
+                LEFT JOIN guide_map m ON m.profile_id = i.profile_id AND m.provider_id = i.provider_id
+                JOIN guide_current c ON c.profile_id = i.profile_id AND c.source = COALESCE(m.source, 'xtream')
+                WHERE i.profile_id = ? AND i.type = 'live' AND i.provider_id IN ({marks})""",
+                [profile_id, *part]):
+            if key:
+                out[pid] = (run_id, key)
+    return out
+
+
+def now_next(conn: sqlite3.Connection, profile_id: int, channel_provider_ids: list[str],
+             at: datetime | None = None) -> dict[str, NowNext]:
+    """For each channel: the programme on at ``at`` (default now) and the one after it.
+
+    Channels without guide data map to ``NowNext(None, None)`` ("no programme information").
+    """
+    ts = epoch(at)
+    found = resolve_channels(conn, profile_id, channel_provider_ids)
+    result: dict[str, NowNext] = {}
+    for pid in map(str, channel_provider_ids):
+        where = found.get(pid)
+        if where is None:
+            result[pid] = NowNext(None, None)
+            continue
+        rows = conn.execute(BLOCKS_SQL + "AND last_stop > ? ORDER BY first_start LIMIT 3", (profile_id, *where, ts))
+        now = nxt = None
+        for e in entries(rows, ts, 2**62):
+            if e[0] <= ts:
+                now = e
+            elif nxt is None:
+                nxt = e
+        result[pid] = NowNext(programme(pid, now) if now else None, programme(pid, nxt) if nxt else None)
+    return result
+
+
+def programmes_between(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str,
+                       start: datetime, end: datetime) -> list[Programme]:
+    """A channel's programmes overlapping [start, end), in order."""
+    pid = str(channel_provider_id)
+    where = resolve_channels(conn, profile_id, [pid]).get(pid)
+    if where is None:
+        return []
+    lo, hi = epoch(start), epoch(end)
+    rows = conn.execute(BLOCKS_SQL + "AND first_start < ? AND last_stop > ? ORDER BY first_start", (profile_id, *where, hi, lo))
+    return [programme(pid, e) for e in entries(rows, lo, hi)]
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """Midnight to midnight of ``day`` in ``tz`` (23 or 25 hours on a daylight-saving change)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=tz)
+    nxt = day + timedelta(days=1)
+    return start, datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz)
+
+
+def channel_guide(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str, day: date,
+                  tz: tzinfo) -> list[Programme]:
+    """A channel's programmes for one calendar day in the viewer's zone."""
+    start, end = day_bounds(day, tz)
+    return programmes_between(conn, profile_id, channel_provider_id, start, end)
+
+
+def programme_at(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str, start: datetime) -> Programme | None:
+    """The channel's programme that starts exactly at ``start`` (how pages name a programme)."""
+    pid = str(channel_provider_id)
+    where = resolve_channels(conn, profile_id, [pid]).get(pid)
+    if where is None:
+        return None
+    ts = epoch(start)
+    rows = conn.execute(BLOCKS_SQL + "AND first_start <= ? AND last_stop > ?", (profile_id, *where, ts, ts))
+    for e in entries(rows, ts, ts + 1):
+        if e[0] == ts:
+            return programme(pid, e)
+    return None

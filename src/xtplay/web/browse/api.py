@@ -1,0 +1,91 @@
+"""The catalog as JSON: search, categories, pages of items and one item.
+
+The same services as the pages (``search``, ``catalog``, ``favorites``, ``history``), in
+shapes scripts can rely on. Ids are the provider's opaque ids; no stream URL (which would
+carry credentials) is ever part of an answer — playing goes through ``/watch``/``/play``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+
+from xtplay.library import catalog, favorites, history, search
+from xtplay.web.deps import get_conn, require_profile
+from xtplay.web.browse.pages import item_url, watch_url
+from xtplay.web.browse.search import SearchForm, run_search
+
+router = APIRouter(prefix="/api")
+
+
+def _check_type(type: str) -> None:
+    if type not in catalog.TYPES:
+        raise HTTPException(422, f"Unknown kind “{type}” (expected live, movie or series).")
+
+
+def item_json(item: catalog.ItemRow) -> dict[str, Any]:
+    """An item as JSON: ``id`` is the provider id; ``url`` is its page (or player, for a channel)."""
+    data = item.to_dict()
+    data["id"] = data.pop("provider_id")
+    data["url"] = item_url(item.type, item.provider_id)
+    return data
+
+
+def hit_json(hit: search.Hit) -> dict[str, Any]:
+    """A search hit as JSON (type, id, name, …)."""
+    data = hit.to_dict()
+    data["id"] = data.pop("provider_id")
+    data["url"] = item_url(hit.type, hit.provider_id)
+    return data
+
+
+@router.get("/search")
+def api_search(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
+               conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> dict[str, Any]:
+    """``?q=&type=&genre=&min_rating=&year_from=&year_to=&limit=&offset=`` → hits grouped by type.
+
+    ``offset`` skips that many hits of each type, for paging through a long result."""
+    form = SearchForm.from_request(request)
+    empty = {t: [] for t in (form.types or catalog.TYPES)}
+    results = run_search(conn, profile, form, limit=limit, offset=offset) if form.q else empty
+    return {"q": form.q, "results": {t: [hit_json(h) for h in hits] for t, hits in results.items()},
+            "counts": {t: len(hits) for t, hits in results.items()}}
+
+
+@router.get("/categories")
+def api_categories(type: str = "live", conn: sqlite3.Connection = Depends(get_conn),
+                   profile: Any = Depends(require_profile)) -> dict[str, Any]:
+    """Categories of one type with their item counts, in provider order."""
+    _check_type(type)
+    cats = catalog.categories(conn, profile.id, type, include_adult=bool(profile.adult_enabled))
+    return {"type": type, "categories": [{"id": c.id, "name": c.name, "count": c.count} for c in cats]}
+
+
+@router.get("/items")
+def api_items(type: str = "live", category: str | None = None, sort: str = "provider", after: str | None = None,
+              limit: int = Query(60, ge=1, le=500), conn: sqlite3.Connection = Depends(get_conn),
+              profile: Any = Depends(require_profile)) -> dict[str, Any]:
+    """One page of items; pass ``next_cursor`` back as ``after`` for the next page."""
+    _check_type(type)
+    if sort not in catalog.SORTS:
+        raise HTTPException(422, f"Unknown sort “{sort}” (expected one of {', '.join(catalog.SORTS)}).")
+    page = catalog.items(conn, profile.id, type, category_id=category, sort=sort, after=after, limit=limit,
+                         include_adult=bool(profile.adult_enabled))
+    return {"type": type, "items": [item_json(i) for i in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/items/{type}/{provider_id}")
+def api_item(type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
+             profile: Any = Depends(require_profile)) -> dict[str, Any]:
+    """One item with the person's state of it (favorite, resume position)."""
+    _check_type(type)
+    item = catalog.get_item(conn, profile.id, type, provider_id)
+    if item is None:
+        raise HTTPException(404, f"No {type} with id {provider_id} in the library.")
+    data = item_json(item)
+    data["favorite"] = favorites.is_favorite(conn, profile.id, type, provider_id)
+    data["resume_secs"] = history.resume_position(conn, profile.id, type, provider_id) if type == "movie" else None
+    data["watch_url"] = watch_url(type, provider_id) if type != "series" else None
+    return data

@@ -1,0 +1,123 @@
+"""The person's own lists: favorites, history and continue watching, and the favorite toggle.
+
+Thin pages over ``favorites`` and ``history``. Entries keep their own copy of the name, so an
+item that left the provider still shows (marked unavailable) instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from xtplay.library import catalog, favorites, history
+from xtplay.web.deps import get_conn, require_profile
+from xtplay.web.templating import render, render_partial
+
+router = APIRouter()
+
+#: Kinds of entry the lists hold (episodes only in history).
+_TYPES = ("live", "movie", "series", "episode")
+_TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series", "episode": "Episodes"}
+
+
+def _check_type(type: str) -> None:
+    if type not in _TYPES:
+        raise HTTPException(404, f"Unknown kind of item “{type}”.")
+
+
+def _decorate(entries: list[Any]) -> list[dict[str, Any]]:
+    """Each entry with its library row (``item``: logo, current name) and whether it is still offered."""
+    return [{"entry": e, "item": e.item, "available": e.available if hasattr(e, "available") else
+             (e.item is not None or e.type == "episode"),
+             "name": (e.item.name if e.item is not None else None) or e.name or f"#{e.provider_id}"}
+            for e in entries]
+
+
+def _back(request: Request, fallback: str) -> Response:
+    """After a plain form post: back to the list (htmx swaps get the partial instead)."""
+    return RedirectResponse(fallback, status_code=303)
+
+
+# --- favorites -------------------------------------------------------------------------
+
+
+@router.get("/favorites")
+def favorites_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                   profile: Any = Depends(require_profile)) -> Response:
+    """Every favorite, grouped by kind, each removable."""
+    entries = _decorate(favorites.list(conn, profile.id))
+    groups = {t: [e for e in entries if e["entry"].type == t] for t in _TYPES}
+    return render(request, "library_favorites.html", conn=conn, nav="favorites", page_title="Favorites",
+                  groups=groups, labels=_TYPE_LABELS, total=len(entries))
+
+
+@router.post("/favorites/{type}/{provider_id}/toggle")
+def favorite_toggle(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
+                    profile: Any = Depends(require_profile)) -> Response:
+    """Add or remove a favorite; answers the toggle button in its new state."""
+    _check_type(type)
+    if favorites.is_favorite(conn, profile.id, type, provider_id):
+        favorites.remove(conn, profile.id, type, provider_id)
+        now = False
+    else:
+        if type in catalog.TYPES and catalog.get_item(conn, profile.id, type, provider_id) is None:
+            raise HTTPException(404, "This item is not in the library.")
+        favorites.add(conn, profile.id, type, provider_id)
+        now = True
+    return render_partial(request, "_item_favorite.html", favorite=now, fav_type=type, fav_id=provider_id)
+
+
+@router.post("/favorites/{type}/{provider_id}/remove")
+def favorite_remove(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
+                    profile: Any = Depends(require_profile)) -> Response:
+    """Remove one favorite from the list (htmx removes the row)."""
+    _check_type(type)
+    favorites.remove(conn, profile.id, type, provider_id)
+    if request.headers.get("hx-request"):
+        return Response("")
+    return _back(request, "/favorites")
+
+
+# --- history and continue watching -----------------------------------------------------
+
+
+@router.get("/history")
+def history_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                 profile: Any = Depends(require_profile)) -> Response:
+    """What was watched, newest first; remove one or clear all."""
+    entries = _decorate(history.list(conn, profile.id))
+    return render(request, "library_history.html", conn=conn, nav="history", page_title="History",
+                  entries=entries, mode="history")
+
+
+@router.get("/continue")
+def continue_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                  profile: Any = Depends(require_profile)) -> Response:
+    """Movies and episodes stopped part-way, to resume."""
+    entries = _decorate(history.continue_watching(conn, profile.id))
+    return render(request, "library_history.html", conn=conn, nav="history", page_title="Continue watching",
+                  entries=entries, mode="continue")
+
+
+@router.post("/history/{type}/{provider_id}/remove")
+def history_remove(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
+                   profile: Any = Depends(require_profile)) -> Response:
+    """Forget one entry (and its resume position)."""
+    _check_type(type)
+    history.remove(conn, profile.id, type, provider_id)
+    if request.headers.get("hx-request"):
+        return Response("")
+    return _back(request, "/history")
+
+
+@router.post("/history/clear")
+def history_clear(request: Request, conn: sqlite3.Connection = Depends(get_conn),
+                  profile: Any = Depends(require_profile)) -> Response:
+    """Forget the whole history of the active profile."""
+    history.clear(conn, profile.id)
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Refresh": "true"})
+    return _back(request, "/history")

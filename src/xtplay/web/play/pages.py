@@ -1,0 +1,403 @@
+"""The player page and the opaque ``/play/…`` proxy endpoints.
+
+``/watch/{type}/{id}`` and ``/watch/catchup/{channel}/{start}`` render the player;
+everything the ``<video>`` loads comes from ``/play/{profile}/{type}/{id}/…`` — no provider
+host or credential ever reaches the browser. Upstream URLs are resolved per request by
+:mod:`xtplay.playback.resolve`; bytes move in :mod:`~xtplay.playback.proxy` or through
+ffmpeg (:mod:`~xtplay.playback.remux`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from xtplay.errors import ItemNotFound, PlaybackError, XtplayError
+from xtplay.playback import channels, external, now_playing, probe, proxy, remux
+from xtplay.playback.state import PlaybackState
+from xtplay.playback.resolve import Target, episode_info, next_episode, play_path, upstream_url
+from xtplay.web.deps import get_conn, get_settings, get_vault, require_profile
+from xtplay.web.templating import render
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    state = getattr(app.state, "playback", None)
+    if state is not None:
+        await state.close()
+
+
+router = APIRouter(lifespan=_lifespan)
+
+
+def playback_state(request: Request) -> PlaybackState:
+    state = getattr(request.app.state, "playback", None)
+    if state is None:
+        state = PlaybackState()
+        request.app.state.playback = state
+    return state
+
+
+def profile_of(conn: sqlite3.Connection, profile_id: int):
+    """The profile a /play/ URL names (ProfileNotFound when it does not exist)."""
+    from xtplay.accounts import profiles
+
+    return profiles.get_profile(conn, profile_id)
+
+
+def _label(profile) -> str:
+    """How errors name the provider: the profile's name, never its host."""
+    return f"of “{profile.name}”"
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@router.get("/watch/catchup/{channel_id}/{start_ts}")
+def watch_catchup(request: Request, channel_id: str, start_ts: int, conn: sqlite3.Connection = Depends(get_conn),
+                  profile=Depends(require_profile)) -> Response:
+    """The player for a past programme of a channel with an archive."""
+    target = Target(profile.id, "catchup", channel_id, start_ts)
+    return _player_page(request, conn, profile, target)
+
+
+@router.get("/watch/{type}/{item_id}")
+def watch(request: Request, type: str, item_id: str, conn: sqlite3.Connection = Depends(get_conn),
+          profile=Depends(require_profile)) -> Response:
+    """The player for a channel, a movie or an episode."""
+    if type not in ("live", "movie", "episode"):
+        raise ItemNotFound(f"There is no player for “{type}”.")
+    target = Target(profile.id, type, item_id)
+    return _player_page(request, conn, profile, target)
+
+
+def _player_page(request: Request, conn: sqlite3.Connection, profile, target: Target) -> Response:
+    initial = None
+    if target.type == "live":  # no extra round trip before the stream starts (zap time)
+        initial = now_playing.live_info(conn, profile, target)
+        now_playing.record(conn, profile.id, "live", target.item_id, 0, None, initial["title"])
+    config = {"info": initial,
+        "profile": profile.id, "type": target.type, "id": target.item_id, "start": target.start,
+        "base": target.base_path, "fmt": request.query_params.get("fmt", ""),
+        "series": request.query_params.get("series", ""),
+        "t": _float(request.query_params.get("t")),
+        "mpv": external.is_loopback(request.client.host if request.client else None) and external.mpv_available(),
+    }
+    return render(request, "player.html", conn=conn, page_title="Player", player=config,
+                  title=now_playing.title(conn, profile, target), target=target)
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+# --- what to play -------------------------------------------------------------------------
+
+
+@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/info")
+def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: int,
+                 conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """What the player needs for a catch-up: the TS source and the programme."""
+    from xtplay.playback.resolve import catchup_request
+
+    profile = profile_of(conn, profile_id)
+    target = Target(profile.id, "catchup", channel_id, start_ts)
+    request_ = catchup_request(conn, profile, target)  # GuideError when outside the archive
+    now_playing.record(conn, profile.id, "live", channel_id, 0, None, now_playing.title(conn, profile, target))
+    duration = (request_.programme_stop - request_.programme_start).total_seconds()
+    return JSONResponse({"kind": "catchup", "mode": "ts", "src": play_path(target, "stream.ts"),
+                         "title": now_playing.title(conn, profile, target), "programme": request_.title,
+                         "programme_start": request_.programme_start.isoformat(),
+                         "duration": duration, "status": play_path(target, "status")})
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/info")
+async def item_info(request: Request, profile_id: int, type: str, item_id: str,
+                    conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """What the player needs: the proxy source(s), how to play them, title, resume point, now/next."""
+    profile = profile_of(conn, profile_id)
+    target = Target(profile.id, type, item_id)
+    state = playback_state(request)
+    state.errors.clear(target.base_path)
+    out: dict[str, Any] = {"kind": type, "title": now_playing.title(conn, profile, target),
+                           "status": play_path(target, "status"),
+                           "m3u": play_path(target, "playlist.m3u")}
+    if type == "live":
+        out.update(now_playing.live_info(conn, profile, target))
+        now_playing.record(conn, profile.id, "live", item_id, 0, None, out["title"])
+        return JSONResponse(out)
+    if type == "episode" and episode_info(conn, profile.id, item_id) is None and request.query_params.get("series"):
+        from xtplay.library import details  # the series was not opened yet: its episode list tells the container
+
+        await details.series(get_settings(request), conn, get_vault(request), profile, request.query_params["series"])
+    result = await _decision(request, conn, profile, target)
+    out.update(mode=result.mode, duration=result.duration, codecs=result.to_dict(),
+               src=play_path(target, "file") if result.mode == "direct" else play_path(target, "remux.mp4"),
+               remux=play_path(target, "remux.mp4"), seek=play_path(target, "seek"),
+               audio_tracks=[t.to_dict() for t in result.audio_tracks],
+               subtitle_tracks=[dict(t.to_dict(), src=play_path(target, f"subtitles/{t.index}.vtt"))
+                                for t in result.subtitle_tracks],
+               resume=now_playing.resume(conn, profile.id, type, item_id))
+    now_playing.record(conn, profile.id, type, item_id, None, result.duration, out["title"])
+    if type == "episode":
+        following = next_episode(conn, profile.id, item_id)
+        out["next"] = ({"id": following["episode_id"], "title": following["title"],
+                        "url": f"/watch/episode/{following['episode_id']}"} if following else None)
+    return JSONResponse(out)
+
+
+async def _decision(request: Request, conn: sqlite3.Connection, profile, target: Target) -> probe.ProbeResult:
+    """The stored probe decision, or probe now through our own loopback proxy and store it."""
+    found = probe.cached(conn, profile.id, target.type, target.item_id)
+    if found is not None:
+        return found
+    try:
+        result = await probe.run_ffprobe(_loopback_url(request, conn, target))
+    except PlaybackError:
+        upstream = playback_state(request).errors.get(target.base_path)  # what our /file met upstream
+        if upstream is not None:
+            raise upstream from None
+        raise
+    probe.store(conn, profile.id, target.type, target.item_id, result)
+    return result
+
+
+def _loopback_url(request: Request, conn: sqlite3.Connection, target: Target) -> str:
+    """Our own ``/file`` URL as ffmpeg on this machine reaches it (token: no session needed)."""
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}{play_path(target, 'file')}?{external.TOKEN_PARAM}={external.item_token(conn, target)}"
+
+
+@router.post("/play/{profile_id}/{type}/{item_id}/progress")
+async def progress(request: Request, profile_id: int, type: str, item_id: str,
+                   conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """The player's periodic position report (every ~10 s and on leaving): History and resume."""
+    Target(profile_id, type, item_id)
+    try:
+        body = await request.json()
+        position = max(0.0, float(body.get("position") or 0))
+        duration = float(body["duration"]) if body.get("duration") else None
+    except (ValueError, TypeError, AttributeError):
+        raise PlaybackError("The position report was unreadable.") from None
+    profile = profile_of(conn, profile_id)
+    name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
+    now_playing.record(conn, profile_id, type, item_id, position, duration, name)
+    return JSONResponse({"ok": True})
+
+
+@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/status")
+@router.get("/play/{profile_id}/{type}/{item_id}/status")
+def status(request: Request, profile_id: int, channel_id: str | None = None, start_ts: int | None = None,
+           type: str | None = None, item_id: str | None = None) -> JSONResponse:
+    """The last error of this target's stream, for the player's message (``{"ok": true}`` if none)."""
+    target = (Target(profile_id, "catchup", channel_id, start_ts) if channel_id is not None
+              else Target(profile_id, type or "", item_id or ""))
+    return JSONResponse(proxy.error_json(playback_state(request).errors.get(target.base_path)))
+
+
+@router.get("/play/{profile_id}/live/{item_id}/zap")
+def zap(request: Request, profile_id: int, item_id: str, step: int = 0, number: int | None = None,
+        conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """The channel to switch to: ``step`` ±n in the list, or channel ``number``."""
+    profile = profile_of(conn, profile_id)
+    if number is not None:
+        found = channels.by_number(conn, profile.id, number)
+        if found is None:
+            raise ItemNotFound(f"There is no channel {number}.")
+    else:
+        found = channels.neighbour(conn, profile.id, item_id, step or 1, bool(profile.adult_enabled))
+        if found is None:
+            raise ItemNotFound("There is no other channel to switch to.")
+    return JSONResponse({"id": found})
+
+
+# --- the byte paths ----------------------------------------------------------------------
+
+
+async def _guarded(state: PlaybackState, target: Target, make) -> Response:
+    """Run a proxy action; an error is remembered for the player's message, then answered."""
+    try:
+        response = await make()
+    except XtplayError as exc:
+        state.errors.put(target.base_path, exc)
+        raise
+    state.errors.clear(target.base_path)
+    return response
+
+
+def _upstream(conn, request, profile_id: int, target: Target, ext: str | None = None) -> tuple[Any, str]:
+    profile = profile_of(conn, profile_id)
+    return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
+
+
+@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/stream.ts")
+async def catchup_stream(request: Request, profile_id: int, channel_id: str, start_ts: int,
+                         conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """A past programme from the provider's archive, as MPEG-TS."""
+    state = playback_state(request)
+    target = Target(profile_id, "catchup", channel_id, start_ts)
+
+    async def make():
+        profile, url = _upstream(conn, request, profile_id, target)
+        return await proxy.live_ts_response(state.http(), url, _label(profile))
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/live/{item_id}/stream.ts")
+async def live_ts(request: Request, profile_id: int, item_id: str, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """A live channel as MPEG-TS (mpegts.js in the browser, or an external player)."""
+    state = playback_state(request)
+    target = Target(profile_id, "live", item_id)
+
+    async def make():
+        profile, url = _upstream(conn, request, profile_id, target, "ts")
+        return await proxy.live_ts_response(state.http(), url, _label(profile))
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
+async def live_hls(request: Request, profile_id: int, item_id: str, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """A live channel's HLS playlist, every URI in it rewritten to an opaque proxy URL."""
+    state = playback_state(request)
+    target = Target(profile_id, "live", item_id)
+
+    async def make():
+        profile, url = _upstream(conn, request, profile_id, target, "m3u8")
+        return await proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens,
+                                        play_path(target, "hls"))
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/hls/{token}")
+async def hls_part(request: Request, profile_id: int, type: str, item_id: str, token: str,
+                   conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """A variant playlist, segment, key or map named by a token from a rewritten playlist."""
+    state = playback_state(request)
+    target = Target(profile_id, type, item_id)
+    url = state.tokens.url_for(profile_id, token)
+    profile = profile_of(conn, profile_id)
+
+    async def make():
+        return await proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens,
+                                        play_path(target, "hls"))
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/file")
+async def file(request: Request, profile_id: int, type: str, item_id: str,
+               conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """A movie or episode as the provider has it, with Range (the browser seeks with it)."""
+    state = playback_state(request)
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes are files.")
+
+    async def make():
+        profile, url = _upstream(conn, request, profile_id, target)
+        ext = url.rsplit(".", 1)[-1].lower()
+        return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/seek")
+async def seek_point(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
+                     conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+    """Where a conversion asked to start at ``start`` really starts: a remux copies the video,
+    so it begins at the keyframe at or before ``start``; a transcode begins exactly there. The
+    player counts its clock and subtitles from the answer."""
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes are converted.")
+    profile = profile_of(conn, profile_id)
+    start = max(0.0, start)
+    decision = await _decision(request, conn, profile, target)
+    if start == 0 or decision.mode == "transcode":
+        return JSONResponse({"start": start})
+    found = await probe.keyframe_before(_loopback_url(request, conn, target), start)
+    return JSONResponse({"start": start if found is None else found})
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/remux.mp4")
+async def remuxed(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
+                  audio: int = 0, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """The file converted by ffmpeg to fragmented MP4 from ``start`` seconds (seeking restarts it),
+    with audio stream ``audio`` (one the probe found; choosing another track restarts it too)."""
+    state = playback_state(request)
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes are converted.")
+    profile = profile_of(conn, profile_id)
+
+    async def make():
+        decision = await _decision(request, conn, profile, target)
+        mode = "remux" if decision.mode == "direct" else decision.mode
+        codec = decision.audio_codec
+        if audio != 0 or decision.audio_tracks:
+            codec = decision.audio_track(audio).codec  # ItemNotFound for a track the file lacks
+        args = remux.ffmpeg_args(_loopback_url(request, conn, target), mode, max(0.0, start), codec, audio)
+        chunks = state.ffmpeg.stream(args)
+        try:
+            first = await anext(chunks)
+        except StopAsyncIteration:
+            raise PlaybackError("ffmpeg produced nothing for this file.") from None
+        return StreamingResponse(_then(first, chunks), media_type="video/mp4",
+                                 headers={"cache-control": "no-store", "x-xtplay-start": f"{start:.3f}"})
+
+    return await _guarded(state, target, make)
+
+
+@router.get("/play/{profile_id}/{type}/{item_id}/subtitles/{index}.vtt")
+async def subtitles(request: Request, profile_id: int, type: str, item_id: str, index: int, start: float = 0.0,
+                    conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+    """Text subtitle stream ``index`` as WebVTT (extracted by ffmpeg), times counted from ``start``
+    so they line up with a remux started there."""
+    state = playback_state(request)
+    target = Target(profile_id, type, item_id)
+    if not target.is_file:
+        raise ItemNotFound("Only movies and episodes have subtitle files.")
+    profile = profile_of(conn, profile_id)
+    decision = await _decision(request, conn, profile, target)
+    decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
+
+    async def make():
+        data = bytearray()
+        async for chunk in state.ffmpeg.stream(remux.subtitle_args(_loopback_url(request, conn, target), index)):
+            data += chunk
+        text = data.decode("utf-8", "replace")
+        if not text.startswith("WEBVTT"):
+            raise PlaybackError("ffmpeg could not read these subtitles.")
+        return Response(remux.shift_vtt(text, max(0.0, start)), media_type="text/vtt; charset=utf-8",
+                        headers={"cache-control": "no-store"})
+
+    return await _guarded(state, target, make)
+
+
+async def _then(first: bytes, rest) -> AsyncIterator[bytes]:
+    """``first`` then the rest of an ffmpeg stream; closing stops ffmpeg at once."""
+    try:
+        yield first
+        async for chunk in rest:
+            yield chunk
+    finally:
+        await rest.aclose()

@@ -1,0 +1,164 @@
+"""JSON API for profiles: ``/api/profiles`` — list, create, show, edit, delete, test, use.
+
+A thin wrapper over :mod:`xtplay.profiles`. The password is write-only: it is accepted in a
+create or edit body and never appears in any answer. Errors are answered here as
+``{"error": title, "message": text, "retryable": bool}`` with the error's status, so the
+router behaves the same in any app that includes it; request validation errors never echo
+the body back (it may hold the password).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from xtplay.accounts import profiles
+from xtplay.config import Settings
+from xtplay.errors import XtplayError
+from xtplay.logs import redact
+from xtplay.accounts.vault import Secret, Vault
+from xtplay.web.deps import get_conn, get_settings, get_vault
+
+
+def _error(status: int, title: str, message: str, retryable: bool = False) -> JSONResponse:
+    return JSONResponse({"error": title, "message": redact(message), "retryable": retryable}, status_code=status)
+
+
+class _JsonErrors(APIRoute):
+    """Turns our errors and invalid bodies into the JSON error shape, inside the router."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except XtplayError as exc:
+                return _error(exc.status_code, exc.title, str(exc), exc.retryable)
+            except RequestValidationError as exc:
+                parts = []
+                for err in exc.errors()[:5]:
+                    where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "body"
+                    parts.append(f"{where}: {err.get('msg', 'invalid')}")
+                return _error(422, "Invalid request", "; ".join(parts) or "The request body is not valid.")
+
+        return guarded
+
+
+router = APIRouter(prefix="/api/profiles", tags=["profiles"], route_class=_JsonErrors)
+
+
+class ProfileCreate(BaseModel):
+    """Body of ``POST /api/profiles``."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    url: str
+    username: str
+    password: SecretStr
+    verify: bool = True
+    user_agent: str | None = None
+
+
+class ProfileEdit(BaseModel):
+    """Body of ``PATCH /api/profiles/{id}``: only the fields given change."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    url: str | None = None
+    username: str | None = None
+    password: SecretStr | None = None
+    user_agent: str | None = None
+    sync_interval_hours: int | None = None
+    adult_enabled: bool | None = None
+    timezone: str | None = None
+    verify: bool = True
+
+
+def _out(conn: sqlite3.Connection, profile: profiles.Profile) -> dict[str, Any]:
+    active = profiles.active_profile(conn)
+    return {**profile.to_dict(), "active": bool(active and active.id == profile.id)}
+
+
+@router.get("")
+def list_profiles(conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+    """Every profile, with the active one marked."""
+    active = profiles.active_profile(conn)
+    active_id = active.id if active else None
+    return {
+        "profiles": [{**p.to_dict(), "active": p.id == active_id} for p in profiles.list_profiles(conn)],
+        "active_id": active_id,
+    }
+
+
+@router.post("", status_code=201)
+async def create_profile(
+    body: ProfileCreate,
+    conn: sqlite3.Connection = Depends(get_conn),
+    vault: Vault = Depends(get_vault),
+    settings: Settings = Depends(get_settings),
+) -> dict[str, Any]:
+    """Add a profile; the login is verified first unless ``verify`` is false."""
+    saved = await profiles.add_profile(
+        conn, vault, settings, name=body.name, url=body.url, username=body.username,
+        password=Secret(body.password.get_secret_value()), verify=body.verify, user_agent=body.user_agent,
+    )
+    return _out(conn, saved)
+
+
+@router.get("/{profile}")
+def show_profile(profile: str, conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+    """One profile by id or name."""
+    return _out(conn, profiles.get_profile(conn, profile))
+
+
+@router.patch("/{profile}")
+async def edit_profile(
+    profile: str,
+    body: ProfileEdit,
+    conn: sqlite3.Connection = Depends(get_conn),
+    vault: Vault = Depends(get_vault),
+    settings: Settings = Depends(get_settings),
+) -> dict[str, Any]:
+    """Change fields; new credentials are verified unless ``verify`` is false."""
+    changes = body.model_dump(exclude_unset=True, exclude={"verify", "password"})
+    if body.password is not None:
+        changes["password"] = Secret(body.password.get_secret_value())
+    saved = await profiles.edit_profile(conn, vault, settings, profile, verify=body.verify, **changes)
+    return _out(conn, saved)
+
+
+@router.delete("/{profile}")
+def delete_profile(
+    profile: str, conn: sqlite3.Connection = Depends(get_conn), vault: Vault = Depends(get_vault)
+) -> dict[str, Any]:
+    """Delete the profile and everything stored for it."""
+    removed = profiles.remove_profile(conn, vault, profile)
+    active = profiles.active_profile(conn)
+    return {"deleted": removed.id, "name": removed.name, "active_id": active.id if active else None}
+
+
+@router.post("/{profile}/test")
+async def test_profile(
+    profile: str,
+    conn: sqlite3.Connection = Depends(get_conn),
+    vault: Vault = Depends(get_vault),
+    settings: Settings = Depends(get_settings),
+) -> dict[str, Any]:
+    """Log in with the stored credentials; answers the refreshed profile and its account."""
+    account = await profiles.test_profile(conn, vault, settings, profile)
+    refreshed = profiles.get_profile(conn, profile)
+    return {"ok": True, "account": profiles.account_dict(account), "profile": _out(conn, refreshed)}
+
+
+@router.post("/{profile}/use")
+def use_profile(profile: str, conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+    """Make this the active profile."""
+    return _out(conn, profiles.use_profile(conn, profile))

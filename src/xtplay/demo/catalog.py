@@ -72,7 +72,7 @@ def _rng(seed: int, kind: int, ident: int) -> random.Random:
     return random.Random((seed * 1_000_003 + kind) * 10_000_019 + ident)
 
 
-def _mix(seed: int, kind: int, ident: int) -> int:
+def mix(seed: int, kind: int, ident: int) -> int:
     """A cheap deterministic hash (splitmix64 finaliser) for one-off choices on hot paths."""
     z = (seed * 0x9E3779B97F4A7C15 + kind * 0xBF58476D1CE4E5B9 + ident * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
@@ -123,7 +123,7 @@ class Catalog:
             return fixed[i]
         if i % 97 == 0:
             return "0"  # orphan: null category_id
-        return str(1 + _mix(self.seed, 1, i) % 12)
+        return str(1 + mix(self.seed, 1, i) % 12)
 
     def _vod_category(self, i: int) -> str:
         if i <= 5:
@@ -134,12 +134,12 @@ class Catalog:
         for cid, every in (("111", 1999), ("110", 211), ("112", 53)):
             if i % every == 0:
                 return cid
-        return str(101 + _mix(self.seed, 2, i) % 9)
+        return str(101 + mix(self.seed, 2, i) % 9)
 
     def _series_category(self, i: int) -> str:
         if i == 1:
             return "201"
-        return str(201 + _mix(self.seed, 3, i) % 6)
+        return str(201 + mix(self.seed, 3, i) % 6)
 
     @staticmethod
     def categories(kind: str) -> list[dict[str, Any]]:
@@ -202,7 +202,7 @@ class Catalog:
                  5: MovieMedia("h264_multi_mkv", "mkv")}
         if i in fixed:
             return fixed[i]
-        pick = _mix(self.seed, 21, i) % 1000 / 1000
+        pick = mix(self.seed, 21, i) % 1000 / 1000
         if pick < 0.65:
             return MovieMedia("h264_aac_mp4", "mp4")
         if pick < 0.8:
@@ -213,7 +213,7 @@ class Catalog:
 
     def _movie_meta(self, i: int) -> dict[str, Any]:
         # two 64-bit hashes give every choice; cheaper than a seeded Random per row (100k rows)
-        h, g = _mix(self.seed, 22, i), _mix(self.seed, 23, i)
+        h, g = mix(self.seed, 22, i), mix(self.seed, 23, i)
         fixed = {1: "Big Demo Movie (2021)", 2: "Café Crème (2019)", 3: "HEVC Horizons 4K (2023)",
                  4: "Matroska Nights (2018)", 5: "Two Voices (2020)"}
         year = 1960 + h % 66

@@ -39,12 +39,9 @@ def m3u_cmd(settings: Settings, profile_name: str, file: str, direct: bool, base
     from xtplay.accounts.vault import Vault
 
     base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         profile = profiles.get_profile(conn, profile_name)
         text = export_profile(conn, Vault.open(settings) if direct else None, profile, base, direct=direct)
-    finally:
-        conn.close()
     if file == "-":
         click.echo(text, nl=False)
         return

@@ -16,8 +16,8 @@ import webbrowser
 
 import click
 
+from xtplay import db
 from xtplay.config import DEFAULT_PORT, Settings
-from xtplay.db import open_library
 from xtplay.errors import ConfigError
 
 
@@ -45,11 +45,8 @@ def run_app(settings: Settings, *, demo: object | None = None, open_browser: boo
     from xtplay.web.app import create_app
     from xtplay.web.auth import access_password_hash, is_loopback
 
-    conn = open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         has_password = access_password_hash(conn) is not None
-    finally:
-        conn.close()
     if not is_loopback(settings.host) and not has_password:
         raise ConfigError(f"Refusing to listen on {settings.host}: anyone on the network could use xtplay. "
                           "Set an access password first with “xtplay access-password”.")
@@ -103,12 +100,9 @@ def register(group: click.Group) -> None:
         with DemoProvider(live=live, vod=vod, series=series, port=0,
                           media_dir=chosen.cache_dir / "demo-media") as provider:
             click.echo(f"Demo provider at {provider.url} (user {provider.username})")
-            conn = open_library(chosen.db_path)
-            try:
+            with db.library(chosen) as conn:
                 profile = asyncio.run(ensure_demo_profile(conn, Vault.open(chosen), chosen, provider))
                 profiles.use_profile(conn, profile.id)
-            finally:
-                conn.close()
             run_app(chosen, demo=provider, open_browser=not no_browser)
 
     @group.group("access-password", invoke_without_command=True)
@@ -130,11 +124,8 @@ def register(group: click.Group) -> None:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("New access password", hide_input=True, confirmation_prompt=True)
-        conn = open_library(settings.db_path)
-        try:
+        with db.library(settings) as conn:
             set_access_password(conn, password)
-        finally:
-            conn.close()
         click.echo("Access password set. Start the app with: xtplay serve --host 0.0.0.0")
 
     @access_password.command("clear")
@@ -143,9 +134,6 @@ def register(group: click.Group) -> None:
         """Remove the access password (the app then only serves 127.0.0.1)."""
         from xtplay.web.auth import clear_access_password
 
-        conn = open_library(settings.db_path)
-        try:
+        with db.library(settings) as conn:
             removed = clear_access_password(conn)
-        finally:
-            conn.close()
         click.echo("Access password removed." if removed else "No access password was set.")

@@ -1,6 +1,6 @@
 """``xtplay profile …``: add, list, show, edit, remove, test, use, export, import.
 
-Thin wrappers over ``xtplay.profiles``. Passwords come from a prompt without echo,
+Thin wrappers over :mod:`xtplay.accounts.profiles`. Passwords come from a prompt without echo,
 ``--password-stdin`` or ``XTPLAY_PASSWORD`` — never from an option value. Failures are
 ``XtplayError``s that ``cli.main`` prints as one line with exit status 1.
 """

@@ -1,6 +1,6 @@
 """``xtplay search QUERY [--type T] [--limit N] [--json]``: search the local library.
 
-A thin wrapper over :func:`xtplay.search.search` for the active profile (or ``--profile``).
+A thin wrapper over :func:`xtplay.library.search.search` for the active profile (or ``--profile``).
 No results is an answer: empty groups (and exit status 0).
 """
 

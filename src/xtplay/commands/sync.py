@@ -1,6 +1,6 @@
 """``xtplay sync [PROFILE] [--json]``: copy a profile's catalog into the library.
 
-A thin wrapper over :func:`xtplay.sync.sync_profile` with a rich progress bar; ``--json``
+A thin wrapper over :func:`xtplay.library.sync.sync_profile` with a rich progress bar; ``--json``
 prints the status, counts per type and seconds instead. Exit status 1 when the run failed or
 was partial (the message names each failed type).
 """

@@ -1,7 +1,7 @@
 """When a profile's catalog syncs: at activation when empty or stale, on its schedule, and
 always off the web server's event loop.
 
-:mod:`xtplay.sync` does one sync; this module decides when, and runs it on a worker thread
+:mod:`xtplay.library.sync` does one sync; this module decides when, and runs it on a worker thread
 with its own event loop and connection, so browsing never waits for a sync.
 """
 
@@ -64,7 +64,7 @@ def run_blocking(settings: Settings, profile_id: int, progress: Callable[[SyncPr
 async def sync_in_background(settings: Settings, profile_id: int,
                              progress: Callable[[SyncProgress], Any] | None = None) -> SyncResult:
     """Sync a profile on a worker thread; the web layer awaits it or wraps it in a task and
-    follows :func:`xtplay.sync.subscribe` / :func:`xtplay.sync.progress`. Raises :class:`SyncAlreadyRunning`."""
+    follows :func:`xtplay.library.sync.subscribe` / :func:`xtplay.library.sync.progress`. Raises :class:`SyncAlreadyRunning`."""
     return await asyncio.to_thread(run_blocking, settings, profile_id, progress)
 
 

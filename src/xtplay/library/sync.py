@@ -2,7 +2,7 @@
 
 For each type (live, movie, series) sync fetches the categories and the whole list (one call
 each, never per category), reads the rows in chunks, and a writer thread stores the chunks in
-one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.sync_writer`): new items inserted,
+one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.library.writer`): new items inserted,
 changed ones updated, items that left the provider deleted. A failure or a ``kill -9`` at any
 moment therefore leaves the previous catalog of that type whole. One type
 failing marks the run ``partial`` and keeps the other types. Favorites and history are other

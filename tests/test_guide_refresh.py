@@ -123,9 +123,9 @@ async def test_catchup_request_is_accepted_by_the_provider(synced_profile):
     req = catchup.timeshift_for(conn, profile, "1", past[0].start)
     london = ZoneInfo("Europe/London")  # the demo panel's zone, as its login answer says
     assert catchup.start_param(req) == past[0].start.astimezone(london).strftime("%Y-%m-%d:%H-%M")
-    from xtplay.accounts.profiles import client_for
+    from xtplay.accounts.source import source_for
 
-    async with client_for(conn, vault, settings, profile) as client:
+    async with source_for(conn, vault, settings, profile) as client:
         url = client.urls.timeshift(req.stream_id, req.start, req.minutes, tz=req.start.tzinfo)
     assert f"/{req.minutes}/{catchup.start_param(req)}/1.ts" in url
     import httpx

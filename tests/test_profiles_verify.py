@@ -8,6 +8,7 @@ import socket
 import pytest
 
 from xtplay.accounts import profiles
+from xtplay.accounts.source import source_for
 from xtplay.config import RetryPolicy, Timeouts
 from xtplay.errors import (
     AccountInactive, MalformedResponse, ProviderServerError, ProviderTimeout, ProviderUnreachable, WrongCredentials,
@@ -116,9 +117,9 @@ async def test_test_refreshes_account_info_and_records_inactive_status(demo_prof
     assert profiles.get_profile(conn, profile.id).account["status"] == "expired"
 
 
-async def test_client_for_logs_in_with_the_stored_password(demo_profile, demo):
+async def test_source_for_logs_in_with_the_stored_password(demo_profile, demo):
     settings, conn, vault, profile = demo_profile
-    async with profiles.client_for(conn, vault, settings, profile) as client:
+    async with source_for(conn, vault, settings, profile) as client:
         account = await client.login()
     assert account.status == "active"
     assert demo.password not in repr(client)

@@ -1,6 +1,6 @@
 """``xtplay profile …``: add, list, show, edit, remove, test, use, export, import.
 
-Thin wrappers over ``xtplay.profiles``. Passwords come from a prompt without echo,
+Thin wrappers over :mod:`xtplay.accounts.profiles`. Passwords come from a prompt without echo,
 ``--password-stdin`` or ``XTPLAY_PASSWORD`` — never from an option value. Failures are
 ``XtplayError``s that ``cli.main`` prints as one line with exit status 1.
 """
@@ -10,10 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -28,15 +25,6 @@ from xtplay.accounts.vault import Secret, Vault
 
 PASSWORD_ENV = "XTPLAY_PASSWORD"
 PASSPHRASE_ENV = "XTPLAY_EXPORT_PASSPHRASE"
-
-
-@contextmanager
-def _library(settings: Settings) -> Iterator[sqlite3.Connection]:
-    conn = db.open_library(settings.db_path)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _read_password(from_stdin: bool, prompt: str = "Password") -> Secret:
@@ -104,7 +92,7 @@ def profile() -> None:
 def add_cmd(settings: Settings, name: str, url: str, username: str, password_stdin: bool, no_verify: bool, user_agent: str | None) -> None:
     """Add a profile; the login is checked first unless --no-verify."""
     password = _read_password(password_stdin)
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         saved = asyncio.run(
             profiles.add_profile(
@@ -121,7 +109,7 @@ def add_cmd(settings: Settings, name: str, url: str, username: str, password_std
 @click.pass_obj
 def list_cmd(settings: Settings, as_json: bool) -> None:
     """List the profiles; * marks the active one."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         rows = profiles.list_profiles(conn)
         active = profiles.active_profile(conn)
     active_id = active.id if active else None
@@ -145,7 +133,7 @@ def list_cmd(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def show_cmd(settings: Settings, name: str, as_json: bool) -> None:
     """Show one profile and its account info."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         p = profiles.get_profile(conn, name)
         active = profiles.active_profile(conn)
     is_active = bool(active and active.id == p.id)
@@ -206,7 +194,7 @@ def edit_cmd(settings: Settings, name: str, new_name: str | None, url: str | Non
         changes["password"] = _read_password(password_stdin, "New password")
     if not changes:
         raise ConfigError("Nothing to change: give at least one option (see xtplay profile edit --help).")
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         saved = asyncio.run(profiles.edit_profile(conn, vault, settings, name, verify=not no_verify, **changes))
     click.echo(f"Saved profile “{saved.name}”.")
@@ -218,7 +206,7 @@ def edit_cmd(settings: Settings, name: str, new_name: str | None, url: str | Non
 @click.pass_obj
 def remove_cmd(settings: Settings, name: str, yes: bool) -> None:
     """Delete a profile with its whole library (catalog, guide, favorites, history)."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         target = profiles.get_profile(conn, name)
         if not yes:
             click.confirm(f"Delete profile “{target.name}” and everything stored for it?", abort=True)
@@ -233,7 +221,7 @@ def remove_cmd(settings: Settings, name: str, yes: bool) -> None:
 @click.pass_obj
 def test_cmd(settings: Settings, name: str) -> None:
     """Log in with the stored credentials and refresh the account info."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         asyncio.run(profiles.test_profile(conn, vault, settings, name))
         p = profiles.get_profile(conn, name)
@@ -245,7 +233,7 @@ def test_cmd(settings: Settings, name: str) -> None:
 @click.pass_obj
 def use_cmd(settings: Settings, name: str) -> None:
     """Make NAME the active profile (remembered across restarts)."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         p = profiles.use_profile(conn, name)
     click.echo(f"Active profile: “{p.name}”.")
 
@@ -257,7 +245,7 @@ def use_cmd(settings: Settings, name: str) -> None:
 def export_cmd(settings: Settings, file: str, names: tuple[str, ...]) -> None:
     """Write profiles, passwords included, to FILE encrypted under a passphrase."""
     passphrase = profile_export.check_passphrase(_read_passphrase(confirm=True))
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         result = profile_export.export_profiles(conn, Vault.open(settings), file, passphrase, list(names) or None)
     for skipped, reason in result.skipped:
         click.echo(f"Skipped “{skipped}”: {reason}.", err=True)
@@ -271,7 +259,7 @@ def export_cmd(settings: Settings, file: str, names: tuple[str, ...]) -> None:
 def import_cmd(settings: Settings, file: str, rename: bool) -> None:
     """Add the profiles of an export FILE (no login is made)."""
     passphrase = _read_passphrase(confirm=False)
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         outcomes = profile_export.import_profiles(
             conn, Vault.open(settings), file, passphrase, on_conflict="rename" if rename else "skip"
         )

@@ -1,6 +1,6 @@
 """``xtplay search QUERY [--type T] [--limit N] [--json]``: search the local library.
 
-A thin wrapper over :func:`xtplay.search.search` for the active profile (or ``--profile``).
+A thin wrapper over :func:`xtplay.library.search.search` for the active profile (or ``--profile``).
 No results is an answer: empty groups (and exit status 0).
 """
 
@@ -41,8 +41,7 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
                as_json: bool) -> None:
     """Search channels, movies and series of the library for QUERY."""
     text = " ".join(query)
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         profile = profiles.get_profile(conn, profile_name) if profile_name else profiles.active_profile(conn)
         if profile is None:
             raise CatalogError("No profile yet: add one with `xtplay profile add`, then `xtplay sync`.")
@@ -50,8 +49,6 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
                                year_from=year_from, year_to=year_to, limit=limit,
                                include_adult=profile.adult_enabled)
         search.record(conn, profile.id, text)
-    finally:
-        conn.close()
     if as_json:
         click.echo(json.dumps({t: [h.to_dict() for h in hits] for t, hits in groups.items()}, ensure_ascii=False))
         return

@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 
+from xtplay.config import load_settings
 from xtplay.errors import ConfigError
 from xtplay.demo.catalog import Catalog
 from xtplay.demo.server import DemoApp, DemoState
@@ -39,7 +40,6 @@ class DemoProvider:
         self.live, self.vod, self.series, self.seed = live, vod, series, seed
         self.username, self.password = username, password
         if media_dir is None:
-            from xtplay.config import load_settings
             media_dir = load_settings().cache_dir / "demo-media"
         self.media_dir = Path(media_dir)
         self.requested_port = port

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from xtplay.db import transaction
+from xtplay.library import catalog
 from xtplay.library.favorites import check_type, item_name
 
 #: Watched from this fraction of the duration on.
@@ -117,8 +118,6 @@ def watched_ids(conn: sqlite3.Connection, profile_id: int, type: str) -> builtin
 
 
 def _with_items(conn: sqlite3.Connection, profile_id: int, rows: builtins.list[sqlite3.Row]) -> builtins.list[Entry]:
-    from xtplay.library import catalog
-
     keys = [(r[0], r[1]) for r in rows if r[0] in catalog.TYPES]
     items = catalog.get_items(conn, profile_id, keys) if keys else {}
     return [_entry(r, items.get((r[0], r[1]))) for r in rows]

@@ -145,7 +145,7 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
 
 
 def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> Iterator[tuple[Any, ...]]:
-    """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``XtreamClient.raw_list``).
+    """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``Source.raw_list``).
 
     It reads values with the same tolerant readers as the client's models
     (:mod:`xtplay.sources.values`, the same fallbacks) but builds no record per item: a full

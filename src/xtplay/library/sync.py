@@ -2,7 +2,7 @@
 
 For each type (live, movie, series) sync fetches the categories and the whole list (one call
 each, never per category), reads the rows in chunks, and a writer thread stores the chunks in
-one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.sync_writer`): new items inserted,
+one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.library.writer`): new items inserted,
 changed ones updated, items that left the provider deleted. A failure or a ``kill -9`` at any
 moment therefore leaves the previous catalog of that type whole. One type
 failing marks the run ``partial`` and keeps the other types. Favorites and history are other
@@ -35,11 +35,15 @@ from typing import Any
 
 import orjson
 
-from xtplay.library import store as catalog_store, writer as sync_writer
-from xtplay.library.catalog import TYPES
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.source import source_for
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import AuthError, SyncAlreadyRunning, XtplayError
+from xtplay.library import store as catalog_store, writer as sync_writer
+from xtplay.library.catalog import TYPES
+from xtplay.sources.source import Source
 
 log = logging.getLogger(__name__)
 
@@ -211,12 +215,12 @@ def last_run(conn: sqlite3.Connection, profile_id: int) -> SyncRun | None:
 
 # ---------------------------------------------------------------- the sync itself
 
-#: Per type: the client's category method and the raw list action of the whole catalog.
+#: Per type: the source's category method and the raw list action of the whole catalog.
 _SOURCES = {"live": ("live_categories", "get_live_streams"), "movie": ("vod_categories", "get_vod_streams"),
             "series": ("series_categories", "get_series")}
 
 
-async def _download(client: Any, type: str) -> tuple[list[catalog_store.CategoryData], list[dict[str, Any]]]:
+async def _download(client: Source, type: str) -> tuple[list[catalog_store.CategoryData], list[dict[str, Any]]]:
     """Categories and the raw rows of one type's whole list (one call each, never per category).
 
     The rows stay as the panel sent them and are read straight into tuples by
@@ -229,11 +233,11 @@ async def _download(client: Any, type: str) -> tuple[list[catalog_store.Category
 async def sync_with_client(
     conn: sqlite3.Connection,
     profile_id: int,
-    client: Any,
+    client: Source,
     progress: Callable[[SyncProgress], Any] | None = None,
     types: Iterable[str] = TYPES,
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Fetch and store each type with an open client; returns (counts, errors) per type.
+    """Fetch and store each type with an open source; returns (counts, errors) per type.
 
     The caller holds the profile's lock. This coroutine downloads each list, reads it into
     rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
@@ -302,8 +306,8 @@ async def sync_with_client(
 async def sync_profile(
     settings: Settings,
     conn: sqlite3.Connection,
-    vault: Any,
-    profile: Any,
+    vault: Vault,
+    profile: Profile,
     progress: Callable[[SyncProgress], Any] | None = None,
     types: Iterable[str] = TYPES,
 ) -> SyncResult:
@@ -312,8 +316,6 @@ async def sync_profile(
     Provider failures do not raise: they are the run's per-type errors (status 'partial' when
     some type was stored, 'failed' when none was), recorded in ``sync_runs``.
     """
-    from xtplay.accounts.profiles import client_for
-
     types = tuple(types)
     lock = _ProfileLock(settings, profile.id)
     if not lock.try_acquire():
@@ -325,7 +327,7 @@ async def sync_profile(
         run_id = _start_run(conn, profile.id)
         _publish(SyncProgress(profile.id, "login"), progress)
         try:
-            client = client_for(conn, vault, settings, profile)
+            client = source_for(conn, vault, settings, profile)
             async with client:
                 await client.login()  # an expired or refused account fails here, with its reason
                 with _cyclic_gc_paused():

@@ -19,6 +19,7 @@ import signal
 from collections.abc import AsyncIterator
 
 from xtplay.errors import PlaybackError
+from xtplay.logs import redact
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +136,6 @@ async def _drain(stream: asyncio.StreamReader | None) -> str:
             break
         if line.strip():
             last = line.strip()
-    from xtplay.logs import redact
-
     return redact(last.decode("utf-8", "replace"))[:300]
 
 

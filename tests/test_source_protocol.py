@@ -32,7 +32,7 @@ def test_the_xtream_client_is_a_source() -> None:
 
 
 SOURCE_OPERATIONS = {"__aenter__", "__aexit__", "aclose", "login", "live_categories", "vod_categories",
-                     "series_categories", "raw_list", "vod_info", "series_info", "short_epg", "simple_data_table",
+                     "series_categories", "raw_list", "changed_list", "vod_info", "series_info", "short_epg", "simple_data_table",
                      "stream_xmltv"}
 
 

@@ -9,6 +9,8 @@ upper-case ``MKV``), as described in ``shared/docs/xtream-api.md``.
 
 from __future__ import annotations
 
+import hashlib
+
 import random
 from array import array
 from dataclasses import dataclass
@@ -111,6 +113,7 @@ class Catalog:
         self.seed = seed
         self.base_url = base_url.rstrip("/")
         self._cache: dict[tuple[str, str | None], bytes] = {}
+        self._etags: dict[tuple[str, str | None], str] = {}
         # category of each id (index = id - 1), kept compact for lazy per-category lists
         self._live_cat = array("H", (int(self._live_category(i)) for i in range(1, self.live_count + 1)))
         self._vod_cat = array("H", (int(self._vod_category(i)) for i in range(1, self.vod_count + 1)))
@@ -403,6 +406,15 @@ class Catalog:
         body = orjson.dumps(data)
         self._cache[key] = body
         return body
+
+    def list_answer(self, kind: str, category_id: str | None = None) -> tuple[bytes, str]:
+        """:meth:`list_bytes` and its entity tag (a digest of the bytes, computed once)."""
+        body = self.list_bytes(kind, category_id)
+        key = (kind, category_id)
+        etag = self._etags.get(key)
+        if etag is None:
+            etag = self._etags[key] = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        return body, etag
 
     def warm(self) -> None:
         """Serialise the three full lists now rather than on the first request."""

@@ -221,7 +221,7 @@ class DemoApp:
             return Response(first[: len(first) // 2], media_type="application/xml; charset=utf-8")
         body = b'{"user_info":{"auth":1,"status":"Act'
         if path == "/player_api.php" and self.state.authorised(params.get("username"), params.get("password")):
-            real = await self.api(params, action)
+            real = await self.api(params, action, {"headers": []})
             if isinstance(real, Response) and len(real.body) > 2:
                 body = bytes(real.body[: max(1, len(real.body) // 2)])
         return Response(body, media_type="application/json")
@@ -245,7 +245,7 @@ class DemoApp:
                 return _json({"user_info": {"auth": 0}})
             if state.faults.account_status() or action == "login" or path == "/panel_api.php":
                 return _json(state.login_object())
-            return await self.api(params, action)
+            return await self.api(params, action, scope)
         if path == "/xmltv.php":
             return self.xmltv(scope, params)
         if path == "/get.php":
@@ -254,12 +254,15 @@ class DemoApp:
             return await self.stream(scope, raw_path, params, action)
         return Response(b"", status_code=404)
 
-    async def api(self, params: dict[str, str], action: str) -> Response:
+    async def api(self, params: dict[str, str], action: str, scope: Scope) -> Response:
         catalog = self.state.catalog
-        if action in LIST_ACTIONS:
+        if action in LIST_ACTIONS:  # with an ETag, as a panel behind a caching proxy answers
             category = params.get("category_id") or None
-            body = await run_in_threadpool(catalog.list_bytes, LIST_ACTIONS[action], category)
-            return Response(body, media_type="application/json")
+            body, etag = await run_in_threadpool(catalog.list_answer, LIST_ACTIONS[action], category)
+            if etag in _header(scope, b"if-none-match"):
+                self.state.stats.count("not_modified")
+                return Response(status_code=304, headers={"etag": etag})
+            return Response(body, media_type="application/json", headers={"etag": etag})
         if action == "get_vod_info":
             return _json(catalog.vod_info(to_int(params.get("vod_id")) or 0))
         if action == "get_series_info":
@@ -347,6 +350,14 @@ class DemoApp:
                 return Response(b"", status_code=404)
             chosen = catalog.episode_media(ident)
         return streams.FileStream(state, media.path(chosen.key), MEDIA_TYPES[chosen.container.lower()])
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    """A request header's value ("" when absent)."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
 
 
 def _too_many() -> Response:

@@ -216,17 +216,20 @@ class ProviderHttp:
             reraise=True,
         )
 
-    async def get(self, path: str, params: Mapping[str, Any], *, long: bool = False) -> httpx.Response:
-        """GET with retries on transient failures; the response is fully read and 2xx."""
+    async def get(self, path: str, params: Mapping[str, Any], *, long: bool = False,
+                  headers: Mapping[str, str] | None = None) -> httpx.Response:
+        """GET with retries on transient failures; the response is fully read and 2xx, or a 304
+        when ``headers`` carried validators (``If-None-Match``/``If-Modified-Since``)."""
         timeout = self._timeout_for(long)
         async for attempt in self._retrying(path):
             with attempt:
-                return await self._get_once(path, params, timeout)
+                return await self._get_once(path, params, timeout, headers)
         raise AssertionError("unreachable")  # pragma: no cover - tenacity reraises
 
-    async def _get_once(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout) -> httpx.Response:
+    async def _get_once(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout,
+                        headers: Mapping[str, str] | None = None) -> httpx.Response:
         started = time.monotonic()
-        request = self._client.build_request("GET", path, params=params or None, timeout=timeout)
+        request = self._client.build_request("GET", path, params=params or None, timeout=timeout, headers=headers)
         try:
             response = await self._client.send(request)
         except httpx.HTTPError as exc:
@@ -236,6 +239,8 @@ class ProviderHttp:
             "GET %s -> %d (%d bytes, %.2fs)",
             redact(str(request.url)), response.status_code, len(response.content), time.monotonic() - started,
         )
+        if response.status_code == 304 and headers:
+            return response
         error = error_for_status(self.host, response.status_code, response.content)
         if error is not None:
             raise error

@@ -16,16 +16,46 @@ an :class:`~xtplay.errors.AuthError` subclass when the account itself is refused
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any, Protocol, Self, runtime_checkable
+
+import orjson
 
 from xtplay.errors import ItemNotFound
 from xtplay.sources.models import Account, Category, EpgEntry, MovieInfo, SeriesInfo
 
 #: An XMLTV guide without channels or programmes: the default guide of a source that has none.
 EMPTY_GUIDE = b'<?xml version="1.0" encoding="UTF-8"?>\n<tv></tv>\n'
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    """What one list was when it was read: a digest of its bytes, and the provider's validators."""
+
+    digest: str  #: BLAKE2b-128 of the body, hex
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListAnswer:
+    """A list asked for again: its rows, or ``None`` when it is the ``known`` version still."""
+
+    rows: list[dict[str, Any]] | None
+    version: ListVersion
+
+    @property
+    def unchanged(self) -> bool:
+        return self.rows is None
+
+
+def digest_of(body: bytes) -> str:
+    """The digest a :class:`ListVersion` carries (about 1 GB/s: 50 ms for 100,000 movies)."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 @runtime_checkable
@@ -108,6 +138,20 @@ class Source(Protocol):
         """
         ...
 
+    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+        """MAY keep: :meth:`raw_list` of a whole list, unless it is still the ``known`` version.
+
+        A re-sync passes the version it stored last; a source that can tell cheaply (the
+        provider's ``ETag``/``Last-Modified`` answered with 304, or the digest of the bytes it
+        received) answers ``rows=None`` and saves the parsing and the writing. The default reads
+        the list and digests its rows. Raises what :meth:`raw_list` raises.
+        """
+        rows = await self.raw_list(action)
+        version = ListVersion(digest_of(orjson.dumps(rows)))
+        if known is not None and known.digest == version.digest:
+            return ListAnswer(None, version)
+        return ListAnswer(rows, version)
+
     async def vod_info(self, vod_id: int) -> MovieInfo:
         """MAY keep (a source without details): one movie's details.
 
@@ -154,4 +198,4 @@ async def _one_chunk(data: bytes) -> AsyncIterator[AsyncIterator[bytes]]:
     yield chunks()
 
 
-__all__ = ["Source", "StreamUrlBuilder", "EMPTY_GUIDE"]
+__all__ = ["EMPTY_GUIDE", "ListAnswer", "ListVersion", "Source", "StreamUrlBuilder", "digest_of"]

@@ -21,8 +21,9 @@ from xtplay.errors import (
 )
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
-from xtplay.sources.http import ProviderHttp, looks_like_html
+from xtplay.sources.http import ProviderHttp, looks_like_html, parse_json
 from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
+from xtplay.sources.source import ListAnswer, ListVersion, digest_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -259,13 +260,30 @@ class XtreamClient:
         of :mod:`xtplay.sources.values` rather than building a typed record per row first.
         ``action`` is one of the six list actions; errors are those of the typed methods.
         """
-        what = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
-                "get_series_categories": "a category list", "get_live_streams": "a channel list",
-                "get_vod_streams": "a movie list", "get_series": "a series list"}.get(action)
-        if what is None:
-            raise ValueError(f"not a list action: {action!r}")
         data = await self._api(action, long=not action.endswith("_categories"), category_id=category_id)
-        return self._rows(data, what)
+        return self._rows(data, _list_what(action))
+
+    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+        """A whole list, or no rows when it is still the ``known`` version.
+
+        Asks with the panel's own validators when it sent some (a 304 costs it nothing), else
+        compares the digest of the bytes, so an unchanged list is neither parsed nor stored.
+        """
+        what = _list_what(action)
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        response = await self._http.get("player_api.php", self._auth(action=action),
+                                        long=not action.endswith("_categories"), headers=headers or None)
+        if response.status_code == 304 and known is not None:
+            return ListAnswer(None, known)
+        body = response.content
+        version = ListVersion(digest_of(body), response.headers.get("etag"), response.headers.get("last-modified"))
+        if known is not None and version.digest == known.digest:
+            return ListAnswer(None, version)
+        return ListAnswer(self._rows(parse_json(self.host, body), what), version)
 
     async def vod_info(self, vod_id: int) -> MovieInfo:
         """Details of one movie; :class:`ItemNotFound` for ``{"info": []}`` without movie data."""
@@ -331,6 +349,19 @@ class XtreamClient:
         if looks_like_html(body):
             raise MalformedResponse(self.host, "a web page")
         return m3u_text.decode_playlist(body)
+
+
+_LIST_WHAT = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
+              "get_series_categories": "a category list", "get_live_streams": "a channel list",
+              "get_vod_streams": "a movie list", "get_series": "a series list"}
+
+
+def _list_what(action: str) -> str:
+    """What a list action's answer is called in messages; ``ValueError`` for another action."""
+    what = _LIST_WHAT.get(action)
+    if what is None:
+        raise ValueError(f"not a list action: {action!r}")
+    return what
 
 
 __all__ = ["XtreamClient", "StreamUrls", "normalize_base_url", "LIVE_FORMATS"]

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -25,7 +25,7 @@ from xtplay.library.catalog import is_empty
 from xtplay.db import open_library, transaction
 from xtplay.errors import ConfigError, XtplayError
 from xtplay.guide.blocks import epoch
-from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, provider_zone
+from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
 from xtplay.guide.store import ingest_stream, prune, rematch
 from xtplay.logs import redact, register_secret
@@ -142,7 +142,8 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
                         *, retention: Retention = Retention(), include_provider: bool = True,
                         now: datetime | None = None) -> GuideResult:
     """Load every XMLTV source of the profile (``xmltv.php`` and added URLs; ``extra_urls`` are
-    added first), prune, and re-match channels. Per-source failures are in ``errors``."""
+    added first), prune, and re-match channels. Per-source failures are in ``errors``. Times
+    without an offset are read in :func:`~xtplay.guide.model.naive_time_zone`."""
     from xtplay.accounts.profiles import client_for
 
     started = time.monotonic()
@@ -155,7 +156,7 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
             async with client_for(conn, vault, settings, profile) as client:
                 async with client.stream_xmltv() as chunks:
                     stored += await ingest_stream(conn, profile.id, XTREAM, chunks, retention=retention, now=now,
-                                                  default_tz=provider_zone(profile.account))
+                                                  default_tz=naive_time_zone(profile, provider_guide=True))
         except XtplayError as exc:
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
@@ -164,7 +165,7 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
             url = _source_url(conn, vault, profile.id, src["id"])
             async with _url_stream(settings, url, getattr(profile, "user_agent", None)) as chunks:
                 stored += await ingest_stream(conn, profile.id, f"url:{src['id']}", chunks, retention=retention,
-                                              now=now, default_tz=timezone.utc)
+                                              now=now, default_tz=naive_time_zone(profile, provider_guide=False))
         except XtplayError as exc:
             log.warning("guide of %s: %s failed: %s", profile.name, src["url"], exc)
             errors[src["url"]] = str(exc)

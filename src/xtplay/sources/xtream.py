@@ -17,11 +17,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from xtplay.config import Settings
 from xtplay.errors import (
-    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, WrongCredentials,
+    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, WrongCredentials,
 )
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
-from xtplay.sources.http import ProviderHttp, looks_like_html
+from xtplay.sources.http import ProviderHttp
+from xtplay.sources.refusals import error_in_words, looks_like_html
 from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class XtreamClient:
         await self._http.aclose()
 
     def _remember(self, account: Account) -> None:
-        self.account = account
+        self.account = self._http.account = account
         self.urls = StreamUrls(self.base_url, self.username, self._password,
                                account.allowed_output_formats, account.server_tz)
 
@@ -165,8 +166,10 @@ class XtreamClient:
         query.update({k: v for k, v in params.items() if v is not None})
         return query
 
-    async def _api(self, action: str | None = None, *, long: bool = False, **params: Any) -> Any:
-        return await self._http.get_json("player_api.php", self._auth(action=action, **params), long=long)
+    async def _api(self, action: str | None = None, *, long: bool = False, attempts: int | None = None,
+                   **params: Any) -> Any:
+        query = self._auth(action=action, **params)
+        return await self._http.get_json("player_api.php", query, long=long, attempts=attempts)
 
     # ---- account ----------------------------------------------------------------------
 
@@ -175,7 +178,8 @@ class XtreamClient:
         try:
             data = await self._api()
         except ProviderRefused as exc:
-            if exc.status in (403, 404):  # XUI answers 404 for wrong, banned and expired lines
+            # XUI answers 404 for wrong, banned and expired lines; a page that named which was read already
+            if type(exc) is ProviderRefused and exc.status in (403, 404):
                 raise ProviderRefused(
                     self.host, exc.status,
                     f"The server {self.host} refused the login (HTTP {exc.status}). Check the username and "
@@ -185,8 +189,8 @@ class XtreamClient:
         if data is None:  # XC 2.x: an empty body when a credential is missing
             raise WrongCredentials(self.host)
         if not isinstance(data, dict) or not isinstance(data.get("user_info"), dict):
-            if isinstance(data, dict) and "error" in data:
-                raise WrongCredentials(self.host)
+            if isinstance(data, dict) and "error" in data:  # Dispatcharr: {"error": "Unauthorized"}
+                raise error_in_words(self.host, 200, str(data["error"])) or WrongCredentials(self.host)
             raise MalformedResponse(self.host, "an answer without account information")
         account = self._check_login_object(data)
         self._remember(account)
@@ -305,8 +309,17 @@ class XtreamClient:
         return sorted(entries, key=lambda e: e.start)
 
     async def short_epg(self, stream_id: int, limit: int | None = None) -> list[EpgEntry]:
-        """The current and next programmes of one channel (text base64-decoded, times UTC)."""
-        return self._listings(await self._api("get_short_epg", stream_id=stream_id, limit=limit)) or []
+        """The current and next programmes of one channel (text base64-decoded, times UTC).
+
+        Panels fail with a 5xx for a channel they hold no guide for: that is an empty guide,
+        asked once (providers ban clients that repeat guide calls, §6.2 of the API notes).
+        """
+        try:
+            data = await self._api("get_short_epg", attempts=1, stream_id=stream_id, limit=limit)
+        except ProviderServerError as exc:
+            log.info("%s: no short EPG for channel %s (HTTP %s)", self.host, stream_id, exc.status)
+            return []
+        return self._listings(data) or []
 
     async def simple_data_table(self, stream_id: int) -> list[EpgEntry]:
         """All stored programmes of one channel, with ``has_archive``; falls back to the

@@ -209,6 +209,7 @@ def test_a_year_only_from_an_explicit_field_or_a_trailing_year_in_the_name(field
     ({"duration_secs": 6540}, 6540),
     ({"duration_secs": "", "duration": "01:49:00"}, 6540),
     ({"duration_secs": 0, "duration": "109"}, 6540),    # bare digits are minutes
+    ({"duration": "6540"}, 6540),                       # … unless no film lasts that many minutes
     ({"duration": ""}, None),
     ({}, None),
 ])

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _NONE_WORDS = {"", "none", "null", "n/a", "na", "nan", "undefined"}
 _NONE_LONGEST = max(map(len, _NONE_WORDS))
+#: Bare duration digits from this many up are seconds: ten hours is longer than any film.
+_LONGEST_MINUTES = 600
 _YEAR_IN_FIELD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 #: "Heat (1995)", "Heat (1995) 4K", "Heat - 1995": the forms a name carries its year in.
 _YEAR_IN_NAME = re.compile(r"\((\d{4})\)|\s[-–]\s*(\d{4})\s*$")
@@ -154,7 +156,8 @@ def rating(value: Any) -> float | None:
 
 
 def duration_secs(secs: Any, clock: Any) -> int | None:
-    """``duration_secs``, else ``"01:52:00"``, else bare digits read as minutes."""
+    """``duration_secs``, else ``"01:52:00"``, else bare digits: minutes ("109"), or seconds
+    when no film lasts that many minutes ("6540", from panels that put seconds there)."""
     exact = integer(secs)
     if exact:
         return exact
@@ -162,7 +165,7 @@ def duration_secs(secs: Any, clock: Any) -> int | None:
     if not raw:
         return None
     if raw.isdigit():
-        return int(raw) * 60
+        return int(raw) if int(raw) >= _LONGEST_MINUTES else int(raw) * 60
     parts = raw.split(":")
     if all(p.isdigit() for p in parts) and 2 <= len(parts) <= 3:
         total = 0

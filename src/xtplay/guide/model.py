@@ -105,10 +105,27 @@ def provider_zone(account: dict[str, Any] | None) -> tzinfo:
 
 def viewer_zone(name: str | None = None) -> tzinfo:
     """The zone to display times in: the profile's setting, else this machine's zone."""
+    return _named_zone(name) or datetime.now().astimezone().tzinfo or timezone.utc
+
+
+def naive_time_zone(profile: Any, *, provider_guide: bool) -> tzinfo:
+    """The zone an XMLTV time without an offset is read in, for one of a profile's guides.
+
+    The provider's ``xmltv.php`` writes its panel's wall clock, so it is read in the zone the
+    login named; an added guide is read in the profile's time zone. Each falls back to the
+    other, then to UTC.
+    """
+    account = getattr(profile, "account", None) or {}
+    panel = provider_zone(account) if account.get("server_timezone") else None
+    chosen = _named_zone(getattr(profile, "timezone", None))
+    first, second = (panel, chosen) if provider_guide else (chosen, panel)
+    return first or second or timezone.utc
+
+
+def _named_zone(name: str | None) -> tzinfo | None:
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return datetime.now().astimezone().tzinfo or timezone.utc
-
+    return None

@@ -15,7 +15,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -28,7 +28,7 @@ from xtplay.config import Settings
 from xtplay.db import open_library, transaction
 from xtplay.errors import ConfigError, XtplayError
 from xtplay.guide.blocks import epoch
-from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, provider_zone
+from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
 from xtplay.guide.store import ingest_stream, prune, rematch
 from xtplay.library.catalog import is_empty
@@ -145,7 +145,8 @@ async def refresh_guide(settings: Settings, conn: sqlite3.Connection, vault: Vau
                         *, retention: Retention = Retention(), include_provider: bool = True,
                         now: datetime | None = None) -> GuideResult:
     """Load every XMLTV source of the profile (``xmltv.php`` and added URLs; ``extra_urls`` are
-    added first), prune, and re-match channels. Per-source failures are in ``errors``."""
+    added first), prune, and re-match channels. Per-source failures are in ``errors``. Times
+    without an offset are read in :func:`~xtplay.guide.model.naive_time_zone`."""
     started = time.monotonic()
     for url in extra_urls:
         add_source(conn, vault, profile.id, url)
@@ -156,7 +157,7 @@ async def refresh_guide(settings: Settings, conn: sqlite3.Connection, vault: Vau
             async with source_for(conn, vault, settings, profile) as source:
                 async with source.stream_xmltv() as chunks:
                     stored += await ingest_stream(conn, profile.id, XTREAM, chunks, retention=retention, now=now,
-                                                  default_tz=provider_zone(profile.account))
+                                                  default_tz=naive_time_zone(profile, provider_guide=True))
         except XtplayError as exc:
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
@@ -165,7 +166,7 @@ async def refresh_guide(settings: Settings, conn: sqlite3.Connection, vault: Vau
             url = _source_url(conn, vault, profile.id, src["id"])
             async with _url_stream(settings, url, profile.user_agent) as chunks:
                 stored += await ingest_stream(conn, profile.id, f"url:{src['id']}", chunks, retention=retention,
-                                              now=now, default_tz=timezone.utc)
+                                              now=now, default_tz=naive_time_zone(profile, provider_guide=False))
         except XtplayError as exc:
             log.warning("guide of %s: %s failed: %s", profile.name, src["url"], exc)
             errors[src["url"]] = str(exc)

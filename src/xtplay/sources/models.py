@@ -165,7 +165,7 @@ class Movie:
     def from_raw(cls, raw: dict[str, Any]) -> Movie:
         stream_id = _required_id(raw, "stream_id")
         name = values.text(raw.get("name")) or values.text(raw.get("title")) or f"Movie {stream_id}"
-        rating = values.number(raw.get("rating"))
+        rating = values.rating(raw.get("rating"))
         if rating is None and (five := values.number(raw.get("rating_5based"))) is not None:
             rating = five * 2
         return cls(
@@ -178,7 +178,7 @@ class Movie:
             category_id=values.category_ref(raw.get("category_id")),
             container_extension=values.text(raw.get("container_extension")) or "mp4",
             is_adult=values.flag(raw.get("is_adult")),
-            year=values.year(raw.get("year"), raw.get("release_date"), name),
+            year=values.year(raw.get("year"), raw.get("release_date"), name=name),
             genre=values.text(raw.get("genre")),
             plot=values.text(raw.get("plot")),
             cast=values.text(raw.get("cast")),
@@ -221,8 +221,8 @@ class Series:
             director=values.text(raw.get("director")),
             genre=values.text(raw.get("genre")),
             release_date=release,
-            year=values.year(raw.get("year"), release, name),
-            rating=values.number(raw.get("rating")),
+            year=values.year(raw.get("year"), release, name=name),
+            rating=values.rating(raw.get("rating")),
             backdrop=values.strings(raw.get("backdrop_path")),
             youtube_trailer=values.text(raw.get("youtube_trailer")),
             episode_run_time=values.integer(raw.get("episode_run_time")) or None,
@@ -270,10 +270,10 @@ class MovieInfo:
             cast=values.text(info.get("cast")) or values.text(info.get("actors")),
             director=values.text(info.get("director")),
             genre=values.text(info.get("genre")),
-            rating=values.number(info.get("rating")),
+            rating=values.rating(info.get("rating")),
             duration_secs=values.duration_secs(info.get("duration_secs"), info.get("duration")),
             release_date=release,
-            year=values.year(info.get("year"), data.get("year"), release, name),
+            year=values.year(info.get("year"), data.get("year"), release, name=name),
             poster=values.text(info.get("movie_image")) or values.text(info.get("cover_big")),
             backdrop=values.strings(info.get("backdrop_path")),
             youtube_trailer=values.text(info.get("youtube_trailer")),
@@ -301,17 +301,19 @@ class Episode:
         episode_id = _required_id(raw, "id")
         info = values.mapping(raw.get("info"))
         number = values.integer(raw.get("episode_num"))
-        season_number = season if season is not None else (values.integer(raw.get("season")) or values.integer(info.get("season")) or 1)
+        if season is None:  # season 0 is a season: the first number given, not the first true one
+            given = (values.integer(raw.get("season")), values.integer(info.get("season")))
+            season = next((n for n in given if n is not None), 1)
         return cls(
             id=episode_id,
             episode_num=number if number is not None else position,
             title=values.text(raw.get("title")) or values.text(info.get("name")) or f"Episode {number or position}",
             container_extension=values.text(raw.get("container_extension")) or "mp4",
-            season=season_number,
+            season=season,
             plot=values.text(info.get("plot")) or values.text(info.get("overview")),
             duration_secs=values.duration_secs(info.get("duration_secs"), info.get("duration")),
             air_date=values.text(info.get("air_date")) or values.text(info.get("releasedate")) or values.text(info.get("release_date")),
-            rating=values.number(info.get("rating")),
+            rating=values.rating(info.get("rating")),
             image=values.text(info.get("movie_image")) or values.text(info.get("cover_big")),
         )
 
@@ -335,10 +337,7 @@ class SeriesInfo:
     def from_raw(cls, raw: dict[str, Any], series_id: int) -> SeriesInfo:
         """Seasons come from the ``episodes`` keys; the ``seasons`` list only decorates them."""
         episodes = _episode_groups(raw.get("episodes"))
-        decor = {}
-        for item in raw.get("seasons") if isinstance(raw.get("seasons"), list) else []:
-            if isinstance(item, dict) and (number := values.integer(item.get("season_number"))) is not None:
-                decor[number] = item
+        decor = _season_decor(raw.get("seasons"), set(episodes))
         seasons = []
         for number, items in episodes.items():
             extra = decor.get(number, {})
@@ -352,6 +351,33 @@ class SeriesInfo:
         return cls(Series.from_raw(values.mapping(raw.get("info")), series_id=series_id), seasons, episodes)
 
 
+def _season_decor(raw: Any, keys: set[int]) -> dict[int, dict[str, Any]]:
+    """The ``seasons`` entries by the season they describe.
+
+    Some panels number them from 0 in TMDB's order while ``episodes`` is keyed from 1: when
+    the numbers are exactly 0..n-1, the keys exactly 1..n, and season 0 is not an empty
+    "Specials", each entry describes the season after its number.
+    """
+    decor: dict[int, dict[str, Any]] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and (number := values.integer(item.get("season_number"))) is not None:
+            decor.setdefault(number, item)
+    count = len(decor)
+    if count and set(decor) == set(range(count)) and keys == set(range(1, count + 1)):
+        zero = decor[0]
+        named_specials = "special" in (values.text(zero.get("name")) or "").lower()
+        if not named_specials and values.integer(zero.get("episode_count")) != 0:
+            return {number + 1: item for number, item in decor.items()}
+    return decor
+
+
+def _group_season(rows: list[Any], index: int) -> int:
+    """The season of one list of a list of lists: the one its episodes all name, else its index
+    (PHP sends seasons keyed 0..n-1 as a list; a panel that re-indexed them still names them)."""
+    named = {values.integer(row.get("season")) for row in rows if isinstance(row, dict)}
+    return named.pop() if len(named) == 1 and None not in named else index
+
+
 def _episode_groups(raw: Any) -> dict[int, list[Episode]]:
     """``{"1": [...]}``, a list of lists indexed by season, a flat list, or nothing."""
     groups: list[tuple[int | None, list[Any]]] = []
@@ -361,7 +387,7 @@ def _episode_groups(raw: Any) -> dict[int, list[Episode]]:
             groups.append((values.integer(key), rows if isinstance(rows, list) else []))
     elif isinstance(raw, list):
         if all(isinstance(rows, list) for rows in raw):
-            groups = [(index, rows) for index, rows in enumerate(raw)]
+            groups = [(_group_season(rows, index), rows) for index, rows in enumerate(raw)]
         else:
             groups = [(None, [row for row in raw if isinstance(row, dict)])]
     result: dict[int, list[Episode]] = {}

@@ -15,13 +15,16 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import httpx
+
 from xtplay.config import Settings
 from xtplay.errors import (
-    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, WrongCredentials,
+    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, WrongCredentials,
 )
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
-from xtplay.sources.http import ProviderHttp, looks_like_html, parse_json
+from xtplay.sources.http import ProviderHttp
+from xtplay.sources.refusals import error_in_words, looks_like_html
 from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
 from xtplay.sources.source import ListAnswer, ListVersion, digest_of
 
@@ -152,7 +155,7 @@ class XtreamClient:
         await self._http.aclose()
 
     def _remember(self, account: Account) -> None:
-        self.account = account
+        self.account = self._http.account = account
         self.urls = StreamUrls(self.base_url, self.username, self._password,
                                account.allowed_output_formats, account.server_tz)
 
@@ -166,8 +169,10 @@ class XtreamClient:
         query.update({k: v for k, v in params.items() if v is not None})
         return query
 
-    async def _api(self, action: str | None = None, *, long: bool = False, **params: Any) -> Any:
-        return await self._http.get_json("player_api.php", self._auth(action=action, **params), long=long)
+    async def _api(self, action: str | None = None, *, long: bool = False, attempts: int | None = None,
+                   **params: Any) -> Any:
+        query = self._auth(action=action, **params)
+        return await self._http.get_json("player_api.php", query, long=long, attempts=attempts)
 
     # ---- account ----------------------------------------------------------------------
 
@@ -176,7 +181,8 @@ class XtreamClient:
         try:
             data = await self._api()
         except ProviderRefused as exc:
-            if exc.status in (403, 404):  # XUI answers 404 for wrong, banned and expired lines
+            # XUI answers 404 for wrong, banned and expired lines; a page that named which was read already
+            if type(exc) is ProviderRefused and exc.status in (403, 404):
                 raise ProviderRefused(
                     self.host, exc.status,
                     f"The server {self.host} refused the login (HTTP {exc.status}). Check the username and "
@@ -186,8 +192,8 @@ class XtreamClient:
         if data is None:  # XC 2.x: an empty body when a credential is missing
             raise WrongCredentials(self.host)
         if not isinstance(data, dict) or not isinstance(data.get("user_info"), dict):
-            if isinstance(data, dict) and "error" in data:
-                raise WrongCredentials(self.host)
+            if isinstance(data, dict) and "error" in data:  # Dispatcharr: {"error": "Unauthorized"}
+                raise error_in_words(self.host, 200, str(data["error"])) or WrongCredentials(self.host)
             raise MalformedResponse(self.host, "an answer without account information")
         account = self._check_login_object(data)
         self._remember(account)
@@ -275,15 +281,19 @@ class XtreamClient:
             headers["If-None-Match"] = known.etag
         if known is not None and known.last_modified:
             headers["If-Modified-Since"] = known.last_modified
-        response = await self._http.get("player_api.php", self._auth(action=action),
-                                        long=not action.endswith("_categories"), headers=headers or None)
-        if response.status_code == 304 and known is not None:
-            return ListAnswer(None, known)
-        body = response.content
-        version = ListVersion(digest_of(body), response.headers.get("etag"), response.headers.get("last-modified"))
-        if known is not None and version.digest == known.digest:
-            return ListAnswer(None, version)
-        return ListAnswer(self._rows(parse_json(self.host, body), what), version)
+        digests: list[str] = []
+
+        def held(response: httpx.Response) -> bool:
+            digests.append(digest_of(response.content))
+            return known is not None and digests[-1] == known.digest
+
+        response, data = await self._http.get_json_unless(
+            "player_api.php", self._auth(action=action), long=not action.endswith("_categories"),
+            headers=headers or None, held=held)
+        if response.status_code == 304:
+            return ListAnswer(None, known or ListVersion(""))
+        version = ListVersion(digests[-1], response.headers.get("etag"), response.headers.get("last-modified"))
+        return ListAnswer(None if data is None else self._rows(data, what), version)
 
     async def vod_info(self, vod_id: int) -> MovieInfo:
         """Details of one movie; :class:`ItemNotFound` for ``{"info": []}`` without movie data."""
@@ -323,8 +333,17 @@ class XtreamClient:
         return sorted(entries, key=lambda e: e.start)
 
     async def short_epg(self, stream_id: int, limit: int | None = None) -> list[EpgEntry]:
-        """The current and next programmes of one channel (text base64-decoded, times UTC)."""
-        return self._listings(await self._api("get_short_epg", stream_id=stream_id, limit=limit)) or []
+        """The current and next programmes of one channel (text base64-decoded, times UTC).
+
+        Panels fail with a 5xx for a channel they hold no guide for: that is an empty guide,
+        asked once (providers ban clients that repeat guide calls, §6.2 of the API notes).
+        """
+        try:
+            data = await self._api("get_short_epg", attempts=1, stream_id=stream_id, limit=limit)
+        except ProviderServerError as exc:
+            log.info("%s: no short EPG for channel %s (HTTP %s)", self.host, stream_id, exc.status)
+            return []
+        return self._listings(data) or []
 
     async def simple_data_table(self, stream_id: int) -> list[EpgEntry]:
         """All stored programmes of one channel, with ``has_archive``; falls back to the

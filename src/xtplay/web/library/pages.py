@@ -6,11 +6,14 @@ item that left the provider still shows (marked unavailable) instead of vanishin
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, favorites, history
 from xtplay.web.deps import ActiveProfile, Conn
 from xtplay.web.templating import render, render_partial
@@ -38,6 +41,16 @@ def _decorate(entries: list[Any]) -> list[dict[str, Any]]:
 def _back(request: Request, fallback: str) -> Response:
     """After a plain form post: back to the list (htmx swaps get the partial instead)."""
     return RedirectResponse(fallback, status_code=303)
+
+
+def _removed(request: Request, remove: Callable[[sqlite3.Connection, int, str, str], bool],
+             conn: sqlite3.Connection, profile: Profile, type: str, provider_id: str, page: str) -> Response:
+    """Remove one entry of a list: an empty answer for htmx (it removes the row), else back to ``page``."""
+    _check_type(type)
+    remove(conn, profile.id, type, provider_id)
+    if request.headers.get("hx-request"):
+        return Response("")
+    return _back(request, page)
 
 
 # --- favorites -------------------------------------------------------------------------
@@ -70,11 +83,7 @@ def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, p
 @router.post("/favorites/{type}/{provider_id}/remove")
 def favorite_remove(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """Remove one favorite from the list (htmx removes the row)."""
-    _check_type(type)
-    favorites.remove(conn, profile.id, type, provider_id)
-    if request.headers.get("hx-request"):
-        return Response("")
-    return _back(request, "/favorites")
+    return _removed(request, favorites.remove, conn, profile, type, provider_id, "/favorites")
 
 
 # --- history and continue watching -----------------------------------------------------
@@ -83,27 +92,27 @@ def favorite_remove(request: Request, type: str, provider_id: str, conn: Conn, p
 @router.get("/history")
 def history_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """What was watched, newest first; remove one or clear all."""
-    entries = _decorate(history.list(conn, profile.id))
-    return render(request, "library_history.html", conn=conn, nav="history", page_title="History",
-                  entries=entries, mode="history")
+    return _history_page(request, conn, history.list(conn, profile.id), "history", "History")
 
 
 @router.get("/continue")
 def continue_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Movies and episodes stopped part-way, to resume."""
-    entries = _decorate(history.continue_watching(conn, profile.id))
-    return render(request, "library_history.html", conn=conn, nav="history", page_title="Continue watching",
-                  entries=entries, mode="continue")
+    return _history_page(request, conn, history.continue_watching(conn, profile.id), "continue",
+                         "Continue watching")
+
+
+def _history_page(request: Request, conn: sqlite3.Connection, entries: list[Any], mode: str,
+                  title: str) -> Response:
+    """History and Continue watching are one template: ``mode`` says which list it shows."""
+    return render(request, "library_history.html", conn=conn, nav="history", page_title=title,
+                  entries=_decorate(entries), mode=mode)
 
 
 @router.post("/history/{type}/{provider_id}/remove")
 def history_remove(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """Forget one entry (and its resume position)."""
-    _check_type(type)
-    history.remove(conn, profile.id, type, provider_id)
-    if request.headers.get("hx-request"):
-        return Response("")
-    return _back(request, "/history")
+    return _removed(request, history.remove, conn, profile, type, provider_id, "/history")
 
 
 @router.post("/history/clear")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -240,27 +240,30 @@ def _upstream(conn, request, profile_id: int, target: Target, ext: str | None = 
 async def catchup_stream(request: Request, profile_id: int, channel_id: str, start_ts: int,
                          conn: Conn) -> Response:
     """A past programme from the provider's archive, as MPEG-TS."""
-    state = playback_state(request)
-    target = Target(profile_id, "catchup", channel_id, start_ts)
-
-    async def make():
-        profile, url = _upstream(conn, request, profile_id, target)
-        return await proxy.live_ts_response(state.http(), url, _label(profile))
-
-    return await _guarded(state, target, make)
+    return await _ts_stream(request, conn, Target(profile_id, "catchup", channel_id, start_ts))
 
 
 @router.get("/play/{profile_id}/live/{item_id}/stream.ts")
 async def live_ts(request: Request, profile_id: int, item_id: str, conn: Conn) -> Response:
     """A live channel as MPEG-TS (mpegts.js in the browser, or an external player)."""
-    state = playback_state(request)
-    target = Target(profile_id, "live", item_id)
+    return await _ts_stream(request, conn, Target(profile_id, "live", item_id), "ts")
 
-    async def make():
-        profile, url = _upstream(conn, request, profile_id, target, "ts")
+
+async def _ts_stream(request: Request, conn: sqlite3.Connection, target: Target, ext: str | None = None) -> Response:
+    """A stream of the provider passed through as MPEG-TS; ``ext`` asks the provider for that
+    container (a catch-up URL has none to choose)."""
+    state = playback_state(request)
+
+    async def make() -> Response:
+        profile, url = _upstream(conn, request, target.profile_id, target, ext)
         return await proxy.live_ts_response(state.http(), url, _label(profile))
 
     return await _guarded(state, target, make)
+
+
+def _rewritten(state: PlaybackState, profile: Profile, target: Target, url: str) -> Awaitable[Response]:
+    """An HLS playlist or part at ``url``, every URI in a playlist rewritten to a token of ``target``."""
+    return proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens, play_path(target, "hls"))
 
 
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
@@ -269,10 +272,9 @@ async def live_hls(request: Request, profile_id: int, item_id: str, conn: Conn) 
     state = playback_state(request)
     target = Target(profile_id, "live", item_id)
 
-    async def make():
+    async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target, "m3u8")
-        return await proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens,
-                                        play_path(target, "hls"))
+        return await _rewritten(state, profile, target, url)
 
     return await _guarded(state, target, make)
 
@@ -285,9 +287,8 @@ async def hls_part(request: Request, profile_id: int, type: str, item_id: str, t
     url = state.tokens.url_for(profile_id, token)
     profile = profiles.get_profile(conn, profile_id)
 
-    async def make():
-        return await proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens,
-                                        play_path(target, "hls"))
+    async def make() -> Response:
+        return await _rewritten(state, profile, target, url)
 
     return await _guarded(state, target, make)
 

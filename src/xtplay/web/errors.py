@@ -1,5 +1,5 @@
 """The one place errors become responses: an HTML page, an htmx partial with Retry, or JSON
-(``{"error": title, "message": …, "retryable": bool}``, the shape api_profiles uses too).
+(``{"error": title, "message": …, "retryable": bool}``, the shape profiles.api uses too).
 
 ``XtplayError`` carries its status, title, message and whether a retry may help. Anything
 else is a bug: it is logged with its traceback and answered with a plain 500 that never

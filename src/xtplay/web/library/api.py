@@ -1,6 +1,6 @@
 """JSON API for favorites, history and continue-watching of the active profile.
 
-Thin wrappers over :mod:`xtplay.favorites` and :mod:`xtplay.history`; errors are answered
+Thin wrappers over :mod:`xtplay.library.favorites` and :mod:`xtplay.library.history`; errors are answered
 as JSON by :mod:`web.errors`.
 """
 

@@ -1,6 +1,6 @@
 """JSON API for profiles: ``/api/profiles`` — list, create, show, edit, delete, test, use.
 
-A thin wrapper over :mod:`xtplay.profiles`. The password is write-only: it is accepted in a
+A thin wrapper over :mod:`xtplay.accounts.profiles`. The password is write-only: it is accepted in a
 create or edit body and never appears in any answer. Errors are answered here as
 ``{"error": title, "message": text, "retryable": bool}`` with the error's status, so the
 router behaves the same in any app that includes it; request validation errors never echo

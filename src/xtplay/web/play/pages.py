@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -220,7 +220,7 @@ def zap(request: Request, profile_id: int, item_id: str, conn: Conn, step: int =
 # --- the byte paths ----------------------------------------------------------------------
 
 
-async def _guarded(state: PlaybackState, target: Target, make) -> Response:
+async def _guarded(state: PlaybackState, target: Target, make: Callable[[], Awaitable[Response]]) -> Response:
     """Run a proxy action; an error is remembered for the player's message, then answered."""
     try:
         response = await make()
@@ -231,7 +231,8 @@ async def _guarded(state: PlaybackState, target: Target, make) -> Response:
     return response
 
 
-def _upstream(conn, request, profile_id: int, target: Target, ext: str | None = None) -> tuple[Any, str]:
+def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, target: Target,
+              ext: str | None = None) -> tuple[Profile, str]:
     profile = profiles.get_profile(conn, profile_id)
     return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
 
@@ -301,7 +302,7 @@ async def file(request: Request, profile_id: int, type: str, item_id: str, conn:
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are files.")
 
-    async def make():
+    async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target)
         ext = url.rsplit(".", 1)[-1].lower()
         return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
@@ -338,7 +339,7 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, co
         raise ItemNotFound("Only movies and episodes are converted.")
     profile = profiles.get_profile(conn, profile_id)
 
-    async def make():
+    async def make() -> Response:
         decision = await _decision(request, conn, profile, target)
         mode = "remux" if decision.mode == "direct" else decision.mode
         codec = decision.audio_codec
@@ -369,7 +370,7 @@ async def subtitles(request: Request, profile_id: int, type: str, item_id: str, 
     decision = await _decision(request, conn, profile, target)
     decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
 
-    async def make():
+    async def make() -> Response:
         data = bytearray()
         async for chunk in state.ffmpeg.stream(remux.subtitle_args(_loopback_url(request, conn, target), index)):
             data += chunk

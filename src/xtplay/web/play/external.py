@@ -7,7 +7,6 @@ only) unless the person explicitly asks for the provider's direct URLs.
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 

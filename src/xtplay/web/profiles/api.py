@@ -20,9 +20,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from xtplay.accounts import profiles
+from xtplay.accounts.vault import Secret
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
-from xtplay.accounts.vault import Secret
 from xtplay.web.deps import AppSettings, AppVault, Conn
 
 

@@ -9,7 +9,6 @@ follows the server-sent events of ``/sync/events``, or polls ``/sync/status`` wi
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 

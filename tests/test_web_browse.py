@@ -221,7 +221,7 @@ def test_a_category_of_20000_channels_is_served_a_page_at_a_time(catalog_profile
 
 def test_movie_details_template_links_the_trailer_and_escapes_everything(browse_library):
     from xtplay.library import catalog
-    from xtplay.web.browse.pages import templates
+    from xtplay.web.templating import templates
 
     item = catalog.get_item(browse_library.conn, browse_library.profile.id, "movie", "1")
     info = {"name": "Café Crème", "plot": "<script>alert(1)</script>", "director": "A & B",

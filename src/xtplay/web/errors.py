@@ -1,5 +1,5 @@
 """The one place errors become responses: an HTML page, an htmx partial with Retry, or JSON
-(``{"error": title, "message": …, "retryable": bool}``, the shape api_profiles uses too).
+(``{"error": title, "message": …, "retryable": bool}``, the shape profiles.api uses too).
 
 ``XtplayError`` carries its status, title, message and whether a retry may help. Anything
 else is a bug: it is logged with its traceback and answered with a plain 500 that never
@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
 from xtplay.web.deps import NeedsProfile
+from xtplay.web.templating import render, render_partial
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ def error_response(request: Request, status: int, title: str, message: str, retr
     if wants_json(request):
         return JSONResponse({"error": title, "message": message, "retryable": retryable},
                             status_code=status, headers=headers)
-    from xtplay.web.templating import render, render_partial
-
     ctx = {"title": title, "message": message, "retryable": retryable, "status": status,
            "retry_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")}
     hx = request.headers.get("hx-request")

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xtplay import db
+from xtplay.playback import external
 from xtplay.web import auth
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -88,7 +89,6 @@ class Guard:
         carrying that item's signed ``?k=`` token passes (tokens come from playback.external)."""
         if scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/play/"):
             return False
-        from xtplay.playback import external  # imported here: playback builds on the web layer
         token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(external.TOKEN_PARAM, [None])[0]
         if not token or self.db_path is None:
             return False

@@ -147,7 +147,7 @@ def test_two_letter_words_match_word_starts(lib):
 
 
 def test_search_ignores_other_profiles(lib, catalog_profile):
-    from fixtures_catalog import CatalogFactory
+    from tests.plugins.catalog import CatalogFactory
     from xtplay.accounts import profiles
 
     _, conn, vault, _ = catalog_profile

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fixtures_client import Reply
+from tests.plugins.client import Reply
 from xtplay.errors import (
     AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
 )

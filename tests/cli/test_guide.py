@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from fixtures_guide import hourly, make_xmltv
+from tests.plugins.guide import hourly, make_xmltv
 
 from xtplay import guide
 from xtplay.cli import main

@@ -7,7 +7,7 @@ import dataclasses
 import re
 
 import pytest
-from fixtures_web import save_screenshot
+from tests.plugins.web import save_screenshot
 
 from xtplay import db
 from xtplay.web import auth

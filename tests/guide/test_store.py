@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from fixtures_guide import hourly, make_xmltv
+from tests.plugins.guide import hourly, make_xmltv
 
 from xtplay import guide
 from xtplay.errors import GuideError

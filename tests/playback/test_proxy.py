@@ -138,7 +138,7 @@ def test_player_page_and_info_carry_no_provider_host_or_password(live_app, app_h
 
 
 def test_with_login_required_only_the_item_token_opens_a_proxy_url(settings, demo, start_app):
-    from fixtures_web import add_demo_profile
+    from tests.plugins.web import add_demo_profile
 
     from xtplay import db
     from xtplay.playback import external

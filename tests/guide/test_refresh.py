@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from fixtures_guide import hourly, make_xmltv
+from tests.plugins.guide import hourly, make_xmltv
 
 from xtplay.guide import catchup
 from xtplay import guide

@@ -7,7 +7,7 @@ import time
 
 import httpx
 from fastapi.testclient import TestClient
-from fixtures_web import add_demo_profile, csrf_of
+from tests.plugins.web import add_demo_profile, csrf_of
 
 from xtplay.library import catalog
 from xtplay import db

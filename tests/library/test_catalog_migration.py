@@ -10,7 +10,7 @@ from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.library import search
 
-from fixtures_catalog import CatalogFactory
+from tests.plugins.catalog import CatalogFactory
 
 LEAN = 7  # the migration that recreates the full-text indexes
 

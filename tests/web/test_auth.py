@@ -7,7 +7,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from fixtures_web import csrf_of
+from tests.plugins.web import csrf_of
 
 from xtplay import db
 from xtplay.web import auth

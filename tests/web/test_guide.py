@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fixtures_guide import make_xmltv
+from tests.plugins.guide import make_xmltv
 
 
 def _hour(dt: datetime) -> datetime:

@@ -106,7 +106,7 @@ def test_channel_by_number(catalog_factory):
 
 
 def test_profiles_do_not_see_each_other(catalog_profile, catalog_factory):
-    from fixtures_catalog import CatalogFactory
+    from tests.plugins.catalog import CatalogFactory
     from xtplay.accounts import profiles
 
     _, conn, vault, first = catalog_profile

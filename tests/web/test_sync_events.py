@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import httpx
 import orjson
 import pytest
-from fixtures_web import add_demo_profile, csrf_of
+from tests.plugins.web import add_demo_profile, csrf_of
 
 from xtplay.library import catalog, sync
 from xtplay import db

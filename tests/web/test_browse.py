@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from fixtures_browse import HOSTILE_NAME, NEWS_CHANNELS
+from tests.plugins.browse import HOSTILE_NAME, NEWS_CHANNELS
 
 LOAD_MORE = re.compile(r'class="load-more" hx-get="([^"]+)" hx-trigger="revealed"')
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fixtures_web import csrf_of
+from tests.plugins.web import csrf_of
 
 from xtplay import db
 from xtplay.accounts import profiles

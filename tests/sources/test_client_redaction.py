@@ -73,7 +73,7 @@ def quick(tmp_path) -> Settings:
 
 async def test_client_requests_and_errors_never_log_the_password(scripted, quick, caplog):
     """Every request line (ours and httpx's own) and every error is logged without the password."""
-    from fixtures_client import Reply
+    from tests.plugins.client import Reply
 
     scripted.on("login", Reply("", status=500), Reply('{"user_info": {"auth": 1, "username": "bob", "status": "Active"}}'))
     scripted.on("get_live_streams", Reply("<html>blocked</html>"))

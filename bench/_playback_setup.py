@@ -30,10 +30,10 @@ def playback_stack(live_speed: float = 1.0, max_connections: int = 4):
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.library import sync
+    from xtplay.accounts.vault import Vault
     from xtplay.config import load_settings
     from xtplay.demo import DemoProvider
-    from xtplay.accounts.vault import Vault
+    from xtplay.library import sync
 
     with tempfile.TemporaryDirectory(prefix="xtplay-bench-") as home:
         settings = load_settings(home)

@@ -85,8 +85,8 @@ def measure_search(db_path: Path) -> dict:
 
 
 def measure_pages(db_path: Path) -> dict:
-    from xtplay.library import catalog
     from xtplay import db
+    from xtplay.library import catalog
 
     conn = db.connect(db_path, readonly=True)
     profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]

@@ -8,7 +8,6 @@ xtplay is refused untouched.
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator

@@ -65,7 +65,7 @@ def _try_fill(conn: sqlite3.Connection, table: str, profile_id: int) -> bool:
                 if row is None:
                     return False
                 values[name] = row[0]
-            elif column["notnull"] and column["dflt_value"] is None or virtual or column["pk"]:
+            elif (column["notnull"] and column["dflt_value"] is None) or virtual or column["pk"]:
                 if "INT" in kind or "BOOL" in kind:
                     values[name] = 1 if attempt % 2 == 0 else 0
                 elif "REAL" in kind or "FLOA" in kind or "DOUB" in kind or "NUM" in kind:

@@ -8,10 +8,11 @@ import stat
 import pytest
 
 from xtplay import db
-from xtplay.accounts import export as profile_export, profiles
+from xtplay.accounts import export as profile_export
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import load_settings
 from xtplay.errors import ConfigError, SecretUnreadable, VaultError
-from xtplay.accounts.vault import Vault
 
 PASSPHRASE = "correct horse battery staple"
 

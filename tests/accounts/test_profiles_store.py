@@ -114,8 +114,7 @@ def test_library_from_a_newer_xtplay_is_refused_untouched(settings):
 
 
 def test_transaction_rolls_back_on_error(library):
-    with pytest.raises(RuntimeError):
-        with db.transaction(library):
-            library.execute("INSERT INTO app_state (key, value) VALUES ('k', 'v')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.transaction(library):
+        library.execute("INSERT INTO app_state (key, value) VALUES ('k', 'v')")
+        raise RuntimeError("boom")
     assert library.execute("SELECT count(*) FROM app_state WHERE key = 'k'").fetchone()[0] == 0

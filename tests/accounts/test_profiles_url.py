@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay.errors import InvalidProfile
 from xtplay.accounts.profiles import normalize_url
+from xtplay.errors import InvalidProfile
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,12 @@ from xtplay.accounts import profiles
 from xtplay.accounts.source import source_for
 from xtplay.config import RetryPolicy, Timeouts
 from xtplay.errors import (
-    AccountInactive, MalformedResponse, ProviderServerError, ProviderTimeout, ProviderUnreachable, WrongCredentials,
+    AccountInactive,
+    MalformedResponse,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    WrongCredentials,
 )
 
 

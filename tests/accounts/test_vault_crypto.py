@@ -6,8 +6,8 @@ import stat
 
 import pytest
 
-from xtplay.errors import SecretUnreadable, VaultError
 from xtplay.accounts.vault import BLOB_VERSION, NONCE_BYTES, Secret, Vault
+from xtplay.errors import SecretUnreadable, VaultError
 
 
 def test_round_trip_with_unicode(vault):

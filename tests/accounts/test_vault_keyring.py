@@ -11,8 +11,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.errors import KeyringLocked
 
-from xtplay.errors import ConfigError, VaultError
 from xtplay.accounts.vault import KEYRING_SERVICE, Vault
+from xtplay.errors import ConfigError, VaultError
 
 
 class MemoryKeyring(KeyringBackend):

@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.plugins.waiting import wait_until
 
 
 def _free_port() -> int:
@@ -27,22 +28,31 @@ def _start_demo(home: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
          "--live", "12", "--vod", "10", "--series", "4"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     lines: list[str] = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    url = ""
+
+    def announced() -> bool:  # "running at" is printed just before uvicorn binds
+        nonlocal url
         line = proc.stdout.readline()
         if not line:
-            raise AssertionError("xtplay demo exited early:\n" + "".join(lines))
+            raise AssertionError("xtplay demo exited early")
         lines.append(line)
-        if "xtplay is running at" in line:  # printed just before uvicorn binds: wait for it
+        if "xtplay is running at" in line:
             url = line.split("running at ", 1)[1].split()[0]
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(url + "/healthz").status_code == 200:
-                        return proc, lines
-                except httpx.TransportError:
-                    time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("xtplay demo did not start:\n" + "".join(lines))
+        return bool(url)
+
+    def answers() -> bool:
+        try:
+            return httpx.get(url + "/healthz").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_until(announced, 120, "xtplay demo to print its address", every=0)
+        wait_until(answers, 60, "xtplay demo to answer /healthz", every=0.1)
+    except AssertionError as exc:
+        proc.kill()
+        raise AssertionError(f"{exc}; it printed:\n" + "".join(lines)) from None
+    return proc, lines
 
 
 def _stop(proc: subprocess.Popen) -> int:
@@ -55,13 +65,11 @@ def _stop(proc: subprocess.Popen) -> int:
 
 
 def _wait_synced(url: str, live: int) -> str:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def synced_page() -> str | None:
         page = httpx.get(url + "/settings").text
-        if f"<dt>Live channels</dt><dd>{live}</dd>" in page:
-            return page
-        time.sleep(0.3)
-    raise AssertionError("the demo profile was not synced")
+        return page if f"<dt>Live channels</dt><dd>{live}</dd>" in page else None
+
+    return wait_until(synced_page, 60, "the demo profile to be synced", every=0.3)
 
 
 def test_demo_command_serves_a_synced_demo_profile_and_repoints_it_on_restart(home, demo_media_dir):

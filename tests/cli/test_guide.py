@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.plugins.guide import hourly, make_xmltv
-
 from xtplay import guide
 from xtplay.cli import main
 
@@ -28,7 +27,7 @@ def test_refresh_json_then_show(synced_profile, capsys):
     code, out, _ = run(capsys, "--home", str(settings.home), "guide", "show", "1", "--tz", "UTC", "--json")
     assert code == 0
     day = json.loads(out)
-    assert day["name"] == "Demo One HD" and day["day"] == datetime.now(timezone.utc).date().isoformat()
+    assert day["name"] == "Demo One HD" and day["day"] == datetime.now(UTC).date().isoformat()
     starts = [p["start"] for p in day["programmes"]]
     assert starts and starts == sorted(starts) and all(s.endswith("+00:00") for s in starts)
     code, out, _ = run(capsys, "--home", str(settings.home), "guide", "show", "Demo One HD", "--tz", "Asia/Tokyo")
@@ -43,7 +42,7 @@ def test_show_unknown_channel_is_one_line_error(synced_profile, capsys):
 
 def test_add_list_and_remove_a_source(synced_profile, guide_server, capsys):
     settings, conn, _, profile = synced_profile
-    start = datetime.now(timezone.utc) - timedelta(minutes=10)
+    start = datetime.now(UTC) - timedelta(minutes=10)
     url = guide_server.put("/extra.xml", make_xmltv([("x", ["X"])], hourly("x", start, 2)))
     code, out, _ = run(capsys, "--home", str(settings.home), "guide", "add-source", url)
     assert code == 0 and "added guide source" in out

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import socket
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -149,8 +149,8 @@ def test_failed_login_saves_nothing(xtplay, demo):
 def test_edit_password_from_stdin_or_prompt(xtplay, home):
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.config import load_settings
     from xtplay.accounts.vault import Vault
+    from xtplay.config import load_settings
 
     assert xtplay("profile", "add", "Home", "--url", "a.example.com", "--username", "u", "--no-verify",
                   env={"XTPLAY_PASSWORD": PASSWORD})[0] == 0

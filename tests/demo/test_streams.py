@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.plugins.waiting import wait_until
 from xtplay.demo import DemoProvider
 from xtplay.demo.media import MEDIA_FILES, ensure_media
 from xtplay.demo.streams import hls_playlist, parse_range
@@ -21,15 +22,6 @@ def _codecs(url: str) -> dict[str, str]:
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_type,codec_name", "-of", "json", url],
                          capture_output=True, text=True, timeout=60, check=True)
     return {s["codec_type"]: s["codec_name"] for s in json.loads(out.stdout)["streams"]}
-
-
-def _wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.mark.parametrize(("path", "video", "audio"), [
@@ -103,7 +95,8 @@ def test_live_ts_keeps_delivering_and_its_process_ends_with_the_viewer(demo, pat
         assert demo.stats()["open_streams"] == 1, demo.stats()
         reading.close()  # the viewer leaves
     assert first[0] == 0x47  # MPEG-TS sync byte
-    assert _wait_for(lambda: demo.stats()["processes"] == 0 and demo.stats()["open_streams"] == 0)
+    wait_until(lambda: demo.stats()["processes"] == 0 and demo.stats()["open_streams"] == 0, 10,
+               "the stream and its process to end")
 
 
 def test_live_ts_loops_with_continuous_timestamps(demo_media_dir):
@@ -174,7 +167,7 @@ def test_timeshift_plays_inside_the_archive_window_only(demo):
         old = (datetime.now(london) - timedelta(days=5)).strftime("%Y-%m-%d:%H-%M")
         assert client.get(f"/timeshift/{u}/{p}/30/{old}/1.ts").status_code == 404  # beyond 3 days
         assert client.get(f"/timeshift/{u}/{p}/30/yesterday/1.ts").status_code == 404
-    assert _wait_for(lambda: demo.stats()["processes"] == 0)
+    wait_until(lambda: demo.stats()["processes"] == 0, 10, "the stream processes to end")
 
 
 def test_connection_limit_answers_458(demo_media_dir):
@@ -187,7 +180,7 @@ def test_connection_limit_answers_458(demo_media_dir):
             second = client.get(f"{provider.url}/movie/{provider.username}/{provider.password}/1.mp4")
             assert second.status_code == 458
             assert provider.stats()["refused_streams"] == 1
-        assert _wait_for(lambda: provider.stats()["open_streams"] == 0)
+        wait_until(lambda: provider.stats()["open_streams"] == 0, 10, "the first stream to close")
         assert httpx.get(f"{provider.url}/movie/{provider.username}/{provider.password}/1.mp4").status_code == 200
 
 
@@ -203,7 +196,7 @@ def test_stopping_the_provider_kills_its_stream_processes(demo_media_dir):
     provider.stop()
     response.close()
     client.close()
-    assert _wait_for(lambda: not _alive(pid))
+    wait_until(lambda: not _alive(pid), 10, "the stream process to be killed")
 
 
 def _alive(pid: int) -> bool:

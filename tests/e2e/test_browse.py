@@ -15,8 +15,8 @@ pytestmark = pytest.mark.e2e
 def _live_total(live_app) -> int:
     conn = live_app.connect()
     try:
-        from xtplay.library import catalog
         from xtplay.accounts import profiles
+        from xtplay.library import catalog
 
         profile = profiles.active_profile(conn)
         return sum(c.count for c in catalog.categories(conn, profile.id, "live"))

@@ -75,8 +75,8 @@ def test_first_run_to_profile_deletion(fresh_app, browser_page, screenshot):
     assert movie_title.split(" (")[0] in page.locator("main").inner_text()
 
     # History: what the player records (through the history service) shows, and can be removed.
-    from xtplay.library import history
     from xtplay.accounts import profiles
+    from xtplay.library import history
 
     conn = app.connect()
     try:

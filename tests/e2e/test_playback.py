@@ -5,10 +5,11 @@ and no ffmpeg left behind."""
 from __future__ import annotations
 
 import subprocess
-import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+
+from tests.plugins.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +103,7 @@ def test_too_many_connections_is_shown_with_retry(live_app, browser_page, demo):
 def test_catchup_of_a_past_programme_plays(live_app, browser_page, play_guide, play_profile_id, video_check):
     from xtplay import guide
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     conn = live_app.connect()
     try:
         past = [p for p in guide.programmes_between(conn, play_profile_id, "1", now - timedelta(hours=8),
@@ -138,10 +139,7 @@ def test_no_ffmpeg_is_left_after_the_viewers_leave(live_app, browser_page):
     browser_page.wait_for_function("() => document.querySelector('video').readyState >= 2", timeout=25_000)
     assert remux._running, "the HEVC movie should be transcoding"
     browser_page.goto("about:blank")
-    deadline = time.monotonic() + 15
-    while remux._running and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not remux._running
+    wait_until(lambda: not remux._running, 15, "ffmpeg to stop after the viewer left", every=0.2)
     ours = subprocess.run(["pgrep", "-f", "ffmpeg .*/play/"], capture_output=True, text=True).stdout.split()
     assert ours == []
 

@@ -7,8 +7,8 @@ import dataclasses
 import re
 
 import pytest
-from tests.plugins.web import save_screenshot
 
+from tests.plugins.web import save_screenshot
 from xtplay import db
 from xtplay.web import auth
 

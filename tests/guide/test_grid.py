@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.plugins.guide import hourly, make_xmltv
 
-from xtplay.guide import catchup
+from tests.plugins.guide import hourly, make_xmltv
 from xtplay import guide
 from xtplay.errors import GuideError
+from xtplay.guide import catchup
 
-T0 = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -83,11 +83,11 @@ def test_timeshift_start_is_in_the_provider_zone(lib, zone, start_param):
 
 def test_timeshift_refuses_what_cannot_be_replayed(lib):
     with pytest.raises(GuideError, match="no catch-up"):
-        catchup.timeshift_request(lib.conn, lib.profile_id, "2", T0 - timedelta(minutes=45), timezone.utc, now=T0)
+        catchup.timeshift_request(lib.conn, lib.profile_id, "2", T0 - timedelta(minutes=45), UTC, now=T0)
     with pytest.raises(GuideError, match="archive"):
-        catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0 + timedelta(hours=1), timezone.utc, now=T0)
+        catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0 + timedelta(hours=1), UTC, now=T0)
     with pytest.raises(GuideError, match="not in the guide"):
-        catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0 + timedelta(minutes=1), timezone.utc, now=T0)
+        catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0 + timedelta(minutes=1), UTC, now=T0)
 
 
 def test_timeshift_for_uses_the_profile_account_zone(lib):

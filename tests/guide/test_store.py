@@ -3,16 +3,16 @@ frozen clock, a channel's day across a daylight-saving change, retention."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.plugins.guide import hourly, make_xmltv
 
+from tests.plugins.guide import hourly, make_xmltv
 from xtplay import guide
 from xtplay.errors import GuideError
 
-T0 = datetime(2026, 10, 24, 22, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
 CHANNELS = [("demo.one", ["Demo One"]), ("bbc2", ["BBC Two"]), ("cafe.creme", ["Café Crème"]), ("orphan", ["Orphan"])]
 
 
@@ -105,16 +105,16 @@ def test_channel_day_across_the_london_clock_change(guide_library):
     day = guide.channel_guide(guide_library.conn, guide_library.profile_id, "1", date(2026, 10, 25), london)
     # 25 Oct 2026 lasts 25 hours in London: 23:00 UTC on the 24th to 00:00 UTC on the 26th.
     assert len(day) == 25
-    assert day[0].start == datetime(2026, 10, 24, 23, tzinfo=timezone.utc)
+    assert day[0].start == datetime(2026, 10, 24, 23, tzinfo=UTC)
     local_hours = [p.start.astimezone(london).hour for p in day]
     assert local_hours[:4] == [0, 1, 1, 2] and local_hours[-1] == 23
-    assert day[-1].stop == datetime(2026, 10, 26, 0, tzinfo=timezone.utc)
+    assert day[-1].stop == datetime(2026, 10, 26, 0, tzinfo=UTC)
     tokyo = guide.channel_guide(guide_library.conn, guide_library.profile_id, "1", date(2026, 10, 25), ZoneInfo("Asia/Tokyo"))
     assert [p.start.astimezone(ZoneInfo("Asia/Tokyo")).hour for p in tokyo] == list(range(7, 24))  # guide starts 07:00 JST
 
 
 def test_offsets_in_several_zones_land_on_the_same_instant(guide_library):
-    at = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)  # Europe's spring change is at 01:00 UTC
+    at = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # Europe's spring change is at 01:00 UTC
     progs = [
         {"channel": "demo.one", "start": at, "stop": at + timedelta(hours=1), "title": "Paris", "offset": "+0100"},
         {"channel": "bbc2", "start": at, "stop": at + timedelta(hours=1), "title": "Kolkata", "offset": "+0530"},
@@ -175,9 +175,9 @@ def test_subtitle_category_episode_and_icon_survive_storage(guide_library, share
         conn.execute("UPDATE items SET epg_channel_id='1' WHERE profile_id=? AND provider_id='4'", (pid,))
     path = shared_fixtures / "xmltv" / "iptv-org-epg__nzxmltv.com__content.xml"
     with open(path, "rb") as fh:
-        guide.ingest_xmltv(conn, pid, "xtream", fh, now=datetime(2023, 11, 21, 10, tzinfo=timezone.utc))
+        guide.ingest_xmltv(conn, pid, "xtream", fh, now=datetime(2023, 11, 21, 10, tzinfo=UTC))
     guide.rematch(conn, pid)
-    day = guide.channel_guide(conn, pid, "4", date(2023, 11, 21), timezone.utc)
+    day = guide.channel_guide(conn, pid, "4", date(2023, 11, 21), UTC)
     assert [p.title for p in day][:1] == ["Sunday"]
     first = day[0]
     assert (first.subtitle, first.category, first.episode_num) == ("Sunday", "Documentary", "S2023 E37")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay.library import catalog
 from xtplay.errors import CatalogError
+from xtplay.library import catalog
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.plugins.catalog import CatalogFactory
 from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.library import search
-
-from tests.plugins.catalog import CatalogFactory
 
 LEAN = 7  # the migration that recreates the full-text indexes
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay.library import favorites
 from xtplay.accounts import profiles
 from xtplay.errors import CatalogError
+from xtplay.library import favorites
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from xtplay.library import history
 from xtplay.accounts import profiles
+from xtplay.library import history
 
 
 @pytest.fixture
@@ -51,11 +51,11 @@ def test_resume_needs_a_real_start_and_not_live(filled):
 
 def test_continue_watching_lists_started_unfinished_movies_and_episodes(filled):
     conn, pid = filled.conn, filled.profile_id
-    history.record(conn, pid, "movie", 1, 600, 3600)
-    time.sleep(0.002)
-    history.record(conn, pid, "episode", "3", 300, 1500, name="S01E03 The Return")
-    history.record(conn, pid, "movie", 2, 3500, 3600)  # watched
-    history.record(conn, pid, "live", 5, 5000)
+    start = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    history.record(conn, pid, "movie", 1, 600, 3600, at=start)
+    history.record(conn, pid, "episode", "3", 300, 1500, name="S01E03 The Return", at=start + timedelta(minutes=1))
+    history.record(conn, pid, "movie", 2, 3500, 3600, at=start + timedelta(minutes=2))  # watched
+    history.record(conn, pid, "live", 5, 5000, at=start + timedelta(minutes=3))
     got = [(e.type, e.provider_id, e.name) for e in history.continue_watching(conn, pid)]
     assert got == [("episode", "3", "S01E03 The Return"), ("movie", "1", "First Film")]
     assert [e.provider_id for e in history.list(conn, pid)][:1] == ["5"]

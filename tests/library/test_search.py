@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay.library import search
 from xtplay.errors import CatalogError
+from xtplay.library import search
 
 
 @pytest.fixture

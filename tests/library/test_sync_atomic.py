@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,10 +14,13 @@ import time
 import httpx
 import pytest
 
-from xtplay.library import catalog, store as catalog_store, sync, schedule as sync_schedule
-from xtplay import cli, db
+from tests.plugins.waiting import wait_until
+from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.errors import CatalogError
+from xtplay.library import catalog, sync
+from xtplay.library import schedule as sync_schedule
+from xtplay.library import store as catalog_store
 
 BIG = {"live": 2000, "vod": 6000, "series": 800}
 
@@ -56,10 +58,8 @@ async def test_sigkill_during_sync_leaves_previous_catalog_whole(synced_profile,
             runs_before = len(sync.runs(conn, profile.id, 1000))
             proc = subprocess.Popen([sys.executable, "-m", "xtplay.cli", "sync", "--json"], env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            deadline = time.monotonic() + 60
-            while len(sync.runs(conn, profile.id, 1000)) == runs_before and proc.poll() is None:
-                assert time.monotonic() < deadline
-                time.sleep(0.01)
+            wait_until(lambda: len(sync.runs(conn, profile.id, 1000)) != runs_before or proc.poll() is not None,
+                       60, "the sync process to start a run or exit", every=0.01)
             time.sleep(delay)
             if proc.poll() is None:
                 killed_running += 1

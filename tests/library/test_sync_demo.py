@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 
-from xtplay.library import catalog, details, favorites, search, sync, schedule as sync_schedule
 from xtplay.errors import ProviderError
+from xtplay.library import catalog, details, favorites, search, sync
+from xtplay.library import schedule as sync_schedule
 from xtplay.sources.xtream import XtreamClient
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from xtplay.library import catalog, store as catalog_store, search, sync, writer as sync_writer
 from xtplay.errors import StoreError
+from xtplay.library import catalog, search, sync
+from xtplay.library import store as catalog_store
+from xtplay.library import writer as sync_writer
 
 
 def _rows(type: str, names: list[str], first_id: int = 1) -> list[tuple]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 
 import httpx
+
+from tests.plugins.waiting import wait_until
 
 
 def _fake_mpv(tmp_path, monkeypatch):
@@ -34,9 +35,7 @@ def test_launch_starts_mpv_on_a_proxy_url_without_password(live_app, app_http, p
     assert '"mpv": true' in page or '"mpv":true' in page  # the player offers the button
     got = app_http.post(f"/play/{play_profile_id}/movie/1/launch", json={})
     assert got.status_code == 200, got.text
-    deadline = time.monotonic() + 10
-    while not record.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(record.exists, 10, "the stand-in mpv to be started")
     args = record.read_text().splitlines()
     url = args[-1]
     assert url.startswith(f"{live_app.url}/play/{play_profile_id}/movie/1/") and "k=" in url

@@ -7,7 +7,6 @@ import json
 import subprocess
 
 import httpx
-import pytest
 
 
 def _upstream(live_app, path: str, headers=None) -> httpx.Response:
@@ -139,7 +138,6 @@ def test_player_page_and_info_carry_no_provider_host_or_password(live_app, app_h
 
 def test_with_login_required_only_the_item_token_opens_a_proxy_url(settings, demo, start_app):
     from tests.plugins.web import add_demo_profile
-
     from xtplay import db
     from xtplay.playback import external
     from xtplay.playback.resolve import Target

@@ -8,7 +8,6 @@ import array
 import json
 import subprocess
 
-import httpx
 import pytest
 
 from xtplay.demo.media import MEDIA_FILES

@@ -85,6 +85,7 @@ class BrowseClient:
 def browse_client(browse_library) -> Any:
     """The real app over ``browse_library``, driven in-process."""
     from fastapi.testclient import TestClient
+
     from xtplay.web.app import create_app
 
     with TestClient(create_app(browse_library.settings)) as client:
@@ -95,6 +96,7 @@ def browse_client(browse_library) -> Any:
 def provider_client(synced_profile) -> Any:
     """The real app over the demo profile after a real sync (details come from the demo provider)."""
     from fastapi.testclient import TestClient
+
     from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 

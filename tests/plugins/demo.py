@@ -10,12 +10,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.plugins.waiting import wait_until
 from xtplay.demo import DemoProvider
 from xtplay.demo.media import ensure_media
 
@@ -41,9 +41,7 @@ def demo(demo_provider: DemoProvider) -> Iterator[DemoProvider]:
     """The session's demo provider, clean for this test: no faults, counters at zero, and no
     stream of an earlier test still holding one of the line's connections."""
     demo_provider.clear_faults()
-    deadline = time.monotonic() + 5
-    while demo_provider.stats()["open_streams"] and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not demo_provider.stats()["open_streams"], 5, "the streams of an earlier test to close")
     demo_provider.reset_stats()
     yield demo_provider
     demo_provider.clear_faults()

@@ -8,7 +8,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,7 +21,7 @@ def xmltv_time(at: datetime, offset: str | None = "+0000") -> str:
         return at.strftime("%Y%m%d%H%M%S")
     sign = -1 if offset[0] == "-" else 1
     delta = timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])) * sign
-    return (at.astimezone(timezone.utc) + delta).strftime("%Y%m%d%H%M%S") + " " + offset
+    return (at.astimezone(UTC) + delta).strftime("%Y%m%d%H%M%S") + " " + offset
 
 
 def make_xmltv(channels: list[tuple[str, list[str]]], programmes: list[dict[str, Any]], *, close: bool = True) -> bytes:
@@ -85,7 +85,7 @@ def guide_library(catalog_profile, catalog_factory) -> GuideLibrary:
 class _GuideFiles(http.server.BaseHTTPRequestHandler):
     files: dict[str, bytes] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         body = self.files.get(self.path) or self.files.get(self.path.split("?")[0])
         if body is None:
             self.send_error(404)

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-
 import pytest
 
 #: Reads the player state in the page.

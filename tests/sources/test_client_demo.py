@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import gzip
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from xtplay.config import RetryPolicy, Settings, Timeouts
 from xtplay.errors import (
-    AccountInactive, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
+    AccountInactive,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
+    WrongCredentials,
 )
 from xtplay.sources.http import error_for_status
 from xtplay.sources.m3u import parse_m3u

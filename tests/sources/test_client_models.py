@@ -9,7 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from xtplay.sources.models import (
-    Account, Category, EpgEntry, Episode, LiveStream, Movie, MovieInfo, Series, SeriesInfo, decode_epg_text, server_zone,
+    Account,
+    Category,
+    EpgEntry,
+    Episode,
+    LiveStream,
+    Movie,
+    MovieInfo,
+    Series,
+    SeriesInfo,
+    decode_epg_text,
+    server_zone,
 )
 
 

@@ -10,10 +10,19 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.plugins.client import Reply
-from xtplay.errors import (
-    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
-)
 from xtplay.config import DEFAULT_USER_AGENT, RetryPolicy
+from xtplay.errors import (
+    AccountInactive,
+    ConfigError,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
+    WrongCredentials,
+)
 from xtplay.sources.xtream import XtreamClient, normalize_base_url
 
 PASSWORD = "pa55-w0rd.x"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import socket
-import time
 
 import httpx
 from fastapi.testclient import TestClient
-from tests.plugins.web import add_demo_profile, csrf_of
 
-from xtplay.library import catalog
+from tests.plugins.waiting import wait_until
+from tests.plugins.web import add_demo_profile, csrf_of
 from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.cli import main
+from xtplay.library import catalog
 from xtplay.web import auth
 from xtplay.web.app import create_app
 
@@ -96,23 +96,19 @@ def test_a_failing_provider_shows_the_offline_banner_with_the_data_age(web_clien
 
 
 def _wait_idle(client, profile_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def idle() -> bool:
         r = client.get(f"/profiles/{profile_id}/ready", headers={"HX-Request": "true"})
-        if r.status_code == 204 or "The first sync failed" in r.text:
-            return
-        time.sleep(0.2)
-    raise AssertionError("the sync did not finish")
+        return r.status_code == 204 or "The first sync failed" in r.text
+
+    wait_until(idle, timeout, "the sync to finish", every=0.2)
 
 
 def test_served_app_starts_the_first_sync_of_an_empty_library(settings, demo, start_app, _vault_uses_key_file):
     profile = add_demo_profile(settings, demo, sync=False)
     live = start_app(settings, demo, schedulers=True)
-    deadline = time.monotonic() + 60
     with live.connect() as conn:
-        while catalog.is_empty(conn, profile.id) or catalog.counts(conn, profile.id)["series"] == 0:
-            assert time.monotonic() < deadline, "the scheduler did not sync the new profile"
-            time.sleep(0.2)
+        wait_until(lambda: not catalog.is_empty(conn, profile.id) and catalog.counts(conn, profile.id)["series"] != 0,
+                   60, "the scheduler to sync the new profile", every=0.2)
     home = httpx.get(live.url + "/", follow_redirects=False)
     assert home.status_code == 303
 

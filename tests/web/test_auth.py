@@ -7,8 +7,8 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.plugins.web import csrf_of
 
+from tests.plugins.web import csrf_of
 from xtplay import db
 from xtplay.web import auth
 from xtplay.web.app import create_app

@@ -177,6 +177,7 @@ def test_plain_form_posts_need_the_csrf_token(browse_client):
 
 def test_pages_without_a_profile_go_to_welcome(settings):
     from fastapi.testclient import TestClient
+
     from xtplay.web.app import create_app
 
     with TestClient(create_app(settings)) as client:
@@ -197,6 +198,7 @@ def test_favorite_channels_have_their_own_list(browse_client):
 
 def test_a_category_of_20000_channels_is_served_a_page_at_a_time(catalog_profile, catalog_factory):
     from fastapi.testclient import TestClient
+
     from xtplay.accounts import profiles
     from xtplay.web.app import create_app
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from tests.plugins.guide import make_xmltv
 
 
@@ -19,7 +20,7 @@ def guided(browse_library):
     """The browse library with a guide: Alpha News (by id) and Sky Sports (by name, 3-day archive)."""
     from xtplay import guide
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = _hour(now) - timedelta(hours=4)
     progs = []
     for i in range(10):

@@ -4,7 +4,8 @@ the guide now, add and remove an XMLTV URL, with its password never shown."""
 from __future__ import annotations
 
 import html
-import time
+
+from tests.plugins.waiting import wait_until
 
 
 def _settings(client) -> str:
@@ -20,10 +21,7 @@ def test_refresh_guide_now_loads_it_in_the_background(provider_client, synced_pr
     assert guide.last_success(conn, profile.id) is None
     response = provider_client.post_form("/settings/guide/refresh", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/settings?guide=refreshing")
-    deadline = time.monotonic() + 30
-    while guide.last_success(conn, profile.id) is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert guide.last_success(conn, profile.id) is not None
+    wait_until(lambda: guide.last_success(conn, profile.id) is not None, 30, "the guide to load", every=0.2)
     page = _settings(provider_client)
     assert "From the provider" in page and "ok: " in page and " programmes, " in page
 

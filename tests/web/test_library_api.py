@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.plugins.web import add_demo_profile
 
 EVIL = "<img src=x onerror=alert(1)>"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
+from tests.plugins.waiting import wait_until
 from tests.plugins.web import csrf_of
-
 from xtplay import db
 from xtplay.accounts import profiles
 
@@ -21,14 +19,14 @@ def _add(client, demo, name="Demo", password=None, **extra):
 
 def _wait_ready(client, profile_id, timeout=60):
     """Poll the loading page's endpoint like the browser does, until it redirects."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def ready():
         r = client.get(f"/profiles/{profile_id}/ready", headers={"HX-Request": "true"})
         if r.status_code == 204:
             return r
         assert "failed" not in r.text, r.text
-        time.sleep(0.2)
-    raise AssertionError("the first sync did not finish")
+        return None
+
+    return wait_until(ready, timeout, "the first sync to finish", every=0.2)
 
 
 def _library(client):

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 import httpx
 import orjson
 import pytest
-from tests.plugins.web import add_demo_profile, csrf_of
 
-from xtplay.library import catalog, sync
+from tests.plugins.web import add_demo_profile, csrf_of
 from xtplay import db
+from xtplay.library import catalog, sync
 
 #: Makes the series list answer slowly, so a sync lasts long enough to be followed.
 SLOW = {"paths": ["get_series"], "seconds": 1.5}

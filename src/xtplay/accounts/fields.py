@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from xtplay.errors import InvalidProfile
 from xtplay.accounts.vault import Secret, reveal
+from xtplay.errors import InvalidProfile
 
 MAX_NAME = 80
 MAX_SYNC_INTERVAL_HOURS = 24 * 365

@@ -17,11 +17,11 @@ from typing import Any
 
 from xtplay import db
 from xtplay.accounts import fields
+from xtplay.accounts.fields import normalize_url
+from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import AccountInactive, InvalidProfile, ProfileExists, ProfileNotFound, SecretUnreadable
 from xtplay.logs import forget_secret, register_secret
-from xtplay.accounts.fields import normalize_url
-from xtplay.accounts.vault import Secret, Vault
 from xtplay.sources.xtream import XtreamClient
 
 ACTIVE_KEY = "active_profile"

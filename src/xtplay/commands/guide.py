@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import click
 
 from xtplay import db, guide
 from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import CatalogError, ConfigError, GuideError, ProfileNotFound, XtplayError
-from xtplay.accounts.vault import Vault
 
 
 def register(group: click.Group) -> None:
@@ -127,7 +127,7 @@ def show_cmd(settings: Settings, channel: str, day: str | None, profile_name: st
     click.echo(f"{name} — {the_day:%A %d %B %Y}")
     if not items:
         click.echo("no programme information")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for p in items:
         mark = "▶" if p.is_on(now) else " "
         click.echo(f"{mark} {p.start.astimezone(tz):%H:%M}–{p.stop.astimezone(tz):%H:%M}  {p.title}")

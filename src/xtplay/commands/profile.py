@@ -18,10 +18,11 @@ from rich.console import Console
 from rich.table import Table
 
 from xtplay import db
-from xtplay.accounts import export as profile_export, profiles
+from xtplay.accounts import export as profile_export
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import ConfigError
-from xtplay.accounts.vault import Secret, Vault
 
 PASSWORD_ENV = "XTPLAY_PASSWORD"
 PASSPHRASE_ENV = "XTPLAY_EXPORT_PASSPHRASE"

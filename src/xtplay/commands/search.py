@@ -15,10 +15,10 @@ from rich.text import Text
 
 from xtplay import db
 from xtplay.accounts import profiles
-from xtplay.library import search
-from xtplay.library.catalog import TYPES
 from xtplay.config import Settings
 from xtplay.errors import CatalogError
+from xtplay.library import search
+from xtplay.library.catalog import TYPES
 
 
 def register(group: click.Group) -> None:

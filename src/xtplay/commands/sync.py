@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from xtplay import db
 from xtplay.accounts import profiles
-from xtplay.library import sync
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import CatalogError
-from xtplay.accounts.vault import Vault
+from xtplay.library import sync
 
 
 def register(group: click.Group) -> None:

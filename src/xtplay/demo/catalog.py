@@ -10,7 +10,6 @@ upper-case ``MKV``), as described in ``shared/docs/xtream-api.md``.
 from __future__ import annotations
 
 import hashlib
-
 import random
 from array import array
 from dataclasses import dataclass

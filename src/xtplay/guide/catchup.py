@@ -91,5 +91,13 @@ def start_param(request: TimeshiftRequest) -> str:
     return request.start.strftime("%Y-%m-%d:%H-%M")
 
 
-__all__ = ["TimeshiftRequest", "in_archive_window", "archive_days", "playable", "timeshift_request", "timeshift_for",
-           "start_param", "MARGIN_MINUTES"]
+__all__ = [
+    "MARGIN_MINUTES",
+    "TimeshiftRequest",
+    "archive_days",
+    "in_archive_window",
+    "playable",
+    "start_param",
+    "timeshift_for",
+    "timeshift_request",
+]

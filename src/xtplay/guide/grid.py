@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from xtplay.guide import catchup
 from xtplay.guide.blocks import entries, epoch, programme
@@ -80,7 +80,7 @@ class Grid:
 def align(at: datetime, minutes: int = 30) -> datetime:
     """``at`` rounded down to a multiple of ``minutes`` (UTC; whole-hour zones stay aligned)."""
     ts = epoch(at)
-    return datetime.fromtimestamp(ts - ts % (minutes * 60), timezone.utc)
+    return datetime.fromtimestamp(ts - ts % (minutes * 60), UTC)
 
 
 def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: float = 3, channel_offset: int = 0,
@@ -131,7 +131,7 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
             ))
         rows.append(GridRow(str(pid), name, num, logo, archive_days or 0, cells))
     return Grid(
-        start=datetime.fromtimestamp(lo, timezone.utc), end=datetime.fromtimestamp(hi, timezone.utc), rows=rows,
+        start=datetime.fromtimestamp(lo, UTC), end=datetime.fromtimestamp(hi, UTC), rows=rows,
         now_position=100 * (now - lo) / span if lo <= now < hi else None,
         channel_offset=channel_offset, channels_total=total,
     )

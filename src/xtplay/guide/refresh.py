@@ -154,10 +154,9 @@ async def refresh_guide(settings: Settings, conn: sqlite3.Connection, vault: Vau
     stored = 0
     if include_provider:
         try:
-            async with source_for(conn, vault, settings, profile) as source:
-                async with source.stream_xmltv() as chunks:
-                    stored += await ingest_stream(conn, profile.id, XTREAM, chunks, retention=retention, now=now,
-                                                  default_tz=naive_time_zone(profile, provider_guide=True))
+            async with source_for(conn, vault, settings, profile) as source, source.stream_xmltv() as chunks:
+                stored += await ingest_stream(conn, profile.id, XTREAM, chunks, retention=retention, now=now,
+                                              default_tz=naive_time_zone(profile, provider_guide=True))
         except XtplayError as exc:
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
@@ -272,7 +271,7 @@ async def run_scheduler(settings: Settings, *, interval_hours: float = 12, stop:
         try:
             await asyncio.wait_for(stop.wait(), timeout=delay)
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         delay = check_every
         try:
@@ -296,5 +295,14 @@ async def run_scheduler(settings: Settings, *, interval_hours: float = 12, stop:
             conn.close()
 
 
-__all__ = ["sources", "add_source", "remove_source", "last_runs", "last_success", "refresh_guide", "refresh_now_next",
-           "load_channel_day", "run_scheduler"]
+__all__ = [
+    "add_source",
+    "last_runs",
+    "last_success",
+    "load_channel_day",
+    "refresh_guide",
+    "refresh_now_next",
+    "remove_source",
+    "run_scheduler",
+    "sources",
+]

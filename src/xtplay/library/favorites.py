@@ -97,7 +97,7 @@ def favorite_ids(conn: sqlite3.Connection, profile_id: int, type: str) -> builti
                                        (profile_id, type))}
 
 
-def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,  # noqa: A001
+def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,
          limit: int = 500) -> builtins.list[Favorite]:
     """Favorites, newest first, each with its current library row (None when gone)."""
     if type is not None:

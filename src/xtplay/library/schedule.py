@@ -114,5 +114,5 @@ async def run_scheduler(settings: Settings, *, check_every: float = 60.0, stop: 
             log.exception("scheduled sync check crashed")
         try:
             await asyncio.wait_for(stop.wait(), timeout=check_every)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

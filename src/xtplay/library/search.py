@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from xtplay.library.catalog import TYPES, item_filters
 from xtplay.errors import CatalogError
+from xtplay.library.catalog import TYPES, item_filters
 
 _WORD = re.compile(r"\w+")
 #: Trigram length: shorter words match as word starts (" hd") or, single letters, by LIKE.

@@ -41,8 +41,11 @@ from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import AuthError, SyncAlreadyRunning, XtplayError
-from xtplay.library import store as catalog_store, versions, writer as sync_writer
-from xtplay.library.catalog import TYPES, counts as catalog_counts
+from xtplay.library import store as catalog_store
+from xtplay.library import versions
+from xtplay.library import writer as sync_writer
+from xtplay.library.catalog import TYPES
+from xtplay.library.catalog import counts as catalog_counts
 from xtplay.sources.source import ListAnswer, ListVersion, Source, digest_of
 
 log = logging.getLogger(__name__)

@@ -83,7 +83,7 @@ class FfmpegPool:
             self._sem = asyncio.Semaphore(self.limit)
         try:
             await asyncio.wait_for(self._sem.acquire(), SLOT_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise PlaybackError(f"{self.limit} conversions are already running; stop one and try again.") from None
         proc = None
         stderr_task = None
@@ -147,14 +147,14 @@ async def _finish(proc: asyncio.subprocess.Process, stderr_task: asyncio.Task | 
             await asyncio.wait_for(proc.stdout.read(), 5)
         if stderr_task is not None:
             await asyncio.wait_for(stderr_task, 5)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         pass
 
 
 async def _reap(proc: asyncio.subprocess.Process) -> None:
     try:
         await asyncio.wait_for(proc.wait(), 5)
-    except (asyncio.TimeoutError, ProcessLookupError):
+    except (TimeoutError, ProcessLookupError):
         pass
 
 

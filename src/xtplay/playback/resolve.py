@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import stream_urls_for
@@ -76,7 +76,7 @@ def catchup_request(conn: sqlite3.Connection, profile: Profile, target: Target) 
 
     Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
     """
-    start = datetime.fromtimestamp(int(target.start or 0), tz=timezone.utc)
+    start = datetime.fromtimestamp(int(target.start or 0), tz=UTC)
     return catchup.timeshift_for(conn, profile, str(target.item_id), start)
 
 

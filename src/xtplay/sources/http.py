@@ -23,7 +23,13 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from xtplay.config import DEFAULT_USER_AGENT, Limits, RetryPolicy, Timeouts
 from xtplay.errors import (
-    ConfigError, MalformedResponse, ProviderError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable,
+    ConfigError,
+    MalformedResponse,
+    ProviderError,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
     TooManyConnections,
 )
 from xtplay.logs import RedactingFilter, redact

@@ -14,6 +14,7 @@ from typing import Any
 from xtplay.sources import values
 from xtplay.sources.values import decode_epg_text, server_zone
 
+
 @dataclass(frozen=True, slots=True)
 class Account:
     """The line's state as the login answer describes it (``user_info`` + ``server_info``)."""
@@ -437,6 +438,16 @@ class EpgEntry:
 
 
 __all__ = [
-    "Account", "Category", "LiveStream", "Movie", "Series", "MovieInfo", "Episode", "Season",
-    "SeriesInfo", "EpgEntry", "decode_epg_text", "server_zone",
+    "Account",
+    "Category",
+    "EpgEntry",
+    "Episode",
+    "LiveStream",
+    "Movie",
+    "MovieInfo",
+    "Season",
+    "Series",
+    "SeriesInfo",
+    "decode_epg_text",
+    "server_zone",
 ]

@@ -23,8 +23,15 @@ from typing import Any
 import orjson
 
 from xtplay.errors import (
-    AccountInactive, ItemNotFound, MalformedResponse, ProviderError, ProviderRefused, ProviderServerError,
-    StreamOffAir, TooManyConnections, WrongCredentials,
+    AccountInactive,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderError,
+    ProviderRefused,
+    ProviderServerError,
+    StreamOffAir,
+    TooManyConnections,
+    WrongCredentials,
 )
 from xtplay.logs import redact
 from xtplay.sources import values
@@ -229,5 +236,14 @@ def _expiry(account: Any) -> datetime | None:
     return found if isinstance(found, datetime) else values.timestamp(found)
 
 
-__all__ = ["CONNECTION_LIMIT_STATUSES", "error_for_answer", "error_for_status", "error_in_words", "looks_like_html",
-           "plain_text", "too_many", "words_of", "REFUSAL_WORDS"]
+__all__ = [
+    "CONNECTION_LIMIT_STATUSES",
+    "REFUSAL_WORDS",
+    "error_for_answer",
+    "error_for_status",
+    "error_in_words",
+    "looks_like_html",
+    "plain_text",
+    "too_many",
+    "words_of",
+]

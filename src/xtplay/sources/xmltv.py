@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import zlib
 from collections.abc import AsyncIterable, Iterable, Iterator
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import IO, NamedTuple
 
 from lxml import etree
@@ -49,18 +49,18 @@ class XmltvProgramme(NamedTuple):
 
     @property
     def start_utc(self) -> datetime:
-        return datetime.fromtimestamp(self.start, timezone.utc)
+        return datetime.fromtimestamp(self.start, UTC)
 
     @property
     def stop_utc(self) -> datetime | None:
-        return None if self.stop is None else datetime.fromtimestamp(self.stop, timezone.utc)
+        return None if self.stop is None else datetime.fromtimestamp(self.stop, UTC)
 
 
 class XmltvTimeParser:
     """XMLTV time strings → UTC epoch seconds, memoised (guides repeat the same slot times)."""
 
     def __init__(self, default_tz: tzinfo | None = None) -> None:
-        self.default_tz = default_tz or timezone.utc
+        self.default_tz = default_tz or UTC
         self._cache: dict[str, int | None] = {}
 
     def __call__(self, text: str | None) -> int | None:
@@ -321,4 +321,4 @@ def chunks(source: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[bytes]:
         yield from source  # type: ignore[misc]
 
 
-__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "iter_xmltv", "aiter_xmltv", "chunks"]
+__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "aiter_xmltv", "chunks", "iter_xmltv"]

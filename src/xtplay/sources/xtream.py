@@ -19,13 +19,19 @@ import httpx
 
 from xtplay.config import Settings
 from xtplay.errors import (
-    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, WrongCredentials,
+    AccountInactive,
+    ConfigError,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderRefused,
+    ProviderServerError,
+    WrongCredentials,
 )
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
 from xtplay.sources.http import ProviderHttp
-from xtplay.sources.refusals import error_in_words, looks_like_html
 from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
+from xtplay.sources.refusals import error_in_words, looks_like_html
 from xtplay.sources.source import ListAnswer, ListVersion, digest_of
 
 log = logging.getLogger(__name__)
@@ -309,7 +315,7 @@ class XtreamClient:
         data = await self._api("get_series_info", series_id=series_id)
         if isinstance(data, dict) and isinstance(data.get("user_info"), dict):
             self._rows(data, "series details")
-        if not isinstance(data, dict) or not (isinstance(data.get("info"), dict) and data["info"]
+        if not isinstance(data, dict) or not ((isinstance(data.get("info"), dict) and data["info"])
                                               or data.get("episodes")):
             raise ItemNotFound(f"The provider has no series with id {series_id}.")
         return SeriesInfo.from_raw(data, series_id=int(series_id))
@@ -383,4 +389,4 @@ def _list_what(action: str) -> str:
     return what
 
 
-__all__ = ["XtreamClient", "StreamUrls", "normalize_base_url", "LIVE_FORMATS"]
+__all__ = ["LIVE_FORMATS", "StreamUrls", "XtreamClient", "normalize_base_url"]

@@ -23,7 +23,6 @@ from xtplay.accounts import profiles
 from xtplay.web import urls, views
 from xtplay.web.sync_status import offline_banner, sync_progress
 
-
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 

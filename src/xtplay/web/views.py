@@ -8,7 +8,7 @@ zone, running times, and numbers typed into filter forms.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from fastapi import HTTPException
@@ -16,7 +16,6 @@ from fastapi import HTTPException
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
-
 
 # --- now/next beside a list of channels --------------------------------------------------
 
@@ -29,7 +28,7 @@ def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
     """
     if not channels:
         return {}
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     try:
         found = guide.now_next(conn, profile_id, [str(c.provider_id) for c in channels], at=at)
     except (XtplayError, sqlite3.Error):
@@ -80,16 +79,16 @@ def age(value: Any) -> str:
         return ""
     try:
         if isinstance(value, (int, float)):
-            when = datetime.fromtimestamp(value, tz=timezone.utc)
+            when = datetime.fromtimestamp(value, tz=UTC)
         elif isinstance(value, str):
             when = datetime.fromisoformat(value)
         else:
             when = value
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
+            when = when.replace(tzinfo=UTC)
     except (ValueError, TypeError, OSError):
         return ""
-    secs = int((datetime.now(timezone.utc) - when).total_seconds())
+    secs = int((datetime.now(UTC) - when).total_seconds())
     for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
         if secs >= size:
             n = secs // size

@@ -30,7 +30,7 @@ class SearchForm:
     year_to: int | None = None
 
     @classmethod
-    def from_request(cls, request: Request) -> "SearchForm":
+    def from_request(cls, request: Request) -> SearchForm:
         """Read the query string (empty fields are "no filter"; bad numbers are a 422)."""
         qp = request.query_params
         types = [t for t in qp.getlist("type") if t]
@@ -42,7 +42,7 @@ class SearchForm:
                    year_from=form_number(qp.get("year_from"), int), year_to=form_number(qp.get("year_to"), int))
 
     @classmethod
-    def from_preset(cls, saved: dict[str, Any]) -> "SearchForm":
+    def from_preset(cls, saved: dict[str, Any]) -> SearchForm:
         return cls(q=saved.get("q") or "", types=list(saved.get("types") or []), genre=saved.get("genre"),
                    min_rating=saved.get("min_rating"), year_from=saved.get("year_from"), year_to=saved.get("year_to"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -40,8 +40,8 @@ DAYS_AHEAD = 6
 def _grid_start(start: int | None) -> datetime:
     """The window's start: given (epoch seconds), else half an hour before now, on the half hour."""
     if start is not None:
-        return guide.align(datetime.fromtimestamp(start, timezone.utc))
-    return guide.align(datetime.now(timezone.utc) - timedelta(minutes=30))
+        return guide.align(datetime.fromtimestamp(start, UTC))
+    return guide.align(datetime.now(UTC) - timedelta(minutes=30))
 
 
 def _grid(conn: sqlite3.Connection, profile: Profile, start: int | None, offset: int, category: str | None) -> Any:
@@ -95,7 +95,7 @@ def channel_guide_page(request: Request, provider_id: str, conn: Conn, profile: 
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
         raise HTTPException(404, "This channel is not in the library.")
-    tz = viewer_tz(profile) or timezone.utc
+    tz = viewer_tz(profile) or UTC
     today = datetime.now(tz).date()
     try:
         chosen = date.fromisoformat(day) if day else today
@@ -110,7 +110,7 @@ def channel_guide_page(request: Request, provider_id: str, conn: Conn, profile: 
 def _listing(conn: sqlite3.Connection, profile: Profile, channel: Any, day: date, tz: Any) -> dict[str, Any]:
     """The day's programmes, each marked on now / playable as catch-up."""
     programmes = guide.channel_guide(conn, profile.id, channel.provider_id, day, tz)
-    now = int(datetime.now(timezone.utc).timestamp())
+    now = int(datetime.now(UTC).timestamp())
     rows = []
     for p in programmes:
         s, e = int(p.start.timestamp()), int(p.stop.timestamp())
@@ -129,7 +129,7 @@ async def channel_guide_load(request: Request, provider_id: str, conn: Conn, pro
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
         raise HTTPException(404, "This channel is not in the library.")
-    tz = viewer_tz(profile) or timezone.utc
+    tz = viewer_tz(profile) or UTC
     try:
         chosen = date.fromisoformat(day) if day else datetime.now(tz).date()
     except ValueError:

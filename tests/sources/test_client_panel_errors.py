@@ -8,11 +8,17 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-
 from fixtures_client import Reply
+
 from xtplay.errors import (
-    AccountInactive, ItemNotFound, MalformedResponse, ProviderRefused, ProviderServerError, StreamOffAir,
-    TooManyConnections, WrongCredentials,
+    AccountInactive,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderRefused,
+    ProviderServerError,
+    StreamOffAir,
+    TooManyConnections,
+    WrongCredentials,
 )
 from xtplay.sources.models import Account
 from xtplay.sources.refusals import error_for_answer, error_for_status

@@ -49,8 +49,8 @@ def profile(timezone_name: str | None = None, server_timezone: str | None = None
     (profile(None, "Europe/Amsterdam"), AMSTERDAM, AMSTERDAM),       # no profile zone: the panel's
     (profile("Asia/Tokyo", None), TOKYO, TOKYO),                     # a login without a zone: the profile's
     (profile(None, "UTC+3"), timezone(timedelta(hours=3)), timezone(timedelta(hours=3))),
-    (profile(None, None), timezone.utc, timezone.utc),
-    (SimpleNamespace(timezone=None, account=None), timezone.utc, timezone.utc),
+    (profile(None, None), UTC, UTC),
+    (SimpleNamespace(timezone=None, account=None), UTC, UTC),
 ])
 def test_the_zone_of_each_guide_of_a_profile(who, provider_zone, added_zone):
     assert naive_time_zone(who, provider_guide=True) == provider_zone

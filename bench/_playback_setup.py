@@ -55,7 +55,7 @@ def playback_stack(live_speed: float = 1.0, max_connections: int = 4):
             conn.close()
             port = free_port()
             env = dict(os.environ, XTPLAY_HOME=home)
-            log = open(Path(home) / "serve.log", "wb")
+            log = open(Path(home) / "serve.log", "wb")  # noqa: SIM115 - the server writes it until the stack stops
             proc = subprocess.Popen([sys.executable, "-m", "xtplay.cli", "--home", home, "serve", "--port", str(port),
                                      "--no-browser"], env=env, stdout=log, stderr=subprocess.STDOUT)
             url = f"http://127.0.0.1:{port}"

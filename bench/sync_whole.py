@@ -88,15 +88,22 @@ def warm(url: str) -> None:
     with httpx.Client(base_url=url, timeout=httpx.Timeout(10, read=600)) as client:
         for action in ("get_live_categories", "get_vod_categories", "get_series_categories",
                        "get_live_streams", "get_vod_streams", "get_series"):
-            client.get("/player_api.php", params={"username": USERNAME, "password": PASSWORD, "action": action}).raise_for_status()
+            client.get(
+                "/player_api.php", params={"username": USERNAME, "password": PASSWORD, "action": action}
+            ).raise_for_status()
 
 
 def new_home(url: str, base_env: dict[str, str]) -> tuple[Path, dict[str, str]]:
     """A fresh xtplay home with one profile for the provider (set-up, not timed)."""
     home = Path(tempfile.mkdtemp(prefix="xtplay-bench-home-"))
     env = {**base_env, "XTPLAY_HOME": str(home), "XTPLAY_PASSWORD": PASSWORD}
-    subprocess.run([_bin("xtplay"), "profile", "add", "Bench", "--url", url, "--username", USERNAME, "--no-verify"],
-                   check=True, env=env, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [_bin("xtplay"), "profile", "add", "Bench", "--url", url, "--username", USERNAME, "--no-verify"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
     return home, env
 
 
@@ -124,8 +131,19 @@ def run() -> dict:
             for who in order:
                 if who == "floor":
                     with tempfile.TemporaryDirectory(prefix="xtplay-bench-floor-") as tmp:
-                        floors.append(timed([_bin("python"), str(HERE / "floor_sync.py"), url, USERNAME, PASSWORD,
-                                             str(Path(tmp) / "floor.db")], base_env))
+                        floors.append(
+                            timed(
+                                [
+                                    _bin("python"),
+                                    str(HERE / "floor_sync.py"),
+                                    url,
+                                    USERNAME,
+                                    PASSWORD,
+                                    str(Path(tmp) / "floor.db"),
+                                ],
+                                base_env,
+                            )
+                        )
                 else:
                     home, env = new_home(url, base_env)
                     try:
@@ -142,11 +160,15 @@ def run() -> dict:
         shutil.rmtree(provider_home, ignore_errors=True)
 
     figures = {
-        "wall": _ratio(syncs, floors, "wall"), "cpu": _ratio(syncs, floors, "cpu"), "rss": _ratio(syncs, floors, "rss_mb"),
+        "wall": _ratio(syncs, floors, "wall"),
+        "cpu": _ratio(syncs, floors, "cpu"),
+        "rss": _ratio(syncs, floors, "rss_mb"),
         "resync_wall": _ratio(resyncs, floors, "wall"),
     }
     result = {
-        "scale": scale, "pairs": pairs, "ratios": {k: round(v, 3) for k, v in figures.items()},
+        "scale": scale,
+        "pairs": pairs,
+        "ratios": {k: round(v, 3) for k, v in figures.items()},
         "floor": {f: round(_median(floors, f), 3) for f in ("wall", "cpu", "rss_mb")},
         "sync": {f: round(_median(syncs, f), 3) for f in ("wall", "cpu", "rss_mb")},
         "resync": {f: round(_median(resyncs, f), 3) for f in ("wall", "cpu", "rss_mb")},

@@ -103,7 +103,9 @@ def _fill_every_table(conn: sqlite3.Connection, profile_id: int) -> list[str]:
 
 async def test_removing_a_profile_leaves_no_row_that_references_it(synced_profile):
     settings, conn, vault, profile = synced_profile
-    other = profiles.insert_profile(conn, vault, name="Bystander", url="http://127.0.0.1:9", username="b", password="bystander-pw")
+    other = profiles.insert_profile(
+        conn, vault, name="Bystander", url="http://127.0.0.1:9", username="b", password="bystander-pw"
+    )
     tables = _per_profile_tables(conn)
     assert "app_state" not in tables and tables, "no per-profile tables found"
 

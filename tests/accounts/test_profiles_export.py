@@ -47,8 +47,17 @@ async def test_export_then_import_on_another_home(library, vault, settings, tmp_
         outcomes = profile_export.import_profiles(conn, other_vault, target, PASSPHRASE)
         assert sorted((o.name, o.action) for o in outcomes) == [("Cabin", "added"), ("Home", "added")]
         cabin = profiles.get_profile(conn, "cabin")
-        assert (cabin.user_agent, cabin.sync_interval_hours, cabin.adult_enabled, cabin.timezone) == ("Kodi/21", 12, True, "Europe/Berlin")
-        assert profiles.stream_credentials(conn, other_vault, cabin) == ("http://tv.example.com:8080", "user-Cabin", "Exp0rt-Pw-Cabin")
+        assert (cabin.user_agent, cabin.sync_interval_hours, cabin.adult_enabled, cabin.timezone) == (
+            "Kodi/21",
+            12,
+            True,
+            "Europe/Berlin",
+        )
+        assert profiles.stream_credentials(conn, other_vault, cabin) == (
+            "http://tv.example.com:8080",
+            "user-Cabin",
+            "Exp0rt-Pw-Cabin",
+        )
     finally:
         conn.close()
 

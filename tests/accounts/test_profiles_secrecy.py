@@ -26,7 +26,9 @@ FORMS = {SECRET.encode(), quote(SECRET, safe="").encode(), quote_plus(SECRET).en
 @pytest.fixture(scope="module")
 def secret_demo(demo_media_dir: Path):
     """A small demo provider whose password is the distinctive one."""
-    with DemoProvider(live=8, vod=8, series=3, seed=3, username="secret-user", password=SECRET, media_dir=demo_media_dir) as provider:
+    with DemoProvider(
+        live=8, vod=8, series=3, seed=3, username="secret-user", password=SECRET, media_dir=demo_media_dir
+    ) as provider:
         yield provider
 
 
@@ -58,7 +60,16 @@ def test_password_appears_nowhere(home, settings, secret_demo, tmp_path):
         assert (code == 0) == ok, text
         outputs.append(text)
 
-    cli("profile", "add", "Secret", "--url", secret_demo.url, "--username", secret_demo.username, env={"XTPLAY_PASSWORD": SECRET})
+    cli(
+        "profile",
+        "add",
+        "Secret",
+        "--url",
+        secret_demo.url,
+        "--username",
+        secret_demo.username,
+        env={"XTPLAY_PASSWORD": SECRET},
+    )
     cli("profile", "test", "Secret")
     cli("profile", "list")
     cli("profile", "list", "--json")
@@ -72,7 +83,12 @@ def test_password_appears_nowhere(home, settings, secret_demo, tmp_path):
     finally:
         secret_demo.clear_faults()
     (home / "exports").mkdir()
-    cli("profile", "export", str(home / "exports" / "profiles.json"), env={"XTPLAY_EXPORT_PASSPHRASE": "export passphrase 1"})
+    cli(
+        "profile",
+        "export",
+        str(home / "exports" / "profiles.json"),
+        env={"XTPLAY_EXPORT_PASSPHRASE": "export passphrase 1"},
+    )
 
     responses: list[bytes] = []
     app = FastAPI()
@@ -80,8 +96,10 @@ def test_password_appears_nowhere(home, settings, secret_demo, tmp_path):
     app.state.vault = None
     app.include_router(router)
     with TestClient(app) as api:
-        created = api.post("/api/profiles", json={"name": "Secret API", "url": secret_demo.url,
-                                                  "username": secret_demo.username, "password": SECRET})
+        created = api.post(
+            "/api/profiles",
+            json={"name": "Secret API", "url": secret_demo.url, "username": secret_demo.username, "password": SECRET},
+        )
         assert created.status_code == 201, created.text
         pid = created.json()["id"]
         for response in (
@@ -91,7 +109,10 @@ def test_password_appears_nowhere(home, settings, secret_demo, tmp_path):
             api.post(f"/api/profiles/{pid}/test"),
             api.patch(f"/api/profiles/{pid}", json={"password": SECRET, "sync_interval_hours": 12}),
             api.post(f"/api/profiles/{pid}/use"),
-            api.post("/api/profiles", json={"name": "Secret API", "url": secret_demo.url, "username": "x", "password": SECRET}),
+            api.post(
+                "/api/profiles",
+                json={"name": "Secret API", "url": secret_demo.url, "username": "x", "password": SECRET},
+            ),
             api.post("/api/profiles", json={"name": "Bad", "password": SECRET}),
         ):
             responses.append(response.content)
@@ -103,11 +124,32 @@ def test_password_appears_nowhere(home, settings, secret_demo, tmp_path):
     with TestClient(create_app(settings)) as web:
         sid = next(p["id"] for p in web.get("/api/profiles").json()["profiles"] if p["name"] == "Secret")
         assert web.post(f"/api/profiles/{sid}/use", json={}).status_code == 200  # the synced one
-        for path in ("/", "/live", "/movies", "/series", "/movies/1", "/series/1", "/search?q=demo", "/guide",
-                     "/favorites", "/history", "/settings", "/profiles", f"/profiles/{sid}/edit",
-                     f"/profiles/{sid}/delete", "/api/profiles", f"/api/profiles/{sid}", "/sync/status",
-                     "/watch/movie/1", "/watch/live/1", f"/play/{sid}/movie/1/info", f"/play/{sid}/live/1/info",
-                     f"/play/{sid}/live/1/index.m3u8", f"/play/{sid}/movie/1/playlist.m3u", f"/play/{sid}/export.m3u"):
+        for path in (
+            "/",
+            "/live",
+            "/movies",
+            "/series",
+            "/movies/1",
+            "/series/1",
+            "/search?q=demo",
+            "/guide",
+            "/favorites",
+            "/history",
+            "/settings",
+            "/profiles",
+            f"/profiles/{sid}/edit",
+            f"/profiles/{sid}/delete",
+            "/api/profiles",
+            f"/api/profiles/{sid}",
+            "/sync/status",
+            "/watch/movie/1",
+            "/watch/live/1",
+            f"/play/{sid}/movie/1/info",
+            f"/play/{sid}/live/1/info",
+            f"/play/{sid}/live/1/index.m3u8",
+            f"/play/{sid}/movie/1/playlist.m3u",
+            f"/play/{sid}/export.m3u",
+        ):
             page = web.get(path, follow_redirects=True)
             responses.append(page.content)
             responses.append(json.dumps(dict(page.headers)).encode())

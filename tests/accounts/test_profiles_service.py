@@ -89,7 +89,12 @@ async def test_edit_without_verify_changes_fields_and_password(library, vault, s
         timezone="Europe/Paris",
     )
     assert (edited.id, edited.name, edited.url, edited.username) == (p.id, "Cabin", "https://new.example.org", "bob")
-    assert (edited.user_agent, edited.sync_interval_hours, edited.adult_enabled, edited.timezone) == ("Kodi/20", 6, True, "Europe/Paris")
+    assert (edited.user_agent, edited.sync_interval_hours, edited.adult_enabled, edited.timezone) == (
+        "Kodi/20",
+        6,
+        True,
+        "Europe/Paris",
+    )
     assert profiles.stream_credentials(library, vault, edited) == ("https://new.example.org", "bob", "n3w-Pw")
     assert edited.updated_at >= p.updated_at
 
@@ -101,7 +106,9 @@ async def test_edit_refuses_a_taken_name_and_unknown_fields(library, vault, sett
         await profiles.edit_profile(library, vault, settings, "Two", verify=False, name="ONE")
     with pytest.raises(InvalidProfile):
         await profiles.edit_profile(library, vault, settings, "Two", verify=False, colour="red")
-    renamed = await profiles.edit_profile(library, vault, settings, "Two", verify=False, name="two")  # own name, new case
+    renamed = await profiles.edit_profile(
+        library, vault, settings, "Two", verify=False, name="two"
+    )  # own name, new case
     assert renamed.name == "two"
 
 
@@ -124,7 +131,7 @@ async def test_tampered_secret_is_a_clear_error_for_that_profile_only(library, v
     blob[-3] ^= 0xFF
     with db.transaction(library):
         library.execute("UPDATE profiles SET secret = ? WHERE id = ?", (bytes(blob), bad.id))
-    with pytest.raises(SecretUnreadable, match="Broken.*Re-enter"):
+    with pytest.raises(SecretUnreadable, match=r"Broken.*Re-enter"):
         profiles.stream_credentials(library, vault, bad)
     assert profiles.stream_credentials(library, vault, good)[2] == "good-pw"
     assert [p.name for p in profiles.list_profiles(library)] == ["Broken", "Good"]  # listing still works
@@ -142,9 +149,15 @@ async def test_record_account_and_touch(library, vault, settings):
 
     p = await _add(library, vault, settings)
     stored = profiles.record_account(
-        library, p, {"status": "Active", "exp_date": datetime(2030, 1, 2, tzinfo=UTC), "allowed_output_formats": ("ts", "m3u8")}
+        library,
+        p,
+        {"status": "Active", "exp_date": datetime(2030, 1, 2, tzinfo=UTC), "allowed_output_formats": ("ts", "m3u8")},
     )
-    assert stored.account == {"status": "Active", "exp_date": "2030-01-02T00:00:00+00:00", "allowed_output_formats": ["ts", "m3u8"]}
+    assert stored.account == {
+        "status": "Active",
+        "exp_date": "2030-01-02T00:00:00+00:00",
+        "allowed_output_formats": ["ts", "m3u8"],
+    }
     assert stored.account_checked_at is not None
     library.execute("UPDATE profiles SET last_used_at = NULL")
     library.commit()

@@ -35,9 +35,13 @@ def test_profiles_schema_has_the_agreed_columns(library):
         "id", "name", "url", "username", "secret", "created_at", "updated_at", "last_used_at",
         "account_json", "account_checked_at", "sync_interval_hours", "adult_enabled", "timezone",
     } <= columns
-    library.execute("INSERT INTO profiles (name, url, username, created_at, updated_at) VALUES ('Abc', 'http://x', 'u', 'n', 'n')")
+    library.execute(
+        "INSERT INTO profiles (name, url, username, created_at, updated_at) VALUES ('Abc', 'http://x', 'u', 'n', 'n')"
+    )
     with pytest.raises(sqlite3.IntegrityError):
-        library.execute("INSERT INTO profiles (name, url, username, created_at, updated_at) VALUES ('aBC', 'http://y', 'v', 'n', 'n')")
+        library.execute(
+            "INSERT INTO profiles (name, url, username, created_at, updated_at) VALUES ('aBC', 'http://y', 'v', 'n', 'n')"
+        )
 
 
 def test_opening_again_changes_nothing(settings):
@@ -82,10 +86,14 @@ def test_failing_migration_rolls_back_and_keeps_the_backup(settings, monkeypatch
     db.open_library(settings.db_path).close()
     current = db.schema_version()
     real = db.migrations()
-    broken = (current + 1, f"{current + 1:04d}_broken.sql", "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);")
+    broken = (
+        current + 1,
+        f"{current + 1:04d}_broken.sql",
+        "CREATE TABLE half (x);\nINSERT INTO no_such_table VALUES (1);",
+    )
     monkeypatch.setattr(db, "migrations", lambda: [*real, broken])
 
-    with pytest.raises(StoreError, match="broken.sql"):
+    with pytest.raises(StoreError, match=r"broken\.sql"):
         db.open_library(settings.db_path)
     monkeypatch.undo()
     conn = db.connect(settings.db_path)

@@ -77,7 +77,7 @@ def test_loose_key_file_permissions_are_tightened(settings, vault):
 
 def test_damaged_key_file_is_a_clear_error(settings, vault):
     (settings.home / "master.key").write_text("not a key\n")
-    with pytest.raises(VaultError, match="master.key"):
+    with pytest.raises(VaultError, match=r"master\.key"):
         Vault.open(settings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import time
@@ -114,7 +115,7 @@ def test_live_ts_loops_with_continuous_timestamps(demo_media_dir):
                             "-of", "csv=p=0", "-"], input=bytes(received), capture_output=True, timeout=60)
     times = [float(t.strip(",")) for t in probe.stdout.decode().split() if t.strip(",") not in ("", "N/A")]
     assert times[-1] - times[0] > 24 * 1.2  # more than one loop of the 24 s clip
-    assert all(b > a for a, b in zip(times, times[1:]))
+    assert all(b > a for a, b in itertools.pairwise(times))
 
 
 def test_hls_playlist_slides_with_the_clock_and_marks_loops(demo_media_dir):

@@ -56,9 +56,14 @@ async def test_added_urls_plain_and_gzip_and_matching_by_name(synced_profile, gu
     assert len(nameless) == 2
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
     plain = guide_server.put("/plain.xml", make_xmltv([("x.a", [nameless[0][1]])], hourly("x.a", start, 6, "Plain")))
-    packed = guide_server.put("/xmltv.php?username=u&password=p%26q&gzip=1", make_xmltv([("x.b", ["Nothing", nameless[1][1].upper()])],
-                                                         hourly("x.b", start, 6, "Packed")), gz=True)
-    result = await guide.refresh_guide(settings, conn, vault, profile, extra_urls=(plain, packed), include_provider=False)
+    packed = guide_server.put(
+        "/xmltv.php?username=u&password=p%26q&gzip=1",
+        make_xmltv([("x.b", ["Nothing", nameless[1][1].upper()])], hourly("x.b", start, 6, "Packed")),
+        gz=True,
+    )
+    result = await guide.refresh_guide(
+        settings, conn, vault, profile, extra_urls=(plain, packed), include_provider=False
+    )
     assert result.errors == {} and result.programmes == 12
     at = datetime.now(UTC)
     assert now_title(conn, profile, nameless[0][0], at) == "Plain 1"
@@ -74,8 +79,11 @@ async def test_added_urls_plain_and_gzip_and_matching_by_name(synced_profile, gu
 
 async def test_a_truncated_added_guide_is_reported_and_the_old_one_kept(synced_profile, guide_server):
     settings, conn, vault, profile = synced_profile
-    pid, name = conn.execute("SELECT provider_id, name FROM items WHERE profile_id=? AND type='live' AND "
-                             "coalesce(epg_channel_id, '') = '' ORDER BY position LIMIT 1", (profile.id,)).fetchone()
+    pid, name = conn.execute(
+        "SELECT provider_id, name FROM items WHERE profile_id=? AND type='live' AND "
+        "coalesce(epg_channel_id, '') = '' ORDER BY position LIMIT 1",
+        (profile.id,),
+    ).fetchone()
     start = datetime.now(UTC) - timedelta(minutes=30)
     good = make_xmltv([("x.a", [name])], hourly("x.a", start, 4, "Good"))
     url = guide_server.put("/g.xml.gz", good, gz=True)
@@ -98,7 +106,9 @@ async def test_short_epg_fills_channels_without_xmltv_and_agrees_with_it(synced_
     assert asked == 2 and demo.stats()["requests"].get("get_short_epg") == 2
     short = guide.now_next(conn, profile.id, ["1"], at=at)["1"]
     assert short.now is not None and short.next is not None
-    assert await guide.refresh_now_next(settings, conn, vault, profile, ["1", "2"], at=at) == 0  # fresh: not asked again
+    assert (
+        await guide.refresh_now_next(settings, conn, vault, profile, ["1", "2"], at=at) == 0
+    )  # fresh: not asked again
     await guide.refresh_guide(settings, conn, vault, profile)
     full = guide.now_next(conn, profile.id, ["1"], at=at)["1"]
     assert (full.now.title, full.now.start, full.now.stop) == (short.now.title, short.now.start, short.now.stop)
@@ -154,7 +164,10 @@ async def test_scheduler_refreshes_due_profiles_then_stops(synced_profile):
     try:
         await wait_until_async(
             lambda: guide.last_runs(conn, profile.id) and guide.last_runs(conn, profile.id)[0]["status"] == "ok",
-            20, "the scheduler's first refresh", every=0.1)
+            20,
+            "the scheduler's first refresh",
+            every=0.1,
+        )
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=30)

@@ -141,22 +141,36 @@ def test_retention_drops_old_and_far_programmes_and_prunes(guide_library):
     load(guide_library, make_xmltv(CHANNELS[:1], progs), retention=guide.Retention(days_back=7, days_ahead=7))
     titles = [p.title for p in everything(guide_library)]
     assert titles == ["Current 0", "Current 1"]
-    gone = guide.prune(guide_library.conn, guide_library.profile_id, guide.Retention(days_back=1), now=T0 + timedelta(days=1, hours=1, minutes=30))
+    gone = guide.prune(
+        guide_library.conn,
+        guide_library.profile_id,
+        guide.Retention(days_back=1),
+        now=T0 + timedelta(days=1, hours=1, minutes=30),
+    )
     assert gone == 1
     assert [p.title for p in everything(guide_library)] == ["Current 1"]
 
 
 def test_programmes_without_stop_end_where_the_next_starts(guide_library):
-    progs = [{"channel": "demo.one", "start": T0 + timedelta(minutes=m), "stop": None, "title": f"P{m}"} for m in (0, 20, 50)]
+    progs = [
+        {"channel": "demo.one", "start": T0 + timedelta(minutes=m), "stop": None, "title": f"P{m}"} for m in (0, 20, 50)
+    ]
     load(guide_library, make_xmltv(CHANNELS[:1], progs))
     rows = [(p.title, int((p.stop - p.start).total_seconds())) for p in everything(guide_library)]
     assert rows == [("P0", 1200), ("P20", 1800), ("P50", guide.DEFAULT_LENGTH)]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("UK | BBC Two HD", "bbctwo"), ("FR: TF1 FHD", "tf1"), ("Café Crème", "cafecreme"),
-    ("Sky Sports Premier League 4K", "skysportspremierleague"), ("RTÉ2", "rte2"), ("CNN (backup)", "cnn"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("UK | BBC Two HD", "bbctwo"),
+        ("FR: TF1 FHD", "tf1"),
+        ("Café Crème", "cafecreme"),
+        ("Sky Sports Premier League 4K", "skysportspremierleague"),
+        ("RTÉ2", "rte2"),
+        ("CNN (backup)", "cnn"),
+    ],
+)
 def test_normalised_names(name, expected):
     assert guide.normalise_name(name) == expected
 
@@ -192,8 +206,14 @@ def test_time_ordered_guides_with_duplicates_store_every_programme_once(guide_li
     progs = []
     for hour in range(30):  # channels interleaved, as guides sorted by time are
         for cid in ("demo.one", "bbc2", "cafe.creme"):
-            progs.append({"channel": cid, "start": T0 + timedelta(hours=hour), "stop": T0 + timedelta(hours=hour + 1),
-                          "title": f"{cid} {hour}"})
+            progs.append(
+                {
+                    "channel": cid,
+                    "start": T0 + timedelta(hours=hour),
+                    "stop": T0 + timedelta(hours=hour + 1),
+                    "title": f"{cid} {hour}",
+                }
+            )
     progs.append(dict(progs[10]))  # the same programme twice
     assert load(guide_library, make_xmltv(CHANNELS, progs)) == 91
     blocks = guide_library.conn.execute("SELECT count(*) FROM programme_blocks").fetchone()[0]
@@ -202,4 +222,7 @@ def test_time_ordered_guides_with_duplicates_store_every_programme_once(guide_li
     for pid, cid in (("1", "demo.one"), ("2", "bbc2"), ("3", "cafe.creme")):
         listed = guide.programmes_between(guide_library.conn, guide_library.profile_id, pid, T0 - far, T0 + far)
         assert [p.title for p in listed] == [f"{cid} {h}" for h in range(30)]
-    assert guide.programme_at(guide_library.conn, guide_library.profile_id, "2", T0 + timedelta(hours=29)).title == "bbc2 29"
+    assert (
+        guide.programme_at(guide_library.conn, guide_library.profile_id, "2", T0 + timedelta(hours=29)).title
+        == "bbc2 29"
+    )

@@ -26,7 +26,10 @@ def test_add_copies_the_name_and_lists_newest_first(filled):
     favorites.add(conn, pid, "live", 7)
     favorites.add(conn, pid, "movie", "42")
     listed = favorites.list(conn, pid)
-    assert [(f.type, f.provider_id, f.name) for f in listed] == [("movie", "42", "<b>Bold</b> Movie"), ("live", "7", "Café Crème TV")]
+    assert [(f.type, f.provider_id, f.name) for f in listed] == [
+        ("movie", "42", "<b>Bold</b> Movie"),
+        ("live", "7", "Café Crème TV"),
+    ]
     assert all(f.available for f in listed)
     assert listed[0].item.name == "<b>Bold</b> Movie"
     assert favorites.is_favorite(conn, pid, "live", "7") and not favorites.is_favorite(conn, pid, "live", "8")
@@ -71,7 +74,9 @@ def test_unknown_item_or_type_is_refused(filled):
 
 def test_favorites_are_per_profile_and_go_with_the_profile(filled, vault):
     conn, pid = filled.conn, filled.profile_id
-    other = profiles.insert_profile(conn, vault, name="Other", url="http://127.0.0.1:9", username="u", password="pw-other")
+    other = profiles.insert_profile(
+        conn, vault, name="Other", url="http://127.0.0.1:9", username="u", password="pw-other"
+    )
     favorites.add(conn, pid, "live", 7)
     favorites.add(conn, other.id, "episode", "5", name="Pilot")
     assert [f.provider_id for f in favorites.list(conn, other.id)] == ["5"]

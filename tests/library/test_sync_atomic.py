@@ -58,8 +58,10 @@ async def test_sigkill_during_sync_leaves_previous_catalog_whole(synced_profile,
             runs_before = len(sync.runs(conn, profile.id, 1000))
             proc = subprocess.Popen([sys.executable, "-m", "xtplay.cli", "sync", "--json"], env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_until(lambda: len(sync.runs(conn, profile.id, 1000)) != runs_before or proc.poll() is not None,
-                       60, "the sync process to start a run or exit", every=0.01)
+            def started(before: int = runs_before, proc: subprocess.Popen = proc) -> bool:
+                return len(sync.runs(conn, profile.id, 1000)) != before or proc.poll() is not None
+
+            wait_until(started, 60, "the sync process to start a run or exit", every=0.01)
             time.sleep(delay)
             if proc.poll() is None:
                 killed_running += 1

@@ -74,12 +74,22 @@ async def test_progress_callback_and_subscribers_see_every_phase(demo_profile):
 @pytest.mark.parametrize("fault", ["reset", "malformed", "html"])
 async def test_fault_in_movie_list_keeps_previous_movies_and_other_types(synced_profile, demo, fault):
     settings, conn, vault, profile = synced_profile
-    before = {r[0]: r[1] for r in conn.execute("SELECT provider_id, name FROM items WHERE profile_id = ? AND type = 'movie'", (profile.id,))}
+    before = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT provider_id, name FROM items WHERE profile_id = ? AND type = 'movie'", (profile.id,)
+        )
+    }
     demo.set_fault(fault, paths=["get_vod_streams"])
     result = await sync.sync_profile(settings, conn, vault, profile)
     assert result.status == "partial"
     assert set(result.errors) == {"movie"} and result.counts == {"live": 60, "series": 30}
-    after = {r[0]: r[1] for r in conn.execute("SELECT provider_id, name FROM items WHERE profile_id = ? AND type = 'movie'", (profile.id,))}
+    after = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT provider_id, name FROM items WHERE profile_id = ? AND type = 'movie'", (profile.id,)
+        )
+    }
     assert after == before
     assert search.search(conn, profile.id, "cafe creme")["movie"]
     run = sync.last_run(conn, profile.id)
@@ -118,7 +128,8 @@ async def test_items_that_left_disappear_but_favorites_stay(demo_profile, demo_m
     assert catalog.get_item(conn, profile.id, "live", 75) is None
     assert _counts(conn, profile.id) == {"live": 60, "movie": 120, "series": 30}
     assert not search.search(conn, profile.id, name, types=["live"])["live"] or all(
-        h.provider_id != "75" for h in search.search(conn, profile.id, name, types=["live"])["live"])
+        h.provider_id != "75" for h in search.search(conn, profile.id, name, types=["live"])["live"]
+    )
     fav = [f for f in favorites.list(conn, profile.id) if f.provider_id == "75"]
     assert fav and fav[0].name == name and fav[0].item is None
 
@@ -171,8 +182,9 @@ async def test_browsing_and_search_work_with_the_provider_stopped(settings, libr
     from xtplay.demo import DemoProvider
 
     with DemoProvider(live=20, vod=30, series=5, media_dir=demo_media_dir) as own:
-        profile = await profiles.add_profile(library, vault, settings, name="Gone", url=own.url,
-                                             username=own.username, password=own.password)
+        profile = await profiles.add_profile(
+            library, vault, settings, name="Gone", url=own.url, username=own.username, password=own.password
+        )
         assert (await sync.sync_profile(settings, library, vault, profile)).status == "ok"
     result = await sync.sync_profile(settings, library, vault, profile)
     assert result.status == "failed"

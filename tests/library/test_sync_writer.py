@@ -85,19 +85,33 @@ async def test_a_type_left_open_is_rolled_back_when_the_writer_closes(stored):
 
 async def test_a_sync_in_many_chunks_stores_what_one_chunk_does(synced_profile, monkeypatch):
     settings, conn, vault, profile = synced_profile
-    before = {t: [(i.provider_id, i.name, i.category_id) for i in catalog.items(conn, profile.id, t, limit=500, include_adult=True).items]
-              for t in catalog.TYPES}
+    before = {
+        t: [
+            (i.provider_id, i.name, i.category_id)
+            for i in catalog.items(conn, profile.id, t, limit=500, include_adult=True).items
+        ]
+        for t in catalog.TYPES
+    }
     conn.execute("DELETE FROM items WHERE profile_id = ?", (profile.id,))
     conn.commit()
     monkeypatch.setattr(sync_writer, "CHUNK_ROWS", 7)
     events: list[sync.SyncProgress] = []
     result = await sync.sync_profile(settings, conn, vault, profile, progress=events.append)
     assert result.status == "ok"
-    after = {t: [(i.provider_id, i.name, i.category_id) for i in catalog.items(conn, profile.id, t, limit=500, include_adult=True).items]
-             for t in catalog.TYPES}
+    after = {
+        t: [
+            (i.provider_id, i.name, i.category_id)
+            for i in catalog.items(conn, profile.id, t, limit=500, include_adult=True).items
+        ]
+        for t in catalog.TYPES
+    }
     assert after == before
-    positions = [r[0] for r in conn.execute(
-        "SELECT position FROM items WHERE profile_id = ? AND type = 'movie' ORDER BY position", (profile.id,))]
+    positions = [
+        r[0]
+        for r in conn.execute(
+            "SELECT position FROM items WHERE profile_id = ? AND type = 'movie' ORDER BY position", (profile.id,)
+        )
+    ]
     assert positions == list(range(len(before["movie"])))
     saving = [e.done for e in events if e.phase == "saving movie"]
     assert saving[0] == 0 and saving[1:] == sorted(saving[1:]) and len(set(saving)) > 10

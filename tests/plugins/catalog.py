@@ -61,7 +61,9 @@ def catalog_profile(settings, library, vault):
     """``(settings, conn, vault, profile)``: a profile saved without any provider, empty library."""
     from xtplay.accounts import profiles
 
-    profile = profiles.insert_profile(library, vault, name="Local", url="http://127.0.0.1:9", username="u", password="secret-pass")
+    profile = profiles.insert_profile(
+        library, vault, name="Local", url="http://127.0.0.1:9", username="u", password="secret-pass"
+    )
     return settings, library, vault, profile
 
 

@@ -128,7 +128,7 @@ ROW_FIELDS = ("provider_id", "name", "search_name", "category_id", "position", "
 
 def row_of(type: str, raw: dict) -> dict:
     (row,) = read_rows(type, [raw], CATEGORIES)
-    return dict(zip(ROW_FIELDS, row))
+    return dict(zip(ROW_FIELDS, row, strict=True))
 
 
 def test_live_row_with_string_id_and_int_category():

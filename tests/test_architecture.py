@@ -84,7 +84,9 @@ def imports(known: dict[str, Path]) -> Iterator[Import]:
             local = any(isinstance(p, ast.FunctionDef | ast.AsyncFunctionDef) for p in _ancestors(node, parents))
             here = lines[node.lineno - 1]
             above = lines[node.lineno - 2] if node.lineno > 1 else ""
-            reason = (here.split("#", 1)[1] if "#" in here else "") + (above.split("#", 1)[1] if above.strip().startswith("#") else "")
+            reason = here.split("#", 1)[1] if "#" in here else ""
+            if above.strip().startswith("#"):
+                reason += above.split("#", 1)[1]
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.name.split(".")[0] == "xtplay":

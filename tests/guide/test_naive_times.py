@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from fixtures_guide import hourly, make_xmltv
 
+from tests.plugins.guide import hourly, make_xmltv
 from xtplay import guide
 from xtplay.accounts import profiles
 from xtplay.guide.model import naive_time_zone

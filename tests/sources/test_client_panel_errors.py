@@ -8,8 +8,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from fixtures_client import Reply
 
+from tests.plugins.client import Reply
 from xtplay.errors import (
     AccountInactive,
     ItemNotFound,

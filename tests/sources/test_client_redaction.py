@@ -79,6 +79,7 @@ async def test_client_requests_and_errors_never_log_the_password(scripted, quick
     scripted.on("get_live_streams", Reply("<html>blocked</html>"))
     scripted.on("get_vod_info", Reply(hang=1.0))
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # setup_logging, run by earlier tests, quiets httpx
     errors: list[XtplayError] = []
     async with XtreamClient(scripted.url, "bob", PASSWORD, settings=quick) as client:
         await client.login()

@@ -81,7 +81,9 @@ def clean_interval(value: Any) -> int:
     except (TypeError, ValueError):
         raise InvalidProfile("sync_interval_hours", "The sync interval must be a whole number of hours.") from None
     if not 0 <= hours <= MAX_SYNC_INTERVAL_HOURS:
-        raise InvalidProfile("sync_interval_hours", f"The sync interval must be between 0 (manual) and {MAX_SYNC_INTERVAL_HOURS} hours.")
+        raise InvalidProfile(
+            "sync_interval_hours", f"The sync interval must be between 0 (manual) and {MAX_SYNC_INTERVAL_HOURS} hours."
+        )
     return hours
 
 

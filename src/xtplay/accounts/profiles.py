@@ -149,7 +149,8 @@ def insert_profile(
                 " sync_interval_hours, adult_enabled, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, url, username, agent, now, now, interval, 1 if adult_enabled else 0, tz),
             )
-            profile_id = int(cur.lastrowid)
+            assert cur.lastrowid is not None  # an INSERT always has one
+            profile_id = cur.lastrowid
             conn.execute("UPDATE profiles SET secret = ? WHERE id = ?", (vault.encrypt(profile_id, clear), profile_id))
             if account is not None:
                 _store_account(conn, profile_id, account, now)
@@ -391,7 +392,8 @@ def _store_account(conn: sqlite3.Connection, profile_id: int, account: Any, now:
 
 def account_dict(account: Any) -> dict[str, Any]:
     """An ``Account`` as JSON-ready data (datetimes as ISO 8601, tuples as lists)."""
-    raw = dataclasses.asdict(account) if dataclasses.is_dataclass(account) else dict(account)
+    is_record = dataclasses.is_dataclass(account) and not isinstance(account, type)
+    raw = dataclasses.asdict(account) if is_record else dict(account)
 
     def plain(value: Any) -> Any:
         if isinstance(value, datetime):

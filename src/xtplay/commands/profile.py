@@ -90,15 +90,30 @@ def profile() -> None:
 @click.option("--no-verify", is_flag=True, help="Save without logging in (offline set-up).")
 @click.option("--user-agent", default=None, help="User-Agent sent to this provider.")
 @click.pass_obj
-def add_cmd(settings: Settings, name: str, url: str, username: str, password_stdin: bool, no_verify: bool, user_agent: str | None) -> None:
+def add_cmd(
+    settings: Settings,
+    name: str,
+    url: str,
+    username: str,
+    password_stdin: bool,
+    no_verify: bool,
+    user_agent: str | None,
+) -> None:
     """Add a profile; the login is checked first unless --no-verify."""
     password = _read_password(password_stdin)
     with db.library(settings) as conn:
         vault = Vault.open(settings)
         saved = asyncio.run(
             profiles.add_profile(
-                conn, vault, settings, name=name, url=url, username=username, password=password,
-                verify=not no_verify, user_agent=user_agent,
+                conn,
+                vault,
+                settings,
+                name=name,
+                url=url,
+                username=username,
+                password=password,
+                verify=not no_verify,
+                user_agent=user_agent,
             )
         )
     note = "not verified" if no_verify else _account_summary(saved.account)
@@ -124,7 +139,14 @@ def list_cmd(settings: Settings, as_json: bool) -> None:
     for column in ("", "name", "server", "username", "account", "last used"):
         table.add_column(column)
     for p in rows:
-        table.add_row("*" if p.id == active_id else "", p.name, p.url, p.username, _account_summary(p.account), _when(p.last_used_at))
+        table.add_row(
+            "*" if p.id == active_id else "",
+            p.name,
+            p.url,
+            p.username,
+            _account_summary(p.account),
+            _when(p.last_used_at),
+        )
     Console().print(table)
 
 
@@ -176,19 +198,37 @@ def show_cmd(settings: Settings, name: str, as_json: bool) -> None:
 @click.option("--username", default=None)
 @click.option("--change-password", is_flag=True, help="Ask for a new password (prompt or $XTPLAY_PASSWORD).")
 @click.option("--password-stdin", is_flag=True, help="Read a new password from standard input.")
-@click.option("--user-agent", default=None, help="User-Agent for this provider (\"\" for the default).")
+@click.option("--user-agent", default=None, help='User-Agent for this provider ("" for the default).')
 @click.option("--sync-interval", type=int, default=None, help="Hours between automatic syncs (0: manual).")
 @click.option("--adult/--no-adult", default=None, help="Show or hide adult categories.")
-@click.option("--timezone", default=None, help="Time zone for the guide (\"\" for this machine's).")
+@click.option("--timezone", default=None, help='Time zone for the guide ("" for this machine\'s).')
 @click.option("--no-verify", is_flag=True, help="Save new credentials without logging in.")
 @click.pass_obj
-def edit_cmd(settings: Settings, name: str, new_name: str | None, url: str | None, username: str | None, change_password: bool,
-             password_stdin: bool, user_agent: str | None, sync_interval: int | None, adult: bool | None,
-             timezone: str | None, no_verify: bool) -> None:
+def edit_cmd(
+    settings: Settings,
+    name: str,
+    new_name: str | None,
+    url: str | None,
+    username: str | None,
+    change_password: bool,
+    password_stdin: bool,
+    user_agent: str | None,
+    sync_interval: int | None,
+    adult: bool | None,
+    timezone: str | None,
+    no_verify: bool,
+) -> None:
     """Change a profile; new credentials are checked by a login first."""
     changes: dict[str, Any] = {}
-    for key, value in (("name", new_name), ("url", url), ("username", username), ("user_agent", user_agent),
-                       ("sync_interval_hours", sync_interval), ("adult_enabled", adult), ("timezone", timezone)):
+    for key, value in (
+        ("name", new_name),
+        ("url", url),
+        ("username", username),
+        ("user_agent", user_agent),
+        ("sync_interval_hours", sync_interval),
+        ("adult_enabled", adult),
+        ("timezone", timezone),
+    ):
         if value is not None:
             changes[key] = value
     if change_password or password_stdin:
@@ -255,7 +295,9 @@ def export_cmd(settings: Settings, file: str, names: tuple[str, ...]) -> None:
 
 @profile.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--rename", is_flag=True, help="Import profiles whose name exists under a new name instead of skipping them.")
+@click.option(
+    "--rename", is_flag=True, help="Import profiles whose name exists under a new name instead of skipping them."
+)
 @click.pass_obj
 def import_cmd(settings: Settings, file: str, rename: bool) -> None:
     """Add the profiles of an export FILE (no login is made)."""

@@ -65,5 +65,10 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
         table.add_column("year", justify="right")
         table.add_column("rating", justify="right")
         for hit in hits:
-            table.add_row(hit.provider_id, Text(hit.name), str(hit.year or ""), f"{hit.rating:.1f}" if hit.rating is not None else "")
+            table.add_row(
+                hit.provider_id,
+                Text(hit.name),
+                str(hit.year or ""),
+                f"{hit.rating:.1f}" if hit.rating is not None else "",
+            )
         console.print(table)

@@ -158,6 +158,7 @@ class Catalog:
         """The ``get_live_streams`` row of channel ``i``."""
         r = _rng(self.seed, 11, i)
         cat = self._live_category(i)
+        epg: str | None
         if i == DEMO_ONE:
             name, epg, archive, days = "Demo One HD", "demo.one", 1, 3
         elif i == DEMO_TWO:
@@ -367,20 +368,30 @@ class Catalog:
                 eid = self.episode_id(i, season, ep)
                 media = self.episode_media(eid)
                 ep_info: Any = {
-                    "air_date": f"{m['year'] + season - 1}-09-{ep:02d}", "plot": f"Episode {ep} of season {season}.",
-                    "duration_secs": m["run_time"] * 60, "duration": f"00:{m['run_time'] % 60:02d}:00" if m["run_time"] < 60 else "01:00:00",
-                    "movie_image": self.icon("episode", eid), "rating": m["rating"], "season": season,
+                    "air_date": f"{m['year'] + season - 1}-09-{ep:02d}",
+                    "plot": f"Episode {ep} of season {season}.",
+                    "duration_secs": m["run_time"] * 60,
+                    "duration": f"00:{m['run_time'] % 60:02d}:00" if m["run_time"] < 60 else "01:00:00",
+                    "movie_image": self.icon("episode", eid),
+                    "rating": m["rating"],
+                    "season": season,
                     "name": f"Episode {ep}",
                 }
                 if i % 11 == 0 and ep == 1:
                     ep_info = []  # quirk: an episode without metadata
-                rows.append({
-                    "id": str(eid), "episode_num": ep if i % 2 else str(ep),
-                    "title": f"{m['name']} - S{season:02d}E{ep:02d} - Episode {ep}",
-                    "container_extension": media.container, "info": ep_info, "custom_sid": "",
-                    "added": "" if ep == 3 else str(m["modified"] + ep * 86400), "season": season if ep % 2 else str(season),
-                    "direct_source": "",
-                })
+                rows.append(
+                    {
+                        "id": str(eid),
+                        "episode_num": ep if i % 2 else str(ep),
+                        "title": f"{m['name']} - S{season:02d}E{ep:02d} - Episode {ep}",
+                        "container_extension": media.container,
+                        "info": ep_info,
+                        "custom_sid": "",
+                        "added": "" if ep == 3 else str(m["modified"] + ep * 86400),
+                        "season": season if ep % 2 else str(season),
+                        "direct_source": "",
+                    }
+                )
             episodes[str(season)] = rows
         return {"seasons": seasons, "info": info, "episodes": episodes}
 
@@ -394,8 +405,11 @@ class Catalog:
         if kind.endswith("categories"):
             data: Any = self.categories(kind.split("_")[0])
         else:
-            row, cats = {"live": (self.live_row, self._live_cat), "vod": (self.movie_row, self._vod_cat),
-                         "series": (self.series_row, self._series_cat)}[kind]
+            row, cats = {
+                "live": (self.live_row, self._live_cat),
+                "vod": (self.movie_row, self._vod_cat),
+                "series": (self.series_row, self._series_cat),
+            }[kind]
             if category_id is None:
                 ids: Any = range(1, len(cats) + 1)
             else:

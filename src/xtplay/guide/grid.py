@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from xtplay.guide import catchup
 from xtplay.guide.blocks import entries, epoch, programme
@@ -90,7 +91,8 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
     lo = epoch(start)
     hi = lo + int(hours * 3600)
     now = epoch(at)
-    filters, args = ["profile_id = ?", "type = 'live'"], [profile_id]
+    filters = ["profile_id = ?", "type = 'live'"]
+    args: list[Any] = [profile_id]
     if category_id is not None:
         filters.append("category_id = ?")
         args.append(category_id)
@@ -112,10 +114,10 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
                 f"SELECT channel_key, data FROM programme_blocks WHERE profile_id=? AND run_id=? "
                 f"AND channel_key IN ({marks}) AND first_start < ? AND last_stop > ?", (profile_id, run_id, *keys, hi, lo)):
             blocks.setdefault(key, []).append((data,))
-        for key, rows in blocks.items():
-            by_where[(run_id, key)] = [programme("", e) for e in entries(rows, lo, hi)]
+        for key, found in blocks.items():
+            by_where[(run_id, key)] = [programme("", e) for e in entries(found, lo, hi)]
     span = hi - lo
-    rows = []
+    rows: list[GridRow] = []
     for pid, name, num, logo, archive_days in chans:
         cells = []
         for prog in by_where.get(located.get(pid, (0, "")), []):

@@ -176,6 +176,7 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
         if cid not in known:
             cid = ""
         adult = flag(get("is_adult")) or known.get(cid, False)
+        row: tuple[Any, ...]
         if type == "live":
             name = text(get("name")) or f"{fallback} {pid}"
             days = integer(get("tv_archive_duration")) or 0

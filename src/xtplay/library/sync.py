@@ -187,7 +187,8 @@ def _start_run(conn: sqlite3.Connection, profile_id: int) -> int:
                      (profile_id,))
         cur = conn.execute("INSERT INTO sync_runs (profile_id, started_at, status) VALUES (?, ?, 'running')",
                            (profile_id, int(time.time())))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT always has one
+    return cur.lastrowid
 
 
 def _finish_run(conn: sqlite3.Connection, run_id: int, result: SyncResult) -> None:
@@ -258,7 +259,7 @@ async def sync_with_client(
     types = tuple(types)
     pending: list[tuple[str, concurrent.futures.Future[int]]] = []  # types handed to the writer
     present = catalog_counts(conn, profile_id)
-    known = versions.known(conn, profile_id, present)
+    held = versions.known(conn, profile_id, present)
     found: dict[str, dict[str, ListVersion]] = {}  # versions of each type's lists, recorded once stored
     words: dict[str, set[str]] = {}  # typo vocabulary of each type handed to the writer
 
@@ -274,7 +275,7 @@ async def sync_with_client(
         for type in types:
             _publish(SyncProgress(profile_id, type), progress)
             try:
-                cats, answer, found[type] = await _download(client, type, known)
+                cats, answer, found[type] = await _download(client, type, held)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -315,8 +316,8 @@ async def sync_with_client(
     if words.keys() & counts.keys():
         _publish(SyncProgress(profile_id, "indexing"), progress)
         try:  # the words of a type that was not stored come from the library
-            known = {t: w for t, w in words.items() if t in counts}
-            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, known)
+            stored = {t: w for t, w in words.items() if t in counts}
+            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, stored)
         except XtplayError as exc:  # the catalog is stored; only typo correction lags behind
             log.warning("typo vocabulary of profile %s not refreshed: %s", profile_id, exc)
     return counts, errors

@@ -57,10 +57,8 @@ def token_allows(conn: sqlite3.Connection, path: str, token: str | None) -> bool
     # /play/{pid}/{type}/{id}/... or /play/{pid}/catchup/{id}/{start}/...
     try:
         pid = int(parts[2])
-        if parts[3] == "catchup":
-            target = Target(pid, "catchup", parts[4], int(parts[5]))
-        else:
-            target = Target(pid, parts[3], parts[4])
+        catchup = parts[3] == "catchup"
+        target = Target(pid, "catchup", parts[4], int(parts[5])) if catchup else Target(pid, parts[3], parts[4])
     except (IndexError, ValueError, Exception):
         return False
     return hmac.compare_digest(item_token(conn, target), token)

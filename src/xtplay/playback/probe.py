@@ -103,7 +103,8 @@ def parse(ffprobe_json: dict) -> ProbeResult:
     audio = next((s.get("codec_name") for s in streams if s.get("codec_type") == "audio"), None)
     fmt = ffprobe_json.get("format") or {}
     try:
-        duration = float(fmt.get("duration")) if fmt.get("duration") else None
+        raw_duration = fmt.get("duration")
+        duration = float(raw_duration) if raw_duration else None
     except ValueError:
         duration = None
     name = fmt.get("format_name") or ""

@@ -93,6 +93,7 @@ class FfmpegPool:
                 stderr=asyncio.subprocess.PIPE, start_new_session=True)
             self._procs.add(proc)
             _running.add(proc.pid)
+            assert proc.stdout is not None and proc.stderr is not None  # both are pipes
             stderr_task = asyncio.create_task(_drain(proc.stderr))
             sent = 0
             while True:
@@ -184,7 +185,7 @@ def _vtt_secs(stamp: str) -> float:
 
 
 def _vtt_stamp(secs: float) -> str:
-    ms = int(round(secs * 1000))
+    ms = round(secs * 1000)
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
@@ -204,6 +205,7 @@ def shift_vtt(text: str, start: float) -> str:
             out.append(block)
             continue
         m = _VTT_TIME.match(lines[timing].strip())
+        assert m is not None  # the line was found by this very pattern
         a, b = _vtt_secs(m.group(1)) - start, _vtt_secs(m.group(2)) - start
         if b <= 0:
             continue

@@ -66,12 +66,17 @@ class Account:
         """Back from :meth:`to_dict` (a profile's stored account), the zone resolved again."""
         when = lambda v: values.timestamp(v)  # noqa: E731
         return cls(
-            username=values.text(data.get("username")) or "", status=(values.text(data.get("status")) or "active").lower(),
-            exp_date=when(data.get("exp_date")), is_trial=values.flag(data.get("is_trial")),
-            active_connections=values.integer(data.get("active_connections")), max_connections=values.integer(data.get("max_connections")),
+            username=values.text(data.get("username")) or "",
+            status=(values.text(data.get("status")) or "active").lower(),
+            exp_date=when(data.get("exp_date")),
+            is_trial=values.flag(data.get("is_trial")),
+            active_connections=values.integer(data.get("active_connections")),
+            max_connections=values.integer(data.get("max_connections")),
             allowed_output_formats=tuple(f.lower() for f in values.strings(data.get("allowed_output_formats"))),
-            created_at=when(data.get("created_at")), server_timezone=values.text(data.get("server_timezone")),
-            server_time=when(data.get("server_time")), server_url=values.text(data.get("server_url")),
+            created_at=when(data.get("created_at")),
+            server_timezone=values.text(data.get("server_timezone")),
+            server_time=when(data.get("server_time")),
+            server_url=values.text(data.get("server_url")),
             server_tz=server_zone(data.get("server_timezone")),
         )
 
@@ -83,11 +88,17 @@ class Account:
         """JSON-ready fields (dates as ISO strings), for storing beside a profile."""
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
-            "username": self.username, "status": self.status, "exp_date": iso(self.exp_date),
-            "is_trial": self.is_trial, "active_connections": self.active_connections,
-            "max_connections": self.max_connections, "allowed_output_formats": list(self.allowed_output_formats),
-            "created_at": iso(self.created_at), "server_timezone": self.server_timezone,
-            "server_time": iso(self.server_time), "server_url": self.server_url,
+            "username": self.username,
+            "status": self.status,
+            "exp_date": iso(self.exp_date),
+            "is_trial": self.is_trial,
+            "active_connections": self.active_connections,
+            "max_connections": self.max_connections,
+            "allowed_output_formats": list(self.allowed_output_formats),
+            "created_at": iso(self.created_at),
+            "server_timezone": self.server_timezone,
+            "server_time": iso(self.server_time),
+            "server_url": self.server_url,
         }
 
 
@@ -102,7 +113,11 @@ class Category:
         category_id = values.text(raw.get("category_id"))
         if category_id is None:
             raise ValueError("category without category_id")
-        return cls(category_id, values.text(raw.get("category_name")) or f"Category {category_id}", values.category_ref(raw.get("parent_id")))
+        return cls(
+            category_id,
+            values.text(raw.get("category_name")) or f"Category {category_id}",
+            values.category_ref(raw.get("parent_id")),
+        )
 
 
 def _required_id(raw: dict[str, Any], key: str) -> int:
@@ -261,7 +276,12 @@ class MovieInfo:
         sid = sid if sid is not None else stream_id
         if sid is None:
             raise ValueError("movie info without stream_id")
-        name = values.text(info.get("name")) or values.text(data.get("name")) or values.text(data.get("title")) or f"Movie {sid}"
+        name = (
+            values.text(info.get("name"))
+            or values.text(data.get("name"))
+            or values.text(data.get("title"))
+            or f"Movie {sid}"
+        )
         release = values.text(info.get("releasedate")) or values.text(info.get("release_date"))
         return cls(
             stream_id=sid,
@@ -313,7 +333,9 @@ class Episode:
             season=season,
             plot=values.text(info.get("plot")) or values.text(info.get("overview")),
             duration_secs=values.duration_secs(info.get("duration_secs"), info.get("duration")),
-            air_date=values.text(info.get("air_date")) or values.text(info.get("releasedate")) or values.text(info.get("release_date")),
+            air_date=values.text(info.get("air_date"))
+            or values.text(info.get("releasedate"))
+            or values.text(info.get("release_date")),
             rating=values.rating(info.get("rating")),
             image=values.text(info.get("movie_image")) or values.text(info.get("cover_big")),
         )
@@ -342,13 +364,15 @@ class SeriesInfo:
         seasons = []
         for number, items in episodes.items():
             extra = decor.get(number, {})
-            seasons.append(Season(
-                season_number=number,
-                name=values.text(extra.get("name")) or f"Season {number}",
-                episode_count=len(items),
-                cover=values.text(extra.get("cover_big")) or values.text(extra.get("cover")),
-                air_date=values.text(extra.get("air_date")),
-            ))
+            seasons.append(
+                Season(
+                    season_number=number,
+                    name=values.text(extra.get("name")) or f"Season {number}",
+                    episode_count=len(items),
+                    cover=values.text(extra.get("cover_big")) or values.text(extra.get("cover")),
+                    air_date=values.text(extra.get("air_date")),
+                )
+            )
         return cls(Series.from_raw(values.mapping(raw.get("info")), series_id=series_id), seasons, episodes)
 
 
@@ -376,7 +400,8 @@ def _group_season(rows: list[Any], index: int) -> int:
     """The season of one list of a list of lists: the one its episodes all name, else its index
     (PHP sends seasons keyed 0..n-1 as a list; a panel that re-indexed them still names them)."""
     named = {values.integer(row.get("season")) for row in rows if isinstance(row, dict)}
-    return named.pop() if len(named) == 1 and None not in named else index
+    only = named.pop() if len(named) == 1 else None
+    return index if only is None else only
 
 
 def _episode_groups(raw: Any) -> dict[int, list[Episode]]:

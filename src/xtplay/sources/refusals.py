@@ -96,10 +96,8 @@ def words_of(body: bytes) -> str:
 
 def error_in_words(host: str, status: int, words: str, account: Any = None) -> ProviderError | None:
     """The typed error a refusal's words name, or ``None`` when they name none."""
-    for kind, pattern in _SAYINGS:
-        if pattern.search(words):
-            break
-    else:
+    kind = next((kind for kind, pattern in _SAYINGS if pattern.search(words)), None)
+    if kind is None:
         return None
     if kind == "down":
         return ProviderServerError(host, status, "reports that its database is failing")
@@ -154,6 +152,7 @@ def error_for_answer(host: str, status: int, head: bytes, headers: Mapping[str, 
     its body is empty (off-air), the login object, a web page or a short message; anything else
     is left to the caller to recognise as TS, HLS, MP4 …, whatever the headers claim.
     """
+    error: ProviderError | None
     if status >= 400:
         error = _stream_status(host, status, head, account)
     elif status >= 300:

@@ -163,7 +163,9 @@ def csrf_token(key: bytes, session: Session) -> str:
 
 def csrf_valid(key: bytes, session: Session | None, token: str | None) -> bool:
     """True when the token belongs to this session."""
-    return bool(session and token) and hmac.compare_digest(token, csrf_token(key, session))  # type: ignore[arg-type]
+    if session is None or not token:
+        return False
+    return hmac.compare_digest(token, csrf_token(key, session))
 
 
 # --- login throttling ----------------------------------------------------------------

@@ -79,7 +79,7 @@ class Guard:
                 chosen = out if out is not None else (session if fresh else None)
                 if chosen is not None:
                     message.setdefault("headers", [])
-                    message["headers"] = list(message["headers"]) + [(b"set-cookie", self._cookie(chosen))]
+                    message["headers"] = [*message["headers"], (b"set-cookie", self._cookie(chosen))]
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -175,7 +175,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]],
                    cookie: bytes | None) -> None:
-    hdrs = list(headers) + [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
+    hdrs = [*headers, (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
     if cookie:
         hdrs.append((b"set-cookie", cookie))
     await send({"type": "http.response.start", "status": status, "headers": hdrs})

@@ -159,14 +159,14 @@ def _settle(app: Any, job: SyncJob, task: asyncio.Future) -> None:
         job.status, job.message = "failed", "The sync was stopped."
     elif isinstance(task.exception(), sync.SyncAlreadyRunning):  # someone else's run: follow that one
         _jobs(app).pop(job.profile_id, None)
-    elif task.exception() is not None:
-        job.status, job.message = "failed", _error_text(task.exception())
+    elif (error := task.exception()) is not None:
+        job.status, job.message = "failed", _error_text(error)
     else:
         _record(job, task.result())
     job.finished = job.finished or time.time()
 
 
-def _record(job: SyncJob, result: Any) -> None:
+def _record(job: SyncJob, result: sync.SyncResult | sync.SyncRun | None) -> None:
     job.status = getattr(result, "status", None) or "ok"
     counts = getattr(result, "counts", None) or {}
     job.phase, job.done = "done", sum(counts.values())
@@ -185,6 +185,7 @@ def _error_text(exc: BaseException) -> str:
 async def _run(app: Any, job: SyncJob) -> None:
     settings = app.state.settings
     try:
+        result: sync.SyncResult | sync.SyncRun | None
         try:
             result = await sync_schedule.sync_in_background(settings, job.profile_id, progress=job.follow)
         except sync.SyncAlreadyRunning:  # the scheduler got there first: follow its run instead

@@ -55,14 +55,12 @@ def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]
 def render(request: Request, name: str, status_code: int = 200, *, conn: sqlite3.Connection | None = None,
            headers: dict[str, str] | None = None, **ctx: Any) -> Response:
     """Render a template with the common context; page values in ``ctx`` win over it."""
-    own = conn is None
-    if own:
-        conn = db.connect(request.app.state.settings.db_path)
+    used = conn or db.connect(request.app.state.settings.db_path)
     try:
-        context = common_context(request, conn)
+        context = common_context(request, used)
     finally:
-        if own:
-            conn.close()
+        if conn is None:
+            used.close()
     context.update(ctx)
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 

@@ -47,7 +47,7 @@ def api_search(request: Request, conn: Conn, profile: ActiveProfile, limit: int 
 
     ``offset`` skips that many hits of each type, for paging through a long result."""
     form = SearchForm.from_request(request)
-    empty = {t: [] for t in (form.types or catalog.TYPES)}
+    empty: dict[str, list[search.Hit]] = {t: [] for t in (form.types or catalog.TYPES)}
     results = run_search(conn, profile, form, limit=limit, offset=offset) if form.q else empty
     return {"q": form.q, "results": {t: [hit_json(h) for h in hits] for t, hits in results.items()},
             "counts": {t: len(hits) for t, hits in results.items()}}

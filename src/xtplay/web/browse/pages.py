@@ -66,6 +66,7 @@ def live_page(request: Request, conn: Conn, profile: ActiveProfile, category: st
     """Categories beside the first page of channels (all channels when no category, or the
     favorite channels)."""
     cats = catalog.categories(conn, profile.id, "live", include_adult=bool(profile.adult_enabled))
+    name: str | None
     if favorites:
         chosen = [f.item for f in favorite_store.list(conn, profile.id, type="live") if f.item is not None]
         page = catalog.Page(chosen, None)

@@ -24,10 +24,11 @@ import orjson
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from xtplay.demo import epg, images, playlist, streams
+from xtplay.demo import edge, epg, images, live_hls, playlist, quirks, streams
 from xtplay.demo.catalog import EPOCH, Catalog
 from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
 from xtplay.demo.media import MediaSet, ensure_media
+from xtplay.demo.personalities import Personality, get as personality_named
 from xtplay.demo.streams import Receive, Scope, Send, to_int
 
 NUMERIC_ACTIONS = {"200": "get_vod_categories", "201": "get_live_categories", "202": "get_live_streams",
@@ -57,6 +58,8 @@ class DemoState:
     username: str
     password: str
     port: int
+    personality: Personality = field(default_factory=personality_named)
+    edge_port: int | None = None  #: the load balancer's port (``tokenised`` personality)
     max_connections: int = 4
     live_speed: float = 1.0  #: pace of live/catch-up streams relative to real time
     media: MediaSet | None = None
@@ -78,7 +81,12 @@ class DemoState:
         return username == self.username and password == self.password
 
     def login_object(self) -> dict[str, Any]:
-        """``user_info`` + ``server_info`` in the XC 2.x shapes (numbers as strings)."""
+        """``user_info`` + ``server_info`` in the XC 2.x shapes (numbers as strings), bent by
+        the personality."""
+        standard = self._login_object()
+        return quirks.login(standard) if self.personality.json_quirks else standard
+
+    def _login_object(self) -> dict[str, Any]:
         now = int(time.time())
         status = self.faults.account_status() or "Active"
         day = now - now % 86_400
@@ -109,6 +117,8 @@ def classify(path: str, params: dict[str, str]) -> str:
             return name
     if path in ("/xmltv.php", "/get.php", "/panel_api.php"):
         return path[1:-4]
+    if path.startswith(("/keys/", "/fmp4/")):
+        return "hls"
     parts = path.strip("/").split("/")
     return "live" if len(parts) == 3 and parts[2].split(".")[0].isdigit() else "other"
 
@@ -136,9 +146,20 @@ class DemoApp:
             params.update(await _form(receive))
         # the still-encoded path, so a "/" inside a percent-encoded password stays inside it
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        personality = self.state.personality
+        if personality.head_status is not None and scope["method"] == "HEAD":
+            await Response(b"", status_code=personality.head_status)(scope, receive, send)
+            return
         redirected = path.startswith(REDIRECTED)  # where a "redirect" fault sent a stream request
         if redirected:
             path, raw_path = path[len(REDIRECTED) - 1:], raw_path[len(REDIRECTED) - 1:]
+        at_edge = edge.split(raw_path)
+        if at_edge is not None:  # the load balancer's tokenised URL
+            if not edge.valid(self.state.secret, at_edge[0]):
+                await Response(NGINX_403, status_code=403, media_type="text/html")(scope, receive, send)
+                return
+            raw_path, path = at_edge[1], edge.split(path)[1]  # type: ignore[index]
+            redirected = True
         action = classify(raw_path, params)
         self.state.stats.count(action)
         for fault in ([] if redirected else self.state.faults.match(path, action)):
@@ -157,6 +178,13 @@ class DemoApp:
                 return
             response = await self.fault_response(fault, path, params, action, raw_path)
             await response(scope, receive, send)
+            return
+        if personality.edge_redirect and at_edge is None and action in STREAM_ACTIONS:
+            where = f"http://127.0.0.1:{self.state.edge_port}{edge.PREFIX}"
+            token = edge.token(self.state.secret, personality.token_seconds)
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = f"{where}{token}{raw_path}" + (f"?{query}" if query else "")
+            await Response(b"", status_code=302, headers={"location": location})(scope, receive, send)
             return
         response = await self.route(scope, path, params, action, raw_path)
         await response(scope, receive, send)
@@ -236,6 +264,8 @@ class DemoApp:
                 return Response(status_code=404)
             return Response(body, media_type="image/svg+xml", headers={"cache-control": "max-age=86400"})
         if action == "hls":
+            if path.startswith(("/keys/", "/fmp4/")):
+                return await self.hls_extra(path)
             return await self.hls_segment(path)
         if path in ("/player_api.php", "/panel_api.php"):
             username, password = params.get("username"), params.get("password")
@@ -256,14 +286,20 @@ class DemoApp:
 
     async def api(self, params: dict[str, str], action: str) -> Response:
         catalog = self.state.catalog
+        sloppy = self.state.personality.json_quirks
         if action in LIST_ACTIONS:
             category = params.get("category_id") or None
             body = await run_in_threadpool(catalog.list_bytes, LIST_ACTIONS[action], category)
+            if sloppy and LIST_ACTIONS[action] == "vod":
+                body = orjson.dumps(quirks.movie_rows(orjson.loads(body)))
             return Response(body, media_type="application/json")
         if action == "get_vod_info":
-            return _json(catalog.vod_info(to_int(params.get("vod_id")) or 0))
+            ident = to_int(params.get("vod_id")) or 0
+            answer = catalog.vod_info(ident)
+            return _json(quirks.vod_info(ident, answer) if sloppy else answer)
         if action == "get_series_info":
-            return _json(catalog.series_info(to_int(params.get("series_id")) or 0))
+            answer = catalog.series_info(to_int(params.get("series_id")) or 0)
+            return _json(quirks.series_info(answer) if sloppy else answer)
         stream_id = to_int(params.get("stream_id")) or 0
         if action == "get_short_epg":
             return _json(epg.short_epg(catalog, stream_id, to_int(params.get("limit"))))
@@ -300,53 +336,115 @@ class DemoApp:
         if stream_id is None or seq is None or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id):
             return Response(b"token expired", status_code=403)
         media = await run_in_threadpool(self.state.media_set)
-        return streams.FileStream(self.state, streams.segment_path(media, seq), "video/mp2t", count_stream=False)
+        return streams.FileStream(self.state, streams.segment_path(media, seq), self._type("video/mp2t", file=True),
+                                  count_stream=False, ignore_range=self.state.personality.ignore_range)
+
+    async def hls_extra(self, path: str) -> Any:
+        """``/keys/TOKEN/ID.key`` (the AES-128 key) and ``/fmp4/TOKEN/ID/media.m4s`` (the fMP4 loop)."""
+        parts = path.strip("/").split("/")
+        stream_id = to_int(parts[2].split(".")[0]) if len(parts) >= 3 else None
+        if stream_id is None or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id):
+            return self._refuse(403)
+        if parts[0] == "keys":
+            return Response(live_hls.key(self.state.secret, stream_id), media_type="application/octet-stream")
+        media = await run_in_threadpool(self.state.media_set)
+        return streams.FileStream(self.state, media.fmp4_path, self._type("video/mp4", file=True), count_stream=False,
+                                  ignore_range=self.state.personality.ignore_range)
+
+    def _type(self, right: str, *, file: bool = False) -> str:
+        """The content-type this personality puts on a stream answer."""
+        wrong = self.state.personality.file_type if file else self.state.personality.live_type
+        return wrong or right
+
+    def _refuse(self, status: int) -> Response:
+        """An error answer to a stream request (an HTML page for personalities that send one)."""
+        if self.state.personality.html_errors:
+            page = NGINX_403 if status == 403 else (
+                f"<html><head><title>{status} Error</title></head><body><center><h1>{status} Error</h1>"
+                "</center><hr><center>nginx</center></body></html>").encode()
+            return Response(page, status_code=status, media_type="text/html")
+        return Response(b"", status_code=status)
+
+    def _live_playlist(self, media: MediaSet, username: str, ident: int) -> Response:
+        """The channel's live playlist in this personality's shape."""
+        state, style = self.state, self.state.personality.hls_style
+        token = streams.segment_token(state.secret, username, ident)
+        if style == "master-aes":
+            body = live_hls.master(ident)
+        elif style == "fmp4-ranges":
+            body = live_hls.fmp4_ranges(media, f"/fmp4/{token}/{ident}/media.m4s")
+        else:
+            body = streams.hls_playlist(media, token, ident)
+        return Response(body, media_type=self._type("application/vnd.apple.mpegurl"), headers={"cache-control": "no-store"})
+
+    async def channel_part(self, username: str, password: str, ident: int, part: str, seq: int | None) -> Response:
+        """``…/ID/media.m3u8`` and ``…/ID/seg/N.ts`` of the ``master-aes`` shape."""
+        state = self.state
+        if not state.authorised(username, password):
+            return self._refuse(401)
+        if not 1 <= ident <= state.catalog.live_count:
+            return self._refuse(404)
+        media = await run_in_threadpool(state.media_set)
+        if seq is None:
+            token = streams.segment_token(state.secret, username, ident)
+            key_url = f"http://127.0.0.1:{state.port}/keys/{token}/{ident}.key"
+            return Response(live_hls.aes_media(media, ident, key_url), media_type=self._type("application/vnd.apple.mpegurl"),
+                            headers={"cache-control": "no-store"})
+        data = await run_in_threadpool(streams.segment_path(media, seq).read_bytes)
+        return Response(live_hls.encrypt(state.secret, ident, seq, data), media_type=self._type("video/mp2t", file=True))
 
     async def stream(self, scope: Scope, path: str, params: dict[str, str], action: str) -> Any:
         """Live, movie, episode and catch-up delivery, after credentials, limits and ids."""
-        state = self.state
+        state, habits = self.state, self.state.personality
+        part = live_hls.CHANNEL_PART.match(path)
+        if part is not None:
+            return await self.channel_part(part.group(1), part.group(2), int(part.group(3)), part.group(4),
+                                           to_int(part.group(5)) if part.group(5) else None)
         target = streams.stream_target(path, params, action)
         if target is None:
-            return Response(b"", status_code=404)
+            return self._refuse(404)
         username, password, ident, ext, extra = target
         if not state.authorised(username, password):
-            return Response(b"", status_code=401)
+            return self._refuse(401)
         if state.faults.account_status():
             return Response(NGINX_403, status_code=403, media_type="text/html")
         catalog = state.catalog
         if action in ("live", "timeshift") and not 1 <= ident <= catalog.live_count:
-            return Response(b"", status_code=404)
+            return self._refuse(404)
         if action == "live" and ext not in ("ts", "m3u8", ""):
-            return Response(b"", status_code=405)
-        if ext != "m3u8" and state.stats.open_streams >= state.max_connections:
+            return self._refuse(405)
+        serves = (habits.live_m3u8 if ext == "m3u8" else habits.live_ts) if action == "live" else ext
+        if serves == "html":
+            return Response(b"<html><head><title>HLS output is disabled</title></head><body><h1>HLS output is "
+                            b"disabled on this server</h1></body></html>", media_type="text/html")
+        if serves not in ("hls", "m3u8") and state.stats.open_streams >= state.max_connections:
             with state.stats.lock:
                 state.stats.refused_streams += 1
             return _too_many()
         media = await run_in_threadpool(state.media_set)
         if action == "live":
-            if ext == "m3u8":
-                token = streams.segment_token(state.secret, username, ident)
-                return Response(streams.hls_playlist(media, token, ident), media_type="application/vnd.apple.mpegurl",
-                                headers={"cache-control": "no-store"})
-            return streams.live_ts(state, media)
+            if serves == "hls":
+                return self._live_playlist(media, username, ident)
+            return streams.live_ts(state, media, self._type("video/mp2t"), habits.live_cap_seconds)
         if action == "timeshift":
             minutes, start = extra
             if start is None or not epg.archive_window(catalog, ident, start.timestamp()):
-                return Response(b"", status_code=404)
+                return self._refuse(404)
             if ext == "m3u8":
                 token = streams.segment_token(state.secret, username, ident)
                 return Response(streams.recording_playlist(media, token, ident, minutes),
-                                media_type="application/vnd.apple.mpegurl")
-            return streams.timeshift_ts(state, media, minutes)
+                                media_type=self._type("application/vnd.apple.mpegurl"))
+            return streams.timeshift_ts(state, media, minutes, self._type("video/mp2t"))
         if action == "movie":
             if not 1 <= ident <= catalog.vod_count or ext.lower() != catalog.movie_media(ident).container.lower():
-                return Response(b"", status_code=404)
+                return self._refuse(404)
             chosen = catalog.movie_media(ident)
         else:
             if catalog.episode_location(ident) is None or ext.lower() != catalog.episode_media(ident).container.lower():
-                return Response(b"", status_code=404)
+                return self._refuse(404)
             chosen = catalog.episode_media(ident)
-        return streams.FileStream(state, media.path(chosen.key), MEDIA_TYPES[chosen.container.lower()])
+        return streams.FileStream(state, media.path(chosen.key), self._type(MEDIA_TYPES[chosen.container.lower()], file=True),
+                                  ignore_range=habits.ignore_range)
 
 
 def _too_many() -> Response:

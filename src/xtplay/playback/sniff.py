@@ -17,7 +17,7 @@ TS_PACKETS = 4
 #: Bytes read before deciding: room for a leading partial packet plus ``TS_PACKETS`` packets.
 SNIFF_BYTES = TS_PACKET * (TS_PACKETS + 1)
 _BOM = b"\xef\xbb\xbf"
-_MP4_BOXES = (b"ftyp", b"moov", b"styp", b"moof", b"free", b"mdat")
+_MP4_BOXES = (b"ftyp", b"moov", b"styp", b"moof", b"sidx", b"emsg", b"prft", b"free", b"mdat")
 _HTML_START = re.compile(rb"^\s*<(!doctype\s+html|html|head|body|title|center|h1|p|div|br)\b", re.I)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", re.I | re.S)
 

@@ -38,6 +38,8 @@ HLS_ANCHOR = 1_735_689_600
 CHUNK = 64 * 1024
 #: Seconds of live TS sent at once when a viewer tunes in, before real-time pacing.
 LIVE_BURST_SECONDS = 2.0
+#: The live clock starts again every day (MPEG-TS timestamps wrap after 26.5 hours).
+LIVE_CLOCK_WRAP = 86_400
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -146,11 +148,15 @@ def live_ts(state: Any, media: MediaSet, media_type: str = "video/mp2t",
             cap_seconds: float | None = None) -> ProcessStream:
     """A continuous real-time MPEG-TS loop (timestamps keep increasing across loops).
 
-    ``state.live_speed`` is the pace relative to real time (1.0 = live; tests go faster);
-    ``cap_seconds`` closes the connection after that long."""
+    Its clock is the wall clock's (minus the burst), as a restreamer's source clock is: a
+    viewer who connects again continues the same timeline. ``state.live_speed`` is the pace
+    relative to real time (1.0 = live; tests go faster); ``cap_seconds`` closes the
+    connection after that long."""
     clip = media.path("live_ts")
     rate = clip.stat().st_size / SECONDS * state.live_speed
-    return ProcessStream(state, ["-stream_loop", "-1", "-i", str(clip), "-c", "copy", "-f", "mpegts", "pipe:1"],
+    clock = (time.time() - HLS_ANCHOR - LIVE_BURST_SECONDS) % LIVE_CLOCK_WRAP
+    return ProcessStream(state, ["-stream_loop", "-1", "-i", str(clip), "-c", "copy",
+                                 "-output_ts_offset", f"{clock:.3f}", "-f", "mpegts", "pipe:1"],
                          media_type, pace=(rate, rate * LIVE_BURST_SECONDS), cap_seconds=cap_seconds)
 
 

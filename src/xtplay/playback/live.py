@@ -26,6 +26,7 @@ from starlette.responses import StreamingResponse
 
 from xtplay.errors import AuthError, NoLiveFormatWorked, NotAStream, PlaybackError, TooManyConnections, XtplayError
 from xtplay.playback import hls, proxy
+from xtplay.playback.splice import Splicer
 from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, page_title, ts_offset
 
 log = logging.getLogger(__name__)
@@ -163,15 +164,19 @@ class Parking:
 
 async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | None) -> AsyncIterator[bytes]:
     """The stream's bytes; with ``reopen``, a live TS the provider ends is opened again and
-    continued on a packet boundary, until re-opening fails :data:`RECONNECT_DELAYS` times."""
+    joined on (:mod:`~xtplay.playback.splice`), until re-opening fails :data:`RECONNECT_DELAYS` times."""
     current: Started | None = started
     failures = 0
+    splicer = Splicer()
     try:
         while current is not None:
             delivered = 0
             async for chunk in _packets(current) if current.kind is StreamKind.TS else _as_is(current):
                 delivered += len(chunk)
-                yield chunk
+                if current.kind is StreamKind.TS:
+                    chunk = splicer.feed(chunk)
+                if chunk:
+                    yield chunk
             await current.close()
             current = None
             if reopen is None or started.kind is not StreamKind.TS:
@@ -190,6 +195,7 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
                     current, failures = None, failures + 1
             if current is None:
                 return
+            splicer.reconnected()
             log.info("live stream re-opened after the provider closed it")
     finally:
         if current is not None:

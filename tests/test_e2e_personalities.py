@@ -52,3 +52,12 @@ def test_catchup_plays(personality_app, personality_profile_id, personality_guid
     assert past
     browser_page.goto(f"{personality_app.url}/watch/catchup/1/{int(past[0].start.timestamp())}")
     video_check(browser_page).plays(seconds=1.0)
+
+
+def test_when_every_format_fails_the_player_says_which_were_tried(live_app, browser_page, demo):
+    demo.set_fault("http500", paths=["/live/"])
+    browser_page.goto(f"{live_app.url}/watch/live/6")
+    browser_page.wait_for_selector("#message:not([hidden])", timeout=20_000)
+    text = browser_page.text_content("#message-text")
+    assert ".m3u8" in text and ".ts" in text and "HTTP 500" in text
+    assert demo.password not in browser_page.content()

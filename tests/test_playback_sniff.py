@@ -169,3 +169,25 @@ def test_every_format_failing_lists_each_reason_and_account_errors_stop_at_once(
     assert "an empty answer" in str(failed.value)
     with pytest.raises(TooManyConnections):
         asyncio.run(run(["ts", "m3u8"], lambda ext: f"http://panel/live/busy.{ext}"))
+
+
+def test_a_format_that_sends_nothing_in_time_gives_way_to_the_next():
+    async def silent():
+        await asyncio.sleep(5)
+        yield b""
+
+    def app(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith(".m3u8"):
+            return httpx.Response(200, content=silent())
+        return httpx.Response(200, content=TS * 4)
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(app)) as client:
+            started = await live.start_any(client, ["m3u8", "ts"], lambda ext: f"http://panel/live/1.{ext}", "of “P”",
+                                           timeout=0.3)
+            await started.close()
+            return started
+
+    started = asyncio.run(run())
+    assert started.ext == "ts" and started.kind is StreamKind.TS
+    assert [f for f, _ in started.tried] == ["m3u8"] and "no data within 0.3 s" in str(started.tried[0][1])

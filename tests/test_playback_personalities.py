@@ -215,3 +215,11 @@ def test_expired_stream_tokens_are_resolved_again(personality_app, http, persona
     assert fresh.status_code == 200 and fresh.text.startswith("#EXTM3U")
     _, pieces = _hls_media(http, opened["src"])
     assert kind_of(pieces[-1]) is StreamKind.TS
+
+
+def test_an_unknown_channel_is_a_typed_error_whatever_page_the_provider_sends(http, personality_profile_id):
+    got = http.get(f"/play/{personality_profile_id}/live/999/open", headers={"Accept": "application/json"})
+    assert got.status_code in (404, 502)
+    body = got.json()
+    message = body["message"] if "message" in body else body["error"]["message"]
+    assert "HTTP 404" in message and "<" not in message

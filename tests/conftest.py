@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.plugins.client",
     "tests.plugins.demo",
     "tests.plugins.guide",
+    "tests.plugins.personalities",
     "tests.plugins.playback",
     "tests.plugins.profiles",
     "tests.plugins.web",

@@ -34,6 +34,8 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   └── NotInLibrary            no such item in the profile's library
     ├── GuideError                  programme guide problems (broken XMLTV …)
     └── PlaybackError               stream cannot be played (ffmpeg failed, unsupported …)
+        ├── NotAStream              the provider answered a page or noise where a stream belongs
+        └── NoLiveFormatWorked      every live format the account allows failed to start
 """
 
 from __future__ import annotations
@@ -345,3 +347,28 @@ class PlaybackError(XtplayError):
 
     status_code = 502
     title = "Playback failed"
+
+
+class NotAStream(PlaybackError):
+    """The provider's answer is not a stream: an HTML or JSON page, nothing, or unknown bytes."""
+
+    title = "Not a stream"
+    retryable = True
+
+    def __init__(self, host: str, what: str, detail: str | None = None) -> None:
+        self.host, self.what, self.detail = host, what, detail
+        said = f" (“{detail}”)" if detail else ""
+        super().__init__(f"The server {host} answered with {what}{said} instead of the stream. "
+                         "The channel may be off-air, or the account may not include it.")
+
+
+class NoLiveFormatWorked(PlaybackError):
+    """Each live format the account allows was tried and none started; ``tried`` says why."""
+
+    title = "This channel does not start"
+    retryable = True
+
+    def __init__(self, tried: list[tuple[str, XtplayError]]) -> None:
+        self.tried = tried
+        parts = "; ".join(f".{fmt}: {error}" for fmt, error in tried)
+        super().__init__(f"Tried {', '.join('.' + f for f, _ in tried)} and none started. {parts}")

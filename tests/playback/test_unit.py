@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from xtplay.errors import ItemNotFound, ProviderRefused, ProviderServerError, TooManyConnections
-from xtplay.playback import external, probe, proxy, remux
+from xtplay.playback import external, hls, probe, proxy, remux
 from xtplay.playback.resolve import Target
 
 UPSTREAM = "http://panel.example.com:8080/live/alice/s3cret-pw/17.m3u8"
@@ -39,9 +39,9 @@ http://other.example.org:25461/hlsr/tok/alice/s3cret-pw/seg_008.ts
 """
 
 
-def _rewrite(text: str) -> tuple[str, proxy.TokenMap]:
-    tokens = proxy.TokenMap()
-    out = proxy.rewrite_playlist(text, UPSTREAM, "/play/1/live/17/hls", lambda u: tokens.token_for(1, u))
+def _rewrite(text: str) -> tuple[str, hls.TokenMap]:
+    tokens = hls.TokenMap()
+    out = hls.rewrite_playlist(text, UPSTREAM, "/play/1/live/17/hls", lambda u, _: tokens.token_for(1, u))
     return out, tokens
 
 
@@ -67,7 +67,7 @@ def test_every_rewritten_uri_maps_back_to_its_absolute_upstream_url():
 
 
 def test_a_token_is_stable_per_url_and_refused_for_another_profile():
-    tokens = proxy.TokenMap(limit=2)
+    tokens = hls.TokenMap(limit=2)
     a = tokens.token_for(1, "http://x/a.ts")
     assert tokens.token_for(1, "http://x/a.ts") == a
     with pytest.raises(ItemNotFound):

@@ -9,6 +9,7 @@ import click
 from xtplay.config import Settings
 from xtplay.demo import DEFAULT_PASSWORD, DEFAULT_USERNAME, DemoProvider
 from xtplay.demo.faults import KINDS
+from xtplay.demo.personalities import PERSONALITIES
 
 
 @click.command("demo-provider")
@@ -25,17 +26,22 @@ from xtplay.demo.faults import KINDS
               help="Concurrent streams allowed before answering 458.")
 @click.option("--fault", "faults", multiple=True, type=click.Choice(sorted(KINDS)),
               help="Start with this fault injected (repeatable); POST/DELETE /_demo/faults changes it later.")
+@click.option("--personality", type=click.Choice(list(PERSONALITIES)), default="standard", show_default=True,
+              help="Behave like this family of real panels: " + "; ".join(
+                  f"{p.name}: {p.summary}" for p in PERSONALITIES.values()))
 @click.pass_obj
 def demo_provider(settings: Settings, port: int, live: int, vod: int, series: int, seed: int,
-                  username: str, password: str, max_connections: int, faults: tuple[str, ...]) -> None:
+                  username: str, password: str, max_connections: int, faults: tuple[str, ...],
+                  personality: str) -> None:
     """Serve a generated Xtream Codes catalog with real test media on 127.0.0.1."""
     provider = DemoProvider(live=live, vod=vod, series=series, seed=seed, username=username, password=password,
-                            media_dir=settings.cache_dir / "demo-media", port=port, max_connections=max_connections)
+                            media_dir=settings.cache_dir / "demo-media", port=port, max_connections=max_connections,
+                            personality=personality)
     click.echo("Preparing the demo provider (the first run generates its test media)…", err=True)
     with provider:
         for kind in faults:
             provider.set_fault(kind)
-        click.echo(f"Demo provider at {provider.url}  (username {username})")
+        click.echo(f"Demo provider at {provider.url}  (username {username}, personality {personality})")
         click.echo("Press Ctrl-C to stop.", err=True)
         try:
             threading.Event().wait()

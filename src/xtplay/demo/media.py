@@ -23,7 +23,7 @@ from xtplay.errors import PlaybackError
 log = logging.getLogger(__name__)
 
 #: Bump when the set of files or how they are made changes: older caches are rebuilt.
-MEDIA_VERSION = "4"
+MEDIA_VERSION = "5"
 SECONDS = 24
 SIZE = "426x240"
 FPS = 24
@@ -40,6 +40,9 @@ MEDIA_FILES = {
     "live_ts": "live.ts",
 }
 HLS_DIR = "hls"
+#: The live loop as one fragmented-MP4 file cut by byte ranges (``EXT-X-MAP`` + ``EXT-X-BYTERANGE``).
+FMP4_DIR = "hls_fmp4"
+FMP4_FILE = "media.m4s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,13 @@ class MediaSet:
 
     root: Path
     segments: tuple[tuple[Path, float], ...]
+    #: The fMP4 loop: init (length, offset) and each fragment's (duration, length, offset).
+    fmp4_init: tuple[int, int] = (0, 0)
+    fmp4_parts: tuple[tuple[float, int, int], ...] = ()
+
+    @property
+    def fmp4_path(self) -> Path:
+        return self.root / FMP4_DIR / FMP4_FILE
 
     def path(self, key: str) -> Path:
         return self.root / MEDIA_FILES[key]
@@ -95,6 +105,11 @@ def _generate(root: Path) -> None:
     hls.mkdir(exist_ok=True)
     _run(["-i", str(live), "-c", "copy", "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_list_size", "0",
           "-hls_segment_filename", str(hls / "seg_%03d.ts"), str(hls / "index.m3u8")])
+    fmp4 = root / FMP4_DIR
+    fmp4.mkdir(exist_ok=True)
+    _run(["-i", str(live), "-c", "copy", "-bsf:a", "aac_adtstoasc", "-f", "hls", "-hls_time", str(SEGMENT_SECONDS),
+          "-hls_list_size", "0", "-hls_segment_type", "fmp4", "-hls_flags", "single_file",
+          "-hls_segment_filename", str(fmp4 / FMP4_FILE), str(fmp4 / "index.m3u8")])
 
 
 #: Subtitle cues of the multi-track movie: (start, end, text), every 3 s over the whole clip.
@@ -126,11 +141,19 @@ def _read_segments(root: Path) -> tuple[tuple[Path, float], ...]:
     return tuple((root / HLS_DIR / name, float(secs)) for secs, name in found)
 
 
+def _read_fmp4(root: Path) -> tuple[tuple[int, int], tuple[tuple[float, int, int], ...]]:
+    text = (root / FMP4_DIR / "index.m3u8").read_text()
+    init = re.search(r'BYTERANGE="(\d+)@(\d+)"', text)
+    parts = re.findall(r"#EXTINF:([\d.]+),\s*\n#EXT-X-BYTERANGE:(\d+)@(\d+)", text)
+    return ((int(init.group(1)), int(init.group(2))) if init else (0, 0),
+            tuple((float(d), int(n), int(o)) for d, n, o in parts))
+
+
 def _complete(root: Path) -> bool:
     stamp = root / "VERSION"
     return (stamp.is_file() and stamp.read_text().strip() == MEDIA_VERSION
             and all((root / name).is_file() for name in MEDIA_FILES.values())
-            and (root / HLS_DIR / "index.m3u8").is_file())
+            and (root / HLS_DIR / "index.m3u8").is_file() and (root / FMP4_DIR / "index.m3u8").is_file())
 
 
 def ensure_media(media_dir: Path) -> MediaSet:
@@ -149,4 +172,5 @@ def ensure_media(media_dir: Path) -> MediaSet:
             _generate(media_dir)
             (media_dir / "VERSION").write_text(MEDIA_VERSION)
             log.info("demo media generated in %.1f s", time.monotonic() - started)
-    return MediaSet(media_dir, _read_segments(media_dir))
+    init, parts = _read_fmp4(media_dir)
+    return MediaSet(media_dir, _read_segments(media_dir), init, parts)

@@ -19,10 +19,12 @@ from typing import Any
 import uvicorn
 
 from xtplay.config import load_settings
-from xtplay.errors import ConfigError
 from xtplay.demo.catalog import Catalog
+from xtplay.demo.personalities import Personality
+from xtplay.demo.personalities import get as personality_named
 from xtplay.demo.server import DemoApp, DemoState
 from xtplay.demo.streams import reap
+from xtplay.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,10 @@ class DemoProvider:
     def __init__(self, live: int = 200, vod: int = 500, series: int = 100, seed: int = 1,
                  username: str = DEFAULT_USERNAME, password: str = DEFAULT_PASSWORD,
                  media_dir: str | Path | None = None, port: int = 0, max_connections: int = 4,
-                 generate_media: bool = True, live_speed: float = 1.0) -> None:
+                 generate_media: bool = True, live_speed: float = 1.0,
+                 personality: str | Personality = "standard") -> None:
+        """``personality``: which family of panels to behave like (``demo.personalities``); a
+        name or a :class:`Personality` (tests pass one with shorter times)."""
         self.live, self.vod, self.series, self.seed = live, vod, series, seed
         self.username, self.password = username, password
         if media_dir is None:
@@ -46,6 +51,7 @@ class DemoProvider:
         self.max_connections = max_connections
         self.generate_media = generate_media
         self.live_speed = live_speed
+        self.personality = personality_named(personality)
         self.state: DemoState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -56,27 +62,24 @@ class DemoProvider:
         """Bind, build the catalog, make the media if needed, and serve in a background thread."""
         if self._thread is not None:
             return self
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", self.requested_port))
-        except OSError as exc:
-            sock.close()
-            raise ConfigError(f"The demo provider cannot listen on 127.0.0.1:{self.requested_port}: "
-                              f"{exc.strerror or exc}. Choose another port.") from exc
+        sock = _bind(self.requested_port)
         port = sock.getsockname()[1]
+        sockets = [sock]
+        if self.personality.edge_redirect:
+            sockets.append(_bind(0))  # the load balancer's edge, on a port of its own
         catalog = Catalog(live=self.live, vod=self.vod, series=self.series, seed=self.seed,
                           base_url=f"http://127.0.0.1:{port}")
         self.state = DemoState(catalog=catalog, media_dir=self.media_dir, username=self.username,
                                password=self.password, port=port, max_connections=self.max_connections,
-                               live_speed=self.live_speed)
+                               live_speed=self.live_speed, personality=self.personality,
+                               edge_port=sockets[1].getsockname()[1] if len(sockets) > 1 else None)
         catalog.warm()  # serialise the full lists once, before the first client asks
         if self.generate_media:
             self.state.media_set()
         config = uvicorn.Config(DemoApp(self.state), log_level="warning", lifespan="off", access_log=False,
                                 timeout_graceful_shutdown=2, http="h11", loop="asyncio")
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, args=(sock,), name=f"demo-provider-{port}", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(sockets,), name=f"demo-provider-{port}", daemon=True)
         self._thread.start()
         while not self._server.started:
             if not self._thread.is_alive():
@@ -84,12 +87,12 @@ class DemoProvider:
             self._thread.join(0.01)
         return self
 
-    def _run(self, sock: socket.socket) -> None:
+    def _run(self, sockets: list[socket.socket]) -> None:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
         try:
-            loop.run_until_complete(self._server.serve(sockets=[sock]))  # type: ignore[union-attr]
+            loop.run_until_complete(self._server.serve(sockets=sockets))  # type: ignore[union-attr]
         finally:
             try:
                 loop.run_until_complete(self._finish_tasks())
@@ -97,7 +100,8 @@ class DemoProvider:
                 loop.run_until_complete(loop.shutdown_default_executor())
             finally:
                 loop.close()
-                sock.close()
+                for sock in sockets:
+                    sock.close()
 
     async def _reap_processes(self) -> None:
         """Kill every stream process and wait until each is reaped (runs on the provider's loop)."""
@@ -179,5 +183,19 @@ class DemoProvider:
 
     def __repr__(self) -> str:
         where = self.url if self.state else "not started"
-        return f"DemoProvider({where}, live={self.live}, vod={self.vod}, series={self.series})"
+        return (f"DemoProvider({where}, live={self.live}, vod={self.vod}, series={self.series}, "
+                f"personality={self.personality.name!r})")
+
+
+def _bind(port: int) -> socket.socket:
+    """A listening-ready socket on 127.0.0.1:``port`` (0: a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"The demo provider cannot listen on 127.0.0.1:{port}: "
+                          f"{exc.strerror or exc}. Choose another port.") from exc
+    return sock
 

@@ -24,10 +24,13 @@ import orjson
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from xtplay.demo import epg, images, playlist, streams
+from xtplay.demo import edge, epg, images, playlist, quirks, streams
 from xtplay.demo.catalog import EPOCH, Catalog
+from xtplay.demo.delivery import NGINX_403, StreamDelivery, too_many
 from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
 from xtplay.demo.media import MediaSet, ensure_media
+from xtplay.demo.personalities import Personality
+from xtplay.demo.personalities import get as personality_named
 from xtplay.demo.streams import Receive, Scope, Send, to_int
 
 NUMERIC_ACTIONS = {"200": "get_vod_categories", "201": "get_live_categories", "202": "get_live_streams",
@@ -41,11 +44,9 @@ KNOWN_ACTIONS = set(LIST_ACTIONS) | {"get_vod_info", "get_series_info", "get_sho
                                      "get_simple_date_table"}
 #: Where the "redirect" fault sends stream requests: the same path under this prefix, served as is.
 REDIRECTED = "/lb/"
-NGINX_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
 NGINX_500 = b"<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>"
 CHALLENGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser"
              b" before accessing the site.</h1><p>Please enable JavaScript and cookies to continue.</p></body></html>")
-MEDIA_TYPES = {"mp4": "video/mp4", "mkv": "video/x-matroska"}
 
 
 @dataclass(slots=True)
@@ -57,6 +58,8 @@ class DemoState:
     username: str
     password: str
     port: int
+    personality: Personality = field(default_factory=personality_named)
+    edge_port: int | None = None  #: the load balancer's port (``tokenised`` personality)
     max_connections: int = 4
     live_speed: float = 1.0  #: pace of live/catch-up streams relative to real time
     media: MediaSet | None = None
@@ -78,7 +81,12 @@ class DemoState:
         return username == self.username and password == self.password
 
     def login_object(self) -> dict[str, Any]:
-        """``user_info`` + ``server_info`` in the XC 2.x shapes (numbers as strings)."""
+        """``user_info`` + ``server_info`` in the XC 2.x shapes (numbers as strings), bent by
+        the personality."""
+        standard = self._login_object()
+        return quirks.login(standard) if self.personality.json_quirks else standard
+
+    def _login_object(self) -> dict[str, Any]:
         now = int(time.time())
         status = self.faults.account_status() or "Active"
         day = now - now % 86_400
@@ -109,6 +117,8 @@ def classify(path: str, params: dict[str, str]) -> str:
             return name
     if path in ("/xmltv.php", "/get.php", "/panel_api.php"):
         return path[1:-4]
+    if path.startswith(("/keys/", "/fmp4/")):
+        return "hls"
     parts = path.strip("/").split("/")
     return "live" if len(parts) == 3 and parts[2].split(".")[0].isdigit() else "other"
 
@@ -117,7 +127,7 @@ def _json(data: Any) -> Response:
     return Response(orjson.dumps(data), media_type="application/json")
 
 
-class DemoApp:
+class DemoApp(StreamDelivery):
     """The ASGI application of one demo provider."""
 
     def __init__(self, state: DemoState) -> None:
@@ -136,9 +146,20 @@ class DemoApp:
             params.update(await _form(receive))
         # the still-encoded path, so a "/" inside a percent-encoded password stays inside it
         raw_path = (scope.get("raw_path") or path.encode()).decode("latin-1")
+        personality = self.state.personality
+        if personality.head_status is not None and scope["method"] == "HEAD":
+            await Response(b"", status_code=personality.head_status)(scope, receive, send)
+            return
         redirected = path.startswith(REDIRECTED)  # where a "redirect" fault sent a stream request
         if redirected:
             path, raw_path = path[len(REDIRECTED) - 1:], raw_path[len(REDIRECTED) - 1:]
+        at_edge = edge.split(raw_path)
+        if at_edge is not None:  # the load balancer's tokenised URL
+            if not edge.valid(self.state.secret, at_edge[0]):
+                await Response(NGINX_403, status_code=403, media_type="text/html")(scope, receive, send)
+                return
+            raw_path, path = at_edge[1], edge.split(path)[1]  # type: ignore[index]
+            redirected = True
         action = classify(raw_path, params)
         self.state.stats.count(action)
         for fault in ([] if redirected else self.state.faults.match(path, action)):
@@ -157,6 +178,13 @@ class DemoApp:
                 return
             response = await self.fault_response(fault, path, params, action, raw_path)
             await response(scope, receive, send)
+            return
+        if personality.edge_redirect and at_edge is None and action in STREAM_ACTIONS:
+            where = f"http://127.0.0.1:{self.state.edge_port}{edge.PREFIX}"
+            token = edge.token(self.state.secret, personality.token_seconds)
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = f"{where}{token}{raw_path}" + (f"?{query}" if query else "")
+            await Response(b"", status_code=302, headers={"location": location})(scope, receive, send)
             return
         response = await self.route(scope, path, params, action, raw_path)
         await response(scope, receive, send)
@@ -201,7 +229,7 @@ class DemoApp:
     async def fault_response(self, fault: Fault, path: str, params: dict[str, str], action: str,
                              raw_path: str) -> Response:
         if fault.kind == "too_many_connections":
-            return _too_many()
+            return too_many()
         if fault.kind == "redirect":  # as panels behind a load balancer answer stream requests
             query = urlencode({**params, "token": "demo-lb"})
             return Response(b"", status_code=302, headers={"location": f"{REDIRECTED[:-1]}{raw_path}?{query}"})
@@ -236,6 +264,8 @@ class DemoApp:
                 return Response(status_code=404)
             return Response(body, media_type="image/svg+xml", headers={"cache-control": "max-age=86400"})
         if action == "hls":
+            if path.startswith(("/keys/", "/fmp4/")):
+                return await self.hls_extra(path)
             return await self.hls_segment(path)
         if path in ("/player_api.php", "/panel_api.php"):
             username, password = params.get("username"), params.get("password")
@@ -256,17 +286,23 @@ class DemoApp:
 
     async def api(self, params: dict[str, str], action: str, scope: Scope) -> Response:
         catalog = self.state.catalog
+        sloppy = self.state.personality.json_quirks
         if action in LIST_ACTIONS:  # with an ETag, as a panel behind a caching proxy answers
             category = params.get("category_id") or None
             body, etag = await run_in_threadpool(catalog.list_answer, LIST_ACTIONS[action], category)
+            if sloppy and LIST_ACTIONS[action] == "vod":  # a sloppy panel sends no validators
+                return Response(orjson.dumps(quirks.movie_rows(orjson.loads(body))), media_type="application/json")
             if etag in _header(scope, b"if-none-match"):
                 self.state.stats.count("not_modified")
                 return Response(status_code=304, headers={"etag": etag})
             return Response(body, media_type="application/json", headers={"etag": etag})
         if action == "get_vod_info":
-            return _json(catalog.vod_info(to_int(params.get("vod_id")) or 0))
+            ident = to_int(params.get("vod_id")) or 0
+            answer = catalog.vod_info(ident)
+            return _json(quirks.vod_info(ident, answer) if sloppy else answer)
         if action == "get_series_info":
-            return _json(catalog.series_info(to_int(params.get("series_id")) or 0))
+            answer = catalog.series_info(to_int(params.get("series_id")) or 0)
+            return _json(quirks.series_info(answer) if sloppy else answer)
         stream_id = to_int(params.get("stream_id")) or 0
         if action == "get_short_epg":
             return _json(epg.short_epg(catalog, stream_id, to_int(params.get("limit"))))
@@ -295,62 +331,6 @@ class DemoApp:
         body = await run_in_threadpool(playlist.m3u, self.state, output, plus)
         return Response(body, media_type="audio/x-mpegurl")
 
-    async def hls_segment(self, path: str) -> Any:
-        parts = path.strip("/").split("/")  # hls/TOKEN/ID/SEQ.ts
-        if len(parts) != 4 or not parts[3].endswith(".ts"):
-            return Response(status_code=404)
-        stream_id, seq = to_int(parts[2]), to_int(parts[3][:-3])
-        if stream_id is None or seq is None or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id):
-            return Response(b"token expired", status_code=403)
-        media = await run_in_threadpool(self.state.media_set)
-        return streams.FileStream(self.state, streams.segment_path(media, seq), "video/mp2t", count_stream=False)
-
-    async def stream(self, scope: Scope, path: str, params: dict[str, str], action: str) -> Any:
-        """Live, movie, episode and catch-up delivery, after credentials, limits and ids."""
-        state = self.state
-        target = streams.stream_target(path, params, action)
-        if target is None:
-            return Response(b"", status_code=404)
-        username, password, ident, ext, extra = target
-        if not state.authorised(username, password):
-            return Response(b"", status_code=401)
-        if state.faults.account_status():
-            return Response(NGINX_403, status_code=403, media_type="text/html")
-        catalog = state.catalog
-        if action in ("live", "timeshift") and not 1 <= ident <= catalog.live_count:
-            return Response(b"", status_code=404)
-        if action == "live" and ext not in ("ts", "m3u8", ""):
-            return Response(b"", status_code=405)
-        if ext != "m3u8" and state.stats.open_streams >= state.max_connections:
-            with state.stats.lock:
-                state.stats.refused_streams += 1
-            return _too_many()
-        media = await run_in_threadpool(state.media_set)
-        if action == "live":
-            if ext == "m3u8":
-                token = streams.segment_token(state.secret, username, ident)
-                return Response(streams.hls_playlist(media, token, ident), media_type="application/vnd.apple.mpegurl",
-                                headers={"cache-control": "no-store"})
-            return streams.live_ts(state, media)
-        if action == "timeshift":
-            minutes, start = extra
-            if start is None or not epg.archive_window(catalog, ident, start.timestamp()):
-                return Response(b"", status_code=404)
-            if ext == "m3u8":
-                token = streams.segment_token(state.secret, username, ident)
-                return Response(streams.recording_playlist(media, token, ident, minutes),
-                                media_type="application/vnd.apple.mpegurl")
-            return streams.timeshift_ts(state, media, minutes)
-        if action == "movie":
-            if not 1 <= ident <= catalog.vod_count or ext.lower() != catalog.movie_media(ident).container.lower():
-                return Response(b"", status_code=404)
-            chosen = catalog.movie_media(ident)
-        else:
-            if catalog.episode_location(ident) is None or ext.lower() != catalog.episode_media(ident).container.lower():
-                return Response(b"", status_code=404)
-            chosen = catalog.episode_media(ident)
-        return streams.FileStream(state, media.path(chosen.key), MEDIA_TYPES[chosen.container.lower()])
-
 
 def _header(scope: Scope, name: bytes) -> str:
     """A request header's value ("" when absent)."""
@@ -358,11 +338,6 @@ def _header(scope: Scope, name: bytes) -> str:
         if key == name:
             return value.decode("latin-1")
     return ""
-
-
-def _too_many() -> Response:
-    return Response(b"Too many connections: the line's connection limit is reached", status_code=458,
-                    media_type="text/plain")
 
 
 def _gzip(chunks: Any) -> Any:

@@ -38,6 +38,8 @@ HLS_ANCHOR = 1_735_689_600
 CHUNK = 64 * 1024
 #: Seconds of live TS sent at once when a viewer tunes in, before real-time pacing.
 LIVE_BURST_SECONDS = 2.0
+#: The live clock starts again every day (MPEG-TS timestamps wrap after 26.5 hours).
+LIVE_CLOCK_WRAP = 86_400
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -68,9 +70,11 @@ class ProcessStream:
     """An ASGI response that pipes an ffmpeg process to the client and kills it when done."""
 
     def __init__(self, state: Any, args: list[str], media_type: str = "video/mp2t",
-                 pace: tuple[float, float] | None = None) -> None:
-        """``pace`` = (bytes per second, burst bytes): deliver no faster than that after the burst."""
+                 pace: tuple[float, float] | None = None, cap_seconds: float | None = None) -> None:
+        """``pace`` = (bytes per second, burst bytes): deliver no faster than that after the burst;
+        ``cap_seconds``: end the answer after that long, as panels that cap a connection do."""
         self.state, self.args, self.media_type, self.pace = state, args, media_type, pace
+        self.cap_seconds = cap_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         proc = await asyncio.create_subprocess_exec(
@@ -105,6 +109,8 @@ class ProcessStream:
         assert proc.stdout is not None
         started, sent = time.monotonic(), 0
         while chunk := await proc.stdout.read(CHUNK):
+            if self.cap_seconds is not None and time.monotonic() - started > self.cap_seconds:
+                break
             if self.pace is not None:
                 rate, burst = self.pace
                 ahead = (sent - burst) / rate - (time.monotonic() - started)
@@ -138,21 +144,27 @@ async def _reap(proc: asyncio.subprocess.Process) -> None:
     await proc.communicate()
 
 
-def live_ts(state: Any, media: MediaSet) -> ProcessStream:
+def live_ts(state: Any, media: MediaSet, media_type: str = "video/mp2t",
+            cap_seconds: float | None = None) -> ProcessStream:
     """A continuous real-time MPEG-TS loop (timestamps keep increasing across loops).
 
-    ``state.live_speed`` is the pace relative to real time (1.0 = live; tests go faster)."""
+    Its clock is the wall clock's (minus the burst), as a restreamer's source clock is: a
+    viewer who connects again continues the same timeline. ``state.live_speed`` is the pace
+    relative to real time (1.0 = live; tests go faster); ``cap_seconds`` closes the
+    connection after that long."""
     clip = media.path("live_ts")
     rate = clip.stat().st_size / SECONDS * state.live_speed
-    return ProcessStream(state, ["-stream_loop", "-1", "-i", str(clip), "-c", "copy", "-f", "mpegts", "pipe:1"],
-                         pace=(rate, rate * LIVE_BURST_SECONDS))
+    clock = (time.time() - HLS_ANCHOR - LIVE_BURST_SECONDS) % LIVE_CLOCK_WRAP
+    return ProcessStream(state, ["-stream_loop", "-1", "-i", str(clip), "-c", "copy",
+                                 "-output_ts_offset", f"{clock:.3f}", "-f", "mpegts", "pipe:1"],
+                         media_type, pace=(rate, rate * LIVE_BURST_SECONDS), cap_seconds=cap_seconds)
 
 
-def timeshift_ts(state: Any, media: MediaSet, minutes: int) -> ProcessStream:
+def timeshift_ts(state: Any, media: MediaSet, minutes: int, media_type: str = "video/mp2t") -> ProcessStream:
     """A recording of ``minutes`` length, delivered at live pace like a panel's archive."""
     return ProcessStream(state, ["-readrate", f"{state.live_speed:g}", "-stream_loop", "-1",
                                  "-i", str(media.path("live_ts")), "-t", str(max(1, minutes) * 60),
-                                 "-c", "copy", "-f", "mpegts", "pipe:1"])
+                                 "-c", "copy", "-f", "mpegts", "pipe:1"], media_type)
 
 
 def segment_token(secret: bytes, username: str, stream_id: int) -> str:
@@ -199,14 +211,17 @@ def segment_path(media: MediaSet, seq: int) -> Path:
 class FileStream:
     """An ASGI file response with single-range support (206), 416 for unsatisfiable ranges."""
 
-    def __init__(self, state: Any, path: Path, media_type: str, count_stream: bool = True) -> None:
+    def __init__(self, state: Any, path: Path, media_type: str, count_stream: bool = True,
+                 ignore_range: bool = False) -> None:
+        """``ignore_range``: answer every request with 200 and the whole file, as some CDNs do."""
         self.state, self.path, self.media_type, self.count_stream = state, path, media_type, count_stream
+        self.ignore_range = ignore_range
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         size = os.path.getsize(self.path)
         headers = dict((k.decode().lower(), v.decode("latin-1")) for k, v in scope["headers"])
         start, end, status = 0, size - 1, 200
-        wanted = headers.get("range")
+        wanted = None if self.ignore_range else headers.get("range")
         if wanted:
             parsed = parse_range(wanted, size)
             if parsed is None:
@@ -215,8 +230,9 @@ class FileStream:
                 await send({"type": "http.response.body", "body": b""})
                 return
             (start, end), status = parsed, 206
-        out = [(b"content-type", self.media_type.encode()), (b"accept-ranges", b"bytes"),
-               (b"content-length", str(end - start + 1).encode())]
+        out = [(b"content-type", self.media_type.encode()), (b"content-length", str(end - start + 1).encode())]
+        if not self.ignore_range:
+            out.append((b"accept-ranges", b"bytes"))
         if status == 206:
             out.append((b"content-range", f"bytes {start}-{end}/{size}".encode()))
         guard = StreamGuard(self.state) if self.count_stream else contextlib.nullcontext()

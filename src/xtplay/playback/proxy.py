@@ -1,40 +1,40 @@
 """Moving stream bytes from the provider to the browser without exposing the provider.
 
-Files pass through with HTTP Range (so the browser seeks), live MPEG-TS is relayed as it
-arrives, and HLS playlists are rewritten so every variant, segment, key and map URI becomes
-``/play/…/hls/{token}``; the token maps to the upstream URL in server memory only. Upstream
-failures are translated once, here, into ``xtplay.errors`` classes; the last one per target
-is kept so the player can show it (a ``<video>`` element cannot read an error body).
+The pooled upstream client, the one translation of upstream failures into ``xtplay.errors``
+classes, and files (movies, episodes) with exactly the byte range the browser asked for,
+whatever the provider did with the Range header. Live streams are started in
+:mod:`~xtplay.playback.live`, HLS is proxied in :mod:`~xtplay.playback.hls`. The last error
+per target is kept so the player can show it (a ``<video>`` element cannot read an error body).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator
-from urllib.parse import urljoin, urlsplit
 
 import httpx
 from starlette.responses import Response, StreamingResponse
 
 from xtplay.config import DEFAULT_USER_AGENT
 from xtplay.errors import (
-    ItemNotFound, PlaybackError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, XtplayError,
+    ItemNotFound,
+    NotAStream,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
+    XtplayError,
 )
+from xtplay.playback import ranges
+from xtplay.playback.sniff import StreamKind, kind_of, page_title
 
-CHUNK = 64 * 1024
-#: Longest playlist we accept (a live playlist is a few kB; this guards against a file).
-MAX_PLAYLIST_BYTES = 2 * 1024 * 1024
-#: How many upstream URLs the token map remembers (old live segments fall out first).
-MAX_TOKENS = 50_000
-#: Headers of a file answer worth passing on to the browser.
-PASSED_HEADERS = ("content-length", "content-range", "accept-ranges", "last-modified", "etag")
+#: A file's media type by what its first bytes are, else by its extension.
+KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
+              StreamKind.FLV: "video/x-flv", StreamKind.AAC: "audio/aac", StreamKind.MP3: "audio/mpeg"}
 CONTENT_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "mkv": "video/x-matroska", "webm": "video/webm",
                  "ts": "video/mp2t", "avi": "video/x-msvideo", "mov": "video/quicktime"}
-_URI_ATTR = re.compile(r'URI="([^"]*)"')
 
 
 def make_client() -> httpx.AsyncClient:
@@ -65,157 +65,81 @@ def upstream_error(status: int, label: str) -> XtplayError:
     return ProviderRefused(label, status)
 
 
-async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None,
-                        ok_statuses: tuple[int, ...] = ()) -> httpx.Response:
-    """Open a streamed GET; every failure becomes one of our errors (the URL is never in it)."""
+async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None) -> httpx.Response:
+    """A streamed GET whatever its status; transport failures become our errors (never the URL)."""
     request = client.build_request("GET", url, headers=headers or {})
     try:
-        response = await client.send(request, stream=True)
+        return await client.send(request, stream=True)
     except httpx.TimeoutException:
         raise ProviderTimeout(label, client.timeout.connect) from None
     except (httpx.TransportError, httpx.TooManyRedirects) as exc:
         raise ProviderUnreachable(label, type(exc).__name__) from None
+
+
+async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None,
+                        ok_statuses: tuple[int, ...] = ()) -> httpx.Response:
+    """Open a streamed GET; every failure becomes one of our errors (the URL is never in it)."""
+    response = await send(client, url, label, headers)
     if response.status_code >= 400 and response.status_code not in ok_statuses:
         await response.aclose()
         raise upstream_error(response.status_code, label)
     return response
 
 
-async def _relay(response: httpx.Response) -> AsyncIterator[bytes]:
-    """The body as it arrives (no re-chunking: a live stream must not wait to fill a buffer);
-    the upstream connection closes when the viewer goes away."""
+async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """``first`` (bytes already read to look at them), then the rest of the body."""
+    if first:
+        yield first
+    async for chunk in rest:
+        yield chunk
+
+
+async def closing(chunks: AsyncIterator[bytes], response: httpx.Response) -> AsyncIterator[bytes]:
+    """The chunks as they arrive (no re-chunking: a live stream must not wait to fill a buffer);
+    the upstream connection closes when they end or the viewer goes away. An upstream that
+    drops mid-stream ends the answer; the player reconnects or reports."""
     try:
-        async for chunk in response.aiter_raw():
-            yield chunk
-    except httpx.HTTPError:
-        return  # upstream dropped mid-stream: end the answer; the player reconnects or reports
-    finally:
-        await response.aclose()
-
-
-async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str) -> Response:
-    """A movie or episode with Range passed both ways (206 / 416 kept), for seeking."""
-    headers = {k: v for k, v in request_headers.items() if k.lower() in ("range", "if-range")}
-    response = await open_upstream(client, url, label, headers, ok_statuses=(416,))
-    out = {k: v for k, v in response.headers.items() if k.lower() in PASSED_HEADERS}
-    out.setdefault("accept-ranges", "bytes")
-    media_type = response.headers.get("content-type", "")
-    if not media_type.startswith(("video/", "audio/")):
-        media_type = CONTENT_TYPES.get(ext, "application/octet-stream")
-    return StreamingResponse(_relay(response), status_code=response.status_code, headers=out, media_type=media_type)
-
-
-async def live_ts_response(client: httpx.AsyncClient, url: str, label: str) -> Response:
-    """A live (or catch-up) MPEG-TS stream relayed as it arrives."""
-    response = await open_upstream(client, url, label)
-    return StreamingResponse(_relay(response), media_type="video/mp2t",
-                             headers={"cache-control": "no-store", "x-accel-buffering": "no"})
-
-
-class TokenMap:
-    """Opaque tokens ↔ upstream URLs, in memory only, bounded (oldest forgotten first)."""
-
-    def __init__(self, limit: int = MAX_TOKENS) -> None:
-        self._by_token: OrderedDict[str, tuple[int, str]] = OrderedDict()
-        self._by_url: dict[tuple[int, str], str] = {}
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def token_for(self, profile_id: int, url: str) -> str:
-        key = (profile_id, url)
-        with self._lock:
-            token = self._by_url.get(key)
-            if token is None:
-                token = secrets.token_urlsafe(12)
-                self._by_url[key] = token
-                self._by_token[token] = key
-                while len(self._by_token) > self._limit:
-                    _, old = self._by_token.popitem(last=False)
-                    self._by_url.pop(old, None)
-            else:
-                self._by_token.move_to_end(token)
-            return token
-
-    def url_for(self, profile_id: int, token: str) -> str:
-        with self._lock:
-            key = self._by_token.get(token)
-        if key is None or key[0] != profile_id:
-            raise ItemNotFound("This stream link has expired; reload the player.")
-        return key[1]
-
-
-def rewrite_playlist(text: str, base_url: str, proxy_prefix: str, token_for) -> str:
-    """The playlist with every URI (lines and ``URI="…"`` attributes) made an opaque proxy URL.
-
-    ``base_url`` is the playlist's final upstream URL (after redirects) to resolve relative
-    URIs; ``token_for(url)`` gives the token; ``proxy_prefix`` is ``/play/…/hls``.
-    """
-    def proxied(uri: str) -> str:
-        return f"{proxy_prefix}/{token_for(urljoin(base_url, uri.strip()))}"
-
-    lines = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            lines.append("")
-        elif stripped.startswith("#"):
-            lines.append(_URI_ATTR.sub(lambda m: f'URI="{proxied(m.group(1))}"', stripped))
-        else:
-            lines.append(proxied(stripped))
-    return "\n".join(lines) + "\n"
-
-
-def _is_playlist(response: httpx.Response, body_start: bytes) -> bool:
-    kind = response.headers.get("content-type", "").lower()
-    return "mpegurl" in kind or body_start.lstrip().startswith(b"#EXTM3U")
-
-
-async def hls_response(client: httpx.AsyncClient, url: str, label: str, profile_id: int,
-                       tokens: TokenMap, proxy_prefix: str) -> Response:
-    """A playlist (rewritten) or a segment/key (relayed), whichever the upstream URL gives."""
-    response = await open_upstream(client, url, label)
-    path = urlsplit(str(response.url)).path.lower()
-    if not (path.endswith((".m3u8", ".m3u")) or "mpegurl" in response.headers.get("content-type", "").lower()):
-        first = b""
-        iterator = response.aiter_raw()
-        try:
-            first = await anext(iterator, b"")
-        except httpx.HTTPError:
-            await response.aclose()
-            raise PlaybackError("The stream broke off while starting; try again.") from None
-        if not _is_playlist(response, first):
-            return StreamingResponse(_prepend(first, iterator, response),
-                                     media_type=response.headers.get("content-type") or "video/mp2t",
-                                     headers={"cache-control": "no-store"})
-        body = first + b"".join([c async for c in iterator])
-    else:
-        body = b""
-        try:
-            async for chunk in response.aiter_raw(CHUNK):
-                body += chunk
-                if len(body) > MAX_PLAYLIST_BYTES:
-                    raise PlaybackError("The provider sent a playlist too large to be one; it cannot be played.")
-        except httpx.HTTPError:
-            raise PlaybackError("The playlist download broke off; try again.") from None
-        finally:
-            await response.aclose()
-    await response.aclose()
-    text = body.decode("utf-8", errors="replace")
-    rewritten = rewrite_playlist(text, str(response.url), proxy_prefix,
-                                 lambda u: tokens.token_for(profile_id, u))
-    return Response(rewritten, media_type="application/vnd.apple.mpegurl", headers={"cache-control": "no-store"})
-
-
-async def _prepend(first: bytes, rest, response: httpx.Response) -> AsyncIterator[bytes]:
-    try:
-        if first:
-            yield first
-        async for chunk in rest:
+        async for chunk in chunks:
             yield chunk
     except httpx.HTTPError:
         return
     finally:
         await response.aclose()
+
+
+def refuse_page(first: bytes, label: str) -> None:
+    """Raise :class:`NotAStream` when a body that should be media starts as a page or nothing."""
+    kind = kind_of(first)
+    if kind in (StreamKind.HTML, StreamKind.JSON, StreamKind.EMPTY) or kind.is_hls:
+        raise NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
+
+
+async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str) -> Response:
+    """A movie or episode with exactly the asked byte range (see :mod:`~xtplay.playback.ranges`):
+    the browser seeks with it even where the provider ignores Range."""
+    wanted = ranges.parse(request_headers.get("range"))
+    headers = {"range": request_headers["range"]} if wanted is not None else {}
+    response = await open_upstream(client, url, label, headers, ok_statuses=(416,))
+    cut = ranges.cut_for(response, wanted)
+    chunks = response.aiter_bytes()
+    first = b""
+    media_type = CONTENT_TYPES.get(ext, "application/octet-stream")
+    from_start = cut.status == 200 or cut.headers.get("content-range", "").startswith("bytes 0-")
+    if from_start and cut.length != 0:
+        try:
+            first = await anext(chunks, b"")
+        except httpx.HTTPError:
+            await response.aclose()
+            raise ProviderUnreachable(label, "the answer broke off") from None
+        try:
+            refuse_page(first, label)
+        except NotAStream:
+            await response.aclose()
+            raise
+        media_type = KIND_TYPES.get(kind_of(first), media_type)
+    out = dict(cut.headers, **{"accept-ranges": "bytes"})
+    body = ranges.cut_body(prepend(first, chunks), cut)
+    return StreamingResponse(closing(body, response), status_code=cut.status, headers=out, media_type=media_type)
 
 
 class ErrorBoard:

@@ -22,7 +22,7 @@ from xtplay.accounts import profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, PlaybackError, XtplayError
 from xtplay.library import details
-from xtplay.playback import channels, external, now_playing, probe, proxy, remux
+from xtplay.playback import channels, external, now_playing, probe, proxy, remux, tuner
 from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
@@ -111,6 +111,7 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
     now_playing.record(conn, profile.id, "live", channel_id, 0, None, now_playing.title(conn, profile, target))
     duration = (request_.programme_stop - request_.programme_start).total_seconds()
     return JSONResponse({"kind": "catchup", "mode": "ts", "src": play_path(target, "stream.ts"),
+                         "open": play_path(target, "open"),
                          "title": now_playing.title(conn, profile, target), "programme": request_.title,
                          "programme_start": request_.programme_start.isoformat(),
                          "duration": duration, "status": play_path(target, "status")})
@@ -237,59 +238,58 @@ def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, targe
     return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
 
 
+@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")
+@router.get("/play/{profile_id}/live/{item_id}/open")
+async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
+                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> JSONResponse:
+    """Start a channel (or catch-up) upstream and say how the player plays what really came:
+    engine, source and the formats tried (``fmt`` names the one to ask for first)."""
+    state = playback_state(request)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+
+    async def make():
+        profile = profiles.get_profile(conn, profile_id)
+        return JSONResponse(await tuner.open_answer(state, conn, get_vault(request), profile, target, fmt or None))
+
+    return await _guarded(state, target, make)
+
+
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/stream.ts")
-async def catchup_stream(request: Request, profile_id: int, channel_id: str, start_ts: int,
-                         conn: Conn) -> Response:
-    """A past programme from the provider's archive, as MPEG-TS."""
-    return await _ts_stream(request, conn, Target(profile_id, "catchup", channel_id, start_ts))
-
-
 @router.get("/play/{profile_id}/live/{item_id}/stream.ts")
-async def live_ts(request: Request, profile_id: int, item_id: str, conn: Conn) -> Response:
-    """A live channel as MPEG-TS (mpegts.js in the browser, or an external player)."""
-    return await _ts_stream(request, conn, Target(profile_id, "live", item_id), "ts")
-
-
-async def _ts_stream(request: Request, conn: sqlite3.Connection, target: Target, ext: str | None = None) -> Response:
-    """A stream of the provider passed through as MPEG-TS; ``ext`` asks the provider for that
-    container (a catch-up URL has none to choose)."""
-    state = playback_state(request)
-
-    async def make() -> Response:
-        profile, url = _upstream(conn, request, target.profile_id, target, ext)
-        return await proxy.live_ts_response(state.http(), url, _label(profile))
-
-    return await _guarded(state, target, make)
-
-
-def _rewritten(state: PlaybackState, profile: Profile, target: Target, url: str) -> Awaitable[Response]:
-    """An HLS playlist or part at ``url``, every URI in a playlist rewritten to a token of ``target``."""
-    return proxy.hls_response(state.http(), url, _label(profile), profile.id, state.tokens, play_path(target, "hls"))
-
-
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
-async def live_hls(request: Request, profile_id: int, item_id: str, conn: Conn) -> Response:
-    """A live channel's HLS playlist, every URI in it rewritten to an opaque proxy URL."""
+async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
+                      channel_id: str | None = None, start_ts: int | None = None, park: str | None = None) -> Response:
+    """A channel or catch-up as the provider really sends it (MPEG-TS relayed, a playlist
+    rewritten), whatever the name asks for; the name only says which format to try first."""
     state = playback_state(request)
-    target = Target(profile_id, "live", item_id)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+    prefer = "m3u8" if request.url.path.endswith(".m3u8") else "ts"
 
-    async def make() -> Response:
-        profile, url = _upstream(conn, request, profile_id, target, "m3u8")
-        return await _rewritten(state, profile, target, url)
+    async def make():
+        profile = profiles.get_profile(conn, profile_id)
+        return await tuner.stream_answer(state, conn, get_vault(request), profile, target, prefer, park)
 
     return await _guarded(state, target, make)
 
 
+def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None, start_ts: int | None) -> Target:
+    if channel_id is not None:
+        return Target(profile_id, "catchup", channel_id, start_ts)
+    return Target(profile_id, "live", item_id or "")
+
+
+@router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/hls/{token}")
 @router.get("/play/{profile_id}/{type}/{item_id}/hls/{token}")
-async def hls_part(request: Request, profile_id: int, type: str, item_id: str, token: str, conn: Conn) -> Response:
-    """A variant playlist, segment, key or map named by a token from a rewritten playlist."""
+async def hls_part(request: Request, profile_id: int, token: str, conn: Conn, type: str = "catchup",
+                   item_id: str | None = None, channel_id: str | None = None, start_ts: int | None = None) -> Response:
+    """A playlist, segment, key or init segment named by a token from a rewritten playlist."""
     state = playback_state(request)
-    target = Target(profile_id, type, item_id)
-    url = state.tokens.url_for(profile_id, token)
+    target = (Target(profile_id, "catchup", channel_id, start_ts) if channel_id is not None
+              else Target(profile_id, type, item_id or ""))
     profile = profiles.get_profile(conn, profile_id)
 
-    async def make() -> Response:
-        return await _rewritten(state, profile, target, url)
+    async def make():
+        return await state.hls().serve(profile.id, token, _label(profile), play_path(target, "hls"), request.headers)
 
     return await _guarded(state, target, make)
 

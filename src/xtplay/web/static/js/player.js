@@ -1,5 +1,6 @@
-/* xtplay player: one <video> fed by hls.js (live HLS), mpegts.js (live and catch-up TS) or
-   natively (MP4, and ffmpeg's fragmented MP4 for remuxed/transcoded files).
+/* xtplay player: one <video> fed by hls.js (HLS), mpegts.js (MPEG-TS, FLV) or natively (MP4,
+   radio, and ffmpeg's fragmented MP4 for remuxed/transcoded files). For a channel or a catch-up
+   the server starts the stream first (/open) and says which engine its bytes need.
    Every URL comes from /play/… (opaque, same origin). Keys: Space/K play-pause, F fullscreen,
    M mute, ←/→ seek 10 s; live: PageUp/ArrowUp and PageDown/ArrowDown zap, digits pick a
    channel, Backspace/L returns to the last channel. Position is reported every 10 s and on
@@ -96,14 +97,14 @@
     }
   }
 
-  function playTs(url, live) {
+  function playTs(url, live, type) {
     var gen = state.generation;
-    state.engine = "ts";
+    state.engine = type === "flv" ? "flv" : "ts";
     if (!(window.mpegts && mpegts.getFeatureList().mseLivePlayback)) {
       showMessage("Not supported", "This browser cannot play MPEG-TS streams; use “Open in mpv/VLC”.", false);
       return;
     }
-    var player = mpegts.createPlayer({ type: "mpegts", isLive: live, url: url },
+    var player = mpegts.createPlayer({ type: type === "flv" ? "flv" : "mpegts", isLive: live, url: url },
       { enableWorker: false, lazyLoad: false, liveBufferLatencyChasing: live, autoCleanupSourceBuffer: true,
         enableStashBuffer: !live });
     state.ts = player;
@@ -112,6 +113,36 @@
     player.load();
     var p = player.play();
     if (p && p.catch) p.catch(function () {});
+  }
+
+  function playNative(url) {
+    state.engine = "native";
+    video.src = url;
+    video.play().catch(function () {});
+  }
+
+  /* A channel or catch-up: the server opens it upstream (trying the account's formats, ``fmt``
+     first when the viewer chose one) and answers with the engine the stream's bytes need. */
+  function playStream(info, live, gen) {
+    var fmt = live ? (cfg.fmt || localStorage.getItem("xtplay.liveFormat") || "") : "";
+    return fetch(info.open + (fmt ? "?fmt=" + encodeURIComponent(fmt) : ""), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (res) {
+        if (gen !== state.generation) return;
+        if (!res.ok) { failed(res.body); return; }
+        var opened = res.body;
+        state.opened = opened;
+        if (opened.engine === "hls") playHls(opened.src);
+        else if (opened.engine === "native") playNative(opened.src);
+        else playTs(opened.src, live, opened.engine);
+      });
+  }
+
+  function failed(b) {
+    b = b || {};
+    var e = typeof b.error === "object" && b.error ? b.error : b;
+    var title = e.title || (typeof e.error === "string" ? e.error : "") || "Playback failed";
+    showMessage(title, e.message || "This item cannot be played.", e.retryable !== false);
   }
 
   /* The remux URL from ``at`` seconds with the chosen audio stream (``audio=N``, checked by the server). */
@@ -172,7 +203,7 @@
     detach();
     var gen = state.generation;
     $("spinner").hidden = false;
-    state.type = type; state.id = String(id); state.info = null;
+    state.type = type; state.id = String(id); state.info = null; state.opened = null;
     state.audio = 0; clearSubtitle(); state.subtitle = -1;
     var got = opts.info ? Promise.resolve({ ok: true, body: opts.info }) :
       fetch(infoUrl(type, id), { headers: { Accept: "application/json" } }).then(function (r) {
@@ -181,21 +212,15 @@
     return got
       .then(function (res) {
         if (gen !== state.generation) return;
-        if (!res.ok) {
-          var b = res.body || {}, e = typeof b.error === "object" && b.error ? b.error : b;
-          var title = e.title || (typeof e.error === "string" ? e.error : "") || "Playback failed";
-          showMessage(title, e.message || "This item cannot be played.", e.retryable !== false);
-          return;
-        }
+        if (!res.ok) { failed(res.body); return; }
         var info = res.body;
         state.info = info;
         showInfo(info);
         if (type === "live") {
-          var fmt = cfg.fmt || localStorage.getItem("xtplay.liveFormat") || "hls";
-          if (fmt === "ts") playTs(info.ts, true); else playHls(info.hls);
+          return playStream(info, true, gen);
         } else if (type === "catchup") {
           state.duration = info.duration || null;
-          playTs(info.src, false);
+          return playStream(info, false, gen);
         } else {
           var at = opts.at != null ? opts.at : (cfg.t != null ? cfg.t : (info.resume || 0));
           playFile(info, at);

@@ -1,0 +1,78 @@
+"""Tuning in: from a channel (or a past programme) to a started stream, and the answers that
+carry it to the player or to an external player.
+
+The player first asks ``/open``: the stream is started here (see :mod:`~xtplay.playback.live`)
+and the answer says which engine plays it and where (a parked stream, or the proxied
+playlist). ``stream.ts`` and ``index.m3u8`` answer with whatever the provider really sent,
+whatever their name says, for players that sniff (mpv, VLC, ffmpeg).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from starlette.responses import Response
+
+from xtplay.accounts.source import stream_urls_for
+from xtplay.playback import live, live_formats
+from xtplay.playback.live import Started
+from xtplay.playback.resolve import Target, play_path, upstream_url
+from xtplay.playback.state import PlaybackState
+
+
+def label(profile) -> str:
+    """How errors name the provider: the profile's name, never its host."""
+    return f"of “{profile.name}”"
+
+
+def formats(conn: sqlite3.Connection, profile, target: Target, prefer: str | None) -> list[str]:
+    """The formats to try for this target, best bet first (a catch-up has only its recording)."""
+    if target.type == "catchup":
+        return ["ts"]
+    return live_formats.order(conn, profile.id, target.item_id, live_formats.allowed(profile.account), prefer)
+
+
+async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
+               prefer: str | None = None) -> Started:
+    """Start the target's stream in the first format that works, and remember that format."""
+    urls = stream_urls_for(conn, vault, profile)
+
+    def url_for(ext: str) -> str:
+        return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls)
+
+    started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile))
+    if target.type == "live":
+        live_formats.remember(conn, profile.id, target.item_id, started.ext, started.kind.value)
+    return started
+
+
+async def open_answer(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
+                      prefer: str | None = None) -> dict[str, Any]:
+    """What the player needs to play the target: engine, source, the format asked and what it was."""
+    started = await tune(state, conn, vault, profile, target, prefer)
+    out: dict[str, Any] = {"engine": started.engine, "format": started.ext, "kind": started.kind.value,
+                           "tried": live.tried_json(started.tried)}
+    if started.kind.is_hls:
+        token = state.hls().start(profile.id, started.origin, started.first, started.final_url)
+        out["src"] = play_path(target, f"hls/{token}")
+    else:
+        out["src"] = f"{play_path(target, 'stream.ts')}?park={state.parking.park(started)}"
+    return out
+
+
+async def stream_answer(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
+                        prefer: str | None = None, park: str | None = None) -> Response:
+    """The target's stream as it really is: a parked start claimed, or a new one. Live TS is
+    re-opened when the provider closes it; a playlist is answered rewritten."""
+    started = state.parking.claim(park) or await tune(state, conn, vault, profile, target, prefer)
+    if started.kind.is_hls:
+        proxied = state.hls()
+        token = proxied.start(profile.id, started.origin, started.first, started.final_url)
+        return await proxied.serve(profile.id, token, label(profile), play_path(target, "hls"), {})
+    client, ext, origin, name = state.http(), started.ext, started.origin, label(profile)
+
+    async def reopen() -> Started:
+        return await live.start(client, ext, origin, name)
+
+    return live.media_response(started, reopen if target.type == "live" else None)

@@ -13,7 +13,8 @@ from xtplay.demo import epg, live_hls, streams
 from xtplay.demo.media import MediaSet
 from xtplay.demo.streams import Scope, to_int
 
-NGINX_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
+NGINX_403 = (b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center>"
+             b"<hr><center>nginx</center></body></html>")
 MEDIA_TYPES = {"mp4": "video/mp4", "mkv": "video/x-matroska"}
 
 
@@ -27,11 +28,20 @@ class StreamDelivery:
         if len(parts) != 4 or not parts[3].endswith(".ts"):
             return Response(status_code=404)
         stream_id, seq = to_int(parts[2]), to_int(parts[3][:-3])
-        if stream_id is None or seq is None or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id):
+        if (
+            stream_id is None
+            or seq is None
+            or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id)
+        ):
             return Response(b"token expired", status_code=403)
         media = await run_in_threadpool(self.state.media_set)
-        return streams.FileStream(self.state, streams.segment_path(media, seq), self._type("video/mp2t", file=True),
-                                  count_stream=False, ignore_range=self.state.personality.ignore_range)
+        return streams.FileStream(
+            self.state,
+            streams.segment_path(media, seq),
+            self._type("video/mp2t", file=True),
+            count_stream=False,
+            ignore_range=self.state.personality.ignore_range,
+        )
 
     async def hls_extra(self, path: str) -> Any:
         """``/keys/TOKEN/ID.key`` (the AES-128 key) and ``/fmp4/TOKEN/ID/media.m4s`` (the fMP4 loop)."""
@@ -42,8 +52,13 @@ class StreamDelivery:
         if parts[0] == "keys":
             return Response(live_hls.key(self.state.secret, stream_id), media_type="application/octet-stream")
         media = await run_in_threadpool(self.state.media_set)
-        return streams.FileStream(self.state, media.fmp4_path, self._type("video/mp4", file=True), count_stream=False,
-                                  ignore_range=self.state.personality.ignore_range)
+        return streams.FileStream(
+            self.state,
+            media.fmp4_path,
+            self._type("video/mp4", file=True),
+            count_stream=False,
+            ignore_range=self.state.personality.ignore_range,
+        )
 
     def _type(self, right: str, *, file: bool = False) -> str:
         """The content-type this personality puts on a stream answer."""
@@ -53,9 +68,14 @@ class StreamDelivery:
     def _refuse(self, status: int) -> Response:
         """An error answer to a stream request (an HTML page for personalities that send one)."""
         if self.state.personality.html_errors:
-            page = NGINX_403 if status == 403 else (
-                f"<html><head><title>{status} Error</title></head><body><center><h1>{status} Error</h1>"
-                "</center><hr><center>nginx</center></body></html>").encode()
+            page = (
+                NGINX_403
+                if status == 403
+                else (
+                    f"<html><head><title>{status} Error</title></head><body><center><h1>{status} Error</h1>"
+                    "</center><hr><center>nginx</center></body></html>"
+                ).encode()
+            )
             return Response(page, status_code=status, media_type="text/html")
         return Response(b"", status_code=status)
 
@@ -69,7 +89,9 @@ class StreamDelivery:
             body = live_hls.fmp4_ranges(media, f"/fmp4/{token}/{ident}/media.m4s")
         else:
             body = streams.hls_playlist(media, token, ident)
-        return Response(body, media_type=self._type("application/vnd.apple.mpegurl"), headers={"cache-control": "no-store"})
+        return Response(
+            body, media_type=self._type("application/vnd.apple.mpegurl"), headers={"cache-control": "no-store"}
+        )
 
     async def channel_part(self, username: str, password: str, ident: int, part: str, seq: int | None) -> Response:
         """``…/ID/media.m3u8`` and ``…/ID/seg/N.ts`` of the ``master-aes`` shape."""
@@ -82,18 +104,28 @@ class StreamDelivery:
         if seq is None:
             token = streams.segment_token(state.secret, username, ident)
             key_url = f"http://127.0.0.1:{state.port}/keys/{token}/{ident}.key"
-            return Response(live_hls.aes_media(media, ident, key_url), media_type=self._type("application/vnd.apple.mpegurl"),
-                            headers={"cache-control": "no-store"})
+            return Response(
+                live_hls.aes_media(media, ident, key_url),
+                media_type=self._type("application/vnd.apple.mpegurl"),
+                headers={"cache-control": "no-store"},
+            )
         data = await run_in_threadpool(streams.segment_path(media, seq).read_bytes)
-        return Response(live_hls.encrypt(state.secret, ident, seq, data), media_type=self._type("video/mp2t", file=True))
+        return Response(
+            live_hls.encrypt(state.secret, ident, seq, data), media_type=self._type("video/mp2t", file=True)
+        )
 
     async def stream(self, scope: Scope, path: str, params: dict[str, str], action: str) -> Any:
         """Live, movie, episode and catch-up delivery, after credentials, limits and ids."""
         state, habits = self.state, self.state.personality
         part = live_hls.CHANNEL_PART.match(path)
         if part is not None:
-            return await self.channel_part(part.group(1), part.group(2), int(part.group(3)), part.group(4),
-                                           to_int(part.group(5)) if part.group(5) else None)
+            return await self.channel_part(
+                part.group(1),
+                part.group(2),
+                int(part.group(3)),
+                part.group(4),
+                to_int(part.group(5)) if part.group(5) else None,
+            )
         target = streams.stream_target(path, params, action)
         if target is None:
             return self._refuse(404)
@@ -109,8 +141,11 @@ class StreamDelivery:
             return self._refuse(405)
         serves = (habits.live_m3u8 if ext == "m3u8" else habits.live_ts) if action == "live" else ext
         if serves == "html":
-            return Response(b"<html><head><title>HLS output is disabled</title></head><body><h1>HLS output is "
-                            b"disabled on this server</h1></body></html>", media_type="text/html")
+            return Response(
+                b"<html><head><title>HLS output is disabled</title></head><body><h1>HLS output is "
+                b"disabled on this server</h1></body></html>",
+                media_type="text/html",
+            )
         if serves not in ("hls", "m3u8") and state.stats.open_streams >= state.max_connections:
             with state.stats.lock:
                 state.stats.refused_streams += 1
@@ -126,8 +161,10 @@ class StreamDelivery:
                 return self._refuse(404)
             if ext == "m3u8":
                 token = streams.segment_token(state.secret, username, ident)
-                return Response(streams.recording_playlist(media, token, ident, minutes),
-                                media_type=self._type("application/vnd.apple.mpegurl"))
+                return Response(
+                    streams.recording_playlist(media, token, ident, minutes),
+                    media_type=self._type("application/vnd.apple.mpegurl"),
+                )
             return streams.timeshift_ts(state, media, minutes, self._type("video/mp2t"))
         if action == "movie":
             if not 1 <= ident <= catalog.vod_count or ext.lower() != catalog.movie_media(ident).container.lower():
@@ -137,10 +174,15 @@ class StreamDelivery:
             if catalog.episode_location(ident) is None or ext.lower() != catalog.episode_media(ident).container.lower():
                 return self._refuse(404)
             chosen = catalog.episode_media(ident)
-        return streams.FileStream(state, media.path(chosen.key), self._type(MEDIA_TYPES[chosen.container.lower()], file=True),
-                                  ignore_range=habits.ignore_range)
+        return streams.FileStream(
+            state,
+            media.path(chosen.key),
+            self._type(MEDIA_TYPES[chosen.container.lower()], file=True),
+            ignore_range=habits.ignore_range,
+        )
 
 
 def too_many() -> Response:
-    return Response(b"Too many connections: the line's connection limit is reached", status_code=458,
-                    media_type="text/plain")
+    return Response(
+        b"Too many connections: the line's connection limit is reached", status_code=458, media_type="text/plain"
+    )

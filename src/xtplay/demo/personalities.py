@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from xtplay.errors import ConfigError
 
@@ -46,7 +47,7 @@ class Personality:
     #: A live TS connection is closed after this many seconds (None: never).
     live_cap_seconds: float | None = None
 
-    def with_(self, **changes: object) -> Personality:
+    def with_(self, **changes: Any) -> Personality:
         """This personality with some habits changed (tests shorten times)."""
         return dataclasses.replace(self, **changes)
 
@@ -74,6 +75,7 @@ DEFAULT = "standard"
 
 def get(name: str | Personality = DEFAULT, **changes: object) -> Personality:
     """The personality called ``name`` (or the one given), with ``changes`` applied."""
+    found: Personality | None
     if isinstance(name, Personality):
         found = name
     else:

@@ -17,7 +17,7 @@ import hmac
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,10 @@ from zoneinfo import ZoneInfo
 from xtplay.demo.epg import SERVER_TZ
 from xtplay.demo.media import SECONDS, SEGMENT_SECONDS, MediaSet
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
+# The ASGI shapes, as Starlette names them (its responses are sent through these).
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 #: Segments listed in a live HLS playlist.
 HLS_WINDOW = 5
@@ -276,10 +277,10 @@ def stream_target(path: str, params: dict[str, str], action: str) -> tuple[str, 
     """``(username, password, id, extension, extra)`` of a stream path, or None when malformed."""
     if path.startswith("/streaming/timeshift.php"):
         start = parse_start(params.get("start", ""))
-        ident = to_int(params.get("stream"))
-        if ident is None:
+        stream = to_int(params.get("stream"))
+        if stream is None:
             return None
-        return (params.get("username", ""), params.get("password", ""), ident, params.get("extension", "ts"),
+        return (params.get("username", ""), params.get("password", ""), stream, params.get("extension", "ts"),
                 (to_int(params.get("duration")) or 60, start))
     parts = [unquote(p) for p in path.strip("/").split("/")]
     if action == "timeshift":  # timeshift/U/P/MIN/START/ID.ts

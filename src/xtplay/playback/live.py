@@ -131,6 +131,7 @@ class Parking:
         self._waiting: dict[str, tuple[float, Started]] = {}
         self._seconds = seconds
         self._lock = threading.Lock()
+        self._closing: set[asyncio.Future[None]] = set()  # held so the loop does not drop them half-way
 
     def park(self, started: Started) -> str:
         token = secrets.token_urlsafe(12)
@@ -152,7 +153,9 @@ class Parking:
             old = [t for t, (when, _) in self._waiting.items() if now - when > self._seconds]
             stale = [self._waiting.pop(t)[1] for t in old]
         for started in stale:
-            asyncio.ensure_future(started.close())
+            closing = asyncio.ensure_future(started.close())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
 
     async def close(self) -> None:
         with self._lock:
@@ -206,8 +209,9 @@ async def _as_is(started: Started) -> AsyncIterator[bytes]:
     if started.first:
         yield started.first
     try:
-        async for chunk in started.chunks or ():
-            yield chunk
+        if started.chunks is not None:
+            async for chunk in started.chunks:
+                yield chunk
     except httpx.HTTPError:
         return
 

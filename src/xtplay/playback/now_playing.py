@@ -21,10 +21,19 @@ def live_info(conn: sqlite3.Connection, profile: Profile, target: Target) -> dic
     item = catalog.get_item(conn, profile.id, "live", target.item_id)
     if item is None:
         raise ItemNotFound(f"Channel {target.item_id} is not in this profile's library; sync and try again.")
-    return {"kind": "live", "title": item.name, "status": play_path(target, "status"),
-            "m3u": play_path(target, "playlist.m3u"), "mode": "live", "hls": play_path(target, "index.m3u8"),
-            "ts": play_path(target, "stream.ts"), "open": play_path(target, "open"), "num": item.num, "archive_days": item.archive_days,
-            "now_next": now_next(conn, profile.id, target.item_id)}
+    return {
+        "kind": "live",
+        "title": item.name,
+        "status": play_path(target, "status"),
+        "m3u": play_path(target, "playlist.m3u"),
+        "mode": "live",
+        "hls": play_path(target, "index.m3u8"),
+        "ts": play_path(target, "stream.ts"),
+        "open": play_path(target, "open"),
+        "num": item.num,
+        "archive_days": item.archive_days,
+        "now_next": now_next(conn, profile.id, target.item_id),
+    }
 
 
 def title(conn: sqlite3.Connection, profile: Profile, target: Target) -> str:
@@ -58,8 +67,15 @@ def resume(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str) -
     return history.resume_position(conn, profile_id, type, item_id)
 
 
-def record(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str, position: float | None,
-           duration: float | None, name: str | None = None) -> None:
+def record(
+    conn: sqlite3.Connection,
+    profile_id: int,
+    type: str,
+    item_id: str,
+    position: float | None,
+    duration: float | None,
+    name: str | None = None,
+) -> None:
     """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
     if position is None:
         if history.get(conn, profile_id, type, item_id) is not None:

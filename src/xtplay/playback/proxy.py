@@ -49,6 +49,7 @@ def make_client() -> httpx.AsyncClient:
 
 def upstream_error(status: int, label: str) -> XtplayError:
     """The error a person should see for an upstream HTTP status (``label`` names the provider)."""
+    err: XtplayError
     if status in (458, 459):
         err = TooManyConnections(label, status)
         err.retryable = True  # once another player stops, the same request works

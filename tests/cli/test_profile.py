@@ -21,9 +21,8 @@ def xtplay(home):
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
         runner = CliRunner()
-        with runner.isolation(
-            input=input, env={"XTPLAY_PASSWORD": None, "XTPLAY_EXPORT_PASSPHRASE": None, **(env or {})}
-        ) as (out, err, _):
+        clean = {"XTPLAY_PASSWORD": None, "XTPLAY_EXPORT_PASSPHRASE": None, **(env or {})}
+        with runner.isolation(input=input, env=clean) as (out, err, _):
             code = main(["--home", str(home), *args])
             sys.stdout.flush()
             sys.stderr.flush()
@@ -44,50 +43,25 @@ def _closed_port() -> int:
 
 
 def test_add_from_stdin_then_list_and_show_as_json(xtplay):
-    code, out, err = xtplay(
-        "profile",
-        "add",
-        "Home",
-        "--url",
-        "tv.example.com:8080/",
-        "--username",
-        "alice",
-        "--password-stdin",
-        "--no-verify",
-        input=PASSWORD + "\n",
-    )
+    code, out, err = xtplay("profile", "add", "Home", "--url", "tv.example.com:8080/", "--username", "alice",
+                            "--password-stdin", "--no-verify", input=PASSWORD + "\n")
     assert code == 0, err
     assert "Added profile “Home”" in out and "http://tv.example.com:8080" in out
     code, out, _ = xtplay("profile", "list", "--json")
     [row] = json.loads(out)
-    assert (row["name"], row["url"], row["username"], row["active"]) == (
-        "Home",
-        "http://tv.example.com:8080",
-        "alice",
-        True,
-    )
+    assert (row["name"], row["url"], row["username"], row["active"]) == ("Home", "http://tv.example.com:8080", "alice", True)
     assert PASSWORD not in out and "password" not in row
     code, out, _ = xtplay("profile", "show", "home", "--json")
     assert code == 0 and json.loads(out)["name"] == "Home" and PASSWORD not in out
 
 
 def test_password_from_hidden_prompt_and_from_env(xtplay):
-    code, out, err = xtplay(
-        "profile", "add", "Prompted", "--url", "a.example.com", "--username", "u", "--no-verify", input=PASSWORD + "\n"
-    )
+    code, out, err = xtplay("profile", "add", "Prompted", "--url", "a.example.com", "--username", "u", "--no-verify",
+                            input=PASSWORD + "\n")
     assert code == 0, err
     assert PASSWORD not in out and PASSWORD not in err  # the prompt does not echo
-    code, out, err = xtplay(
-        "profile",
-        "add",
-        "FromEnv",
-        "--url",
-        "b.example.com",
-        "--username",
-        "u",
-        "--no-verify",
-        env={"XTPLAY_PASSWORD": PASSWORD},
-    )
+    code, out, err = xtplay("profile", "add", "FromEnv", "--url", "b.example.com", "--username", "u", "--no-verify",
+                            env={"XTPLAY_PASSWORD": PASSWORD})
     assert code == 0, err
     code, out, _ = xtplay("profile", "list")
     assert "Prompted" in out and "FromEnv" in out and PASSWORD not in out
@@ -105,41 +79,17 @@ def test_failures_exit_non_zero_with_one_line(xtplay):
     assert code == 1 and err.strip().count("\n") == 0 and "already exists" in err
     code, _, err = xtplay("profile", "show", "Nobody")
     assert code == 1 and err.strip() == "error: No profile named “Nobody”."
-    code, _, err = xtplay(
-        "profile", "add", "Bad", "--url", "ftp://x", "--username", "u", "--no-verify", env={"XTPLAY_PASSWORD": PASSWORD}
-    )
+    code, _, err = xtplay("profile", "add", "Bad", "--url", "ftp://x", "--username", "u", "--no-verify",
+                          env={"XTPLAY_PASSWORD": PASSWORD})
     assert code == 1 and "http://" in err and err.strip().count("\n") == 0
 
 
 def test_edit_use_and_remove(xtplay):
     for name in ("One", "Two"):
-        assert (
-            xtplay(
-                "profile",
-                "add",
-                name,
-                "--url",
-                f"{name}.example.com",
-                "--username",
-                "u",
-                "--no-verify",
-                env={"XTPLAY_PASSWORD": PASSWORD},
-            )[0]
-            == 0
-        )
-    code, out, err = xtplay(
-        "profile",
-        "edit",
-        "Two",
-        "--name",
-        "Deux",
-        "--sync-interval",
-        "6",
-        "--adult",
-        "--timezone",
-        "Europe/Paris",
-        "--no-verify",
-    )
+        assert xtplay("profile", "add", name, "--url", f"{name}.example.com", "--username", "u", "--no-verify",
+                      env={"XTPLAY_PASSWORD": PASSWORD})[0] == 0
+    code, out, err = xtplay("profile", "edit", "Two", "--name", "Deux", "--sync-interval", "6", "--adult",
+                            "--timezone", "Europe/Paris", "--no-verify")
     assert code == 0, err
     shown = json.loads(xtplay("profile", "show", "deux", "--json")[1])
     assert (shown["sync_interval_hours"], shown["adult_enabled"], shown["timezone"]) == (6, True, "Europe/Paris")
@@ -157,25 +107,12 @@ def test_edit_use_and_remove(xtplay):
 
 
 def test_export_and_import_round_trip(xtplay, tmp_path):
-    assert (
-        xtplay(
-            "profile",
-            "add",
-            "Home",
-            "--url",
-            "a.example.com",
-            "--username",
-            "u",
-            "--no-verify",
-            env={"XTPLAY_PASSWORD": PASSWORD},
-        )[0]
-        == 0
-    )
+    assert xtplay("profile", "add", "Home", "--url", "a.example.com", "--username", "u", "--no-verify",
+                  env={"XTPLAY_PASSWORD": PASSWORD})[0] == 0
     target = tmp_path / "backup.json"
     # prompt twice without echo; a mismatch is asked again
-    code, out, err = xtplay(
-        "profile", "export", str(target), input="long passphrase\nother one\nlong passphrase\nlong passphrase\n"
-    )
+    answers = "long passphrase\nother one\nlong passphrase\nlong passphrase\n"
+    code, out, err = xtplay("profile", "export", str(target), input=answers)
     assert code == 0, err
     assert "Exported 1 profile(s)" in out and "long passphrase" not in out
     assert PASSWORD.encode() not in target.read_bytes()
@@ -184,23 +121,13 @@ def test_export_and_import_round_trip(xtplay, tmp_path):
     assert code == 1 and "Wrong passphrase" in err
     code, out, _ = xtplay("profile", "import", str(target), env={"XTPLAY_EXPORT_PASSPHRASE": "long passphrase"})
     assert code == 0 and "Skipped “Home”" in out and "0 of 1" in out
-    code, out, _ = xtplay(
-        "profile", "import", str(target), "--rename", env={"XTPLAY_EXPORT_PASSPHRASE": "long passphrase"}
-    )
+    code, out, _ = xtplay("profile", "import", str(target), "--rename", env={"XTPLAY_EXPORT_PASSPHRASE": "long passphrase"})
     assert code == 0 and "as “Home (imported)”" in out
 
 
 def test_add_verifies_against_the_demo_provider(xtplay, demo):
-    code, out, err = xtplay(
-        "profile",
-        "add",
-        "Demo",
-        "--url",
-        demo.url + "/player_api.php",
-        "--username",
-        demo.username,
-        env={"XTPLAY_PASSWORD": demo.password},
-    )
+    code, out, err = xtplay("profile", "add", "Demo", "--url", demo.url + "/player_api.php", "--username", demo.username,
+                            env={"XTPLAY_PASSWORD": demo.password})
     assert code == 0, err
     assert "active" in out
     code, out, err = xtplay("profile", "test", "Demo")
@@ -212,27 +139,11 @@ def test_add_verifies_against_the_demo_provider(xtplay, demo):
 
 
 def test_failed_login_saves_nothing(xtplay, demo):
-    code, _, err = xtplay(
-        "profile",
-        "add",
-        "Demo",
-        "--url",
-        demo.url,
-        "--username",
-        demo.username,
-        env={"XTPLAY_PASSWORD": "not-the-password"},
-    )
+    code, _, err = xtplay("profile", "add", "Demo", "--url", demo.url, "--username", demo.username,
+                          env={"XTPLAY_PASSWORD": "not-the-password"})
     assert code == 1 and "Wrong username or password" in err
-    code, _, err = xtplay(
-        "profile",
-        "add",
-        "Gone",
-        "--url",
-        f"127.0.0.1:{_closed_port()}",
-        "--username",
-        "u",
-        env={"XTPLAY_PASSWORD": PASSWORD},
-    )
+    code, _, err = xtplay("profile", "add", "Gone", "--url", f"127.0.0.1:{_closed_port()}", "--username", "u",
+                          env={"XTPLAY_PASSWORD": PASSWORD})
     assert code == 1 and "Cannot reach" in err
     assert json.loads(xtplay("profile", "list", "--json")[1]) == []
 
@@ -243,20 +154,8 @@ def test_edit_password_from_stdin_or_prompt(xtplay, home):
     from xtplay.accounts.vault import Vault
     from xtplay.config import load_settings
 
-    assert (
-        xtplay(
-            "profile",
-            "add",
-            "Home",
-            "--url",
-            "a.example.com",
-            "--username",
-            "u",
-            "--no-verify",
-            env={"XTPLAY_PASSWORD": PASSWORD},
-        )[0]
-        == 0
-    )
+    assert xtplay("profile", "add", "Home", "--url", "a.example.com", "--username", "u", "--no-verify",
+                  env={"XTPLAY_PASSWORD": PASSWORD})[0] == 0
     code, _, err = xtplay("profile", "edit", "Home", "--password-stdin", "--no-verify", input="Second-Pw-1\n")
     assert code == 0, err
     code, out, err = xtplay("profile", "edit", "Home", "--change-password", "--no-verify", input="Third-Pw-2\n")
@@ -270,19 +169,8 @@ def test_edit_password_from_stdin_or_prompt(xtplay, home):
 
 
 def test_edit_that_fails_verification_changes_nothing(xtplay, demo):
-    assert (
-        xtplay(
-            "profile",
-            "add",
-            "Demo",
-            "--url",
-            demo.url,
-            "--username",
-            demo.username,
-            env={"XTPLAY_PASSWORD": demo.password},
-        )[0]
-        == 0
-    )
+    assert xtplay("profile", "add", "Demo", "--url", demo.url, "--username", demo.username,
+                  env={"XTPLAY_PASSWORD": demo.password})[0] == 0
     code, _, err = xtplay("profile", "edit", "Demo", "--username", "somebody-else")
     assert code == 1 and "Wrong username or password" in err
     assert json.loads(xtplay("profile", "show", "Demo", "--json")[1])["username"] == demo.username

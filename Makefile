@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := ffmpeg chromium
 
-.PHONY: run test venv system-deps bench clean
+.PHONY: run test lint venv system-deps bench clean
 
 $(BIN)/xtplay: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(MAKE) --no-print-directory apt-venv && $(PYTHON) -m venv $(VENV); }
@@ -33,8 +33,13 @@ run: venv
 	@command -v ffmpeg >/dev/null || $(MAKE) --no-print-directory system-deps
 	$(BIN)/xtplay demo
 
-test: venv system-deps
+test: venv system-deps lint
 	$(BIN)/python -m pytest -q -ra
+
+# Static checks, part of `make test`: ruff on the whole tree, mypy on the package.
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 bench: venv system-deps
 	$(BIN)/python -m bench

@@ -30,10 +30,10 @@ def playback_stack(live_speed: float = 1.0, max_connections: int = 4):
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.library import sync
+    from xtplay.accounts.vault import Vault
     from xtplay.config import load_settings
     from xtplay.demo import DemoProvider
-    from xtplay.accounts.vault import Vault
+    from xtplay.library import sync
 
     with tempfile.TemporaryDirectory(prefix="xtplay-bench-") as home:
         settings = load_settings(home)
@@ -55,7 +55,7 @@ def playback_stack(live_speed: float = 1.0, max_connections: int = 4):
             conn.close()
             port = free_port()
             env = dict(os.environ, XTPLAY_HOME=home)
-            log = open(Path(home) / "serve.log", "wb")
+            log = open(Path(home) / "serve.log", "wb")  # noqa: SIM115 - the server writes it until the stack stops
             proc = subprocess.Popen([sys.executable, "-m", "xtplay.cli", "--home", home, "serve", "--port", str(port),
                                      "--no-browser"], env=env, stdout=log, stderr=subprocess.STDOUT)
             url = f"http://127.0.0.1:{port}"

@@ -9,10 +9,10 @@ import sys
 
 
 def main(home: str) -> dict:
-    from xtplay.library import catalog
     from xtplay import db
     from xtplay.accounts import profiles
     from xtplay.config import load_settings
+    from xtplay.library import catalog
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)

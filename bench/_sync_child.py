@@ -25,9 +25,9 @@ def main(home: str, url: str, username: str, password: str, again: bool) -> dict
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.library import sync
-    from xtplay.config import load_settings
     from xtplay.accounts.vault import Vault
+    from xtplay.config import load_settings
+    from xtplay.library import sync
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)

@@ -85,8 +85,8 @@ def measure_search(db_path: Path) -> dict:
 
 
 def measure_pages(db_path: Path) -> dict:
-    from xtplay.library import catalog
     from xtplay import db
+    from xtplay.library import catalog
 
     conn = db.connect(db_path, readonly=True)
     profile_id = conn.execute("SELECT id FROM profiles LIMIT 1").fetchone()[0]
@@ -97,7 +97,7 @@ def measure_pages(db_path: Path) -> dict:
         for category, count in cats:
             for sort in catalog.SORTS:
                 cursor = None
-                for page_no in range(4):  # the first pages, then a jump deep into the list
+                for _page in range(4):  # the first pages, then a jump deep into the list
                     t = time.perf_counter()
                     page = catalog.items(conn, profile_id, type, category_id=category, sort=sort, after=cursor)
                     ms = (time.perf_counter() - t) * 1000
@@ -225,8 +225,10 @@ def _markdown(r: dict) -> str:
     if pyx:
         ratio = r["pyxtream_vs_xtplay"]
         said = f"xtplay {ratio:.1f}× faster" if ratio >= 1 else f"xtplay {1 / ratio:.1f}× slower"
-        lines.append(f"| full sync vs pyxtream `load_iptv()` | {r['xtplay']['seconds']:.2f} s | pyxtream {pyx['seconds']:.2f} s | "
-                     f"{said} | xtplay ≥ 4× faster |")
+        lines.append(
+            f"| full sync vs pyxtream `load_iptv()` | {r['xtplay']['seconds']:.2f} s | pyxtream {pyx['seconds']:.2f} s | "
+            f"{said} | xtplay ≥ 4× faster |"
+        )
     lines += [
         f"| second sync, unchanged catalog | {r['xtplay'].get('resync_seconds', float('nan')):.2f} s | floor {r['floor']['seconds']:.2f} s | "
         f"{r['xtplay'].get('resync_seconds', float('nan')) / r['floor']['seconds']:.2f}× | — |",
@@ -240,8 +242,15 @@ def _markdown(r: dict) -> str:
         f"| library size | {r['db_mb']:.0f} MB | — | — | — |",
         "",
         f"Slowest search: “{r['search_slowest']['query']}” {r['search_slowest']['ms']:.1f} ms."
-        + (f" Slowest page: {r['page_slowest']['page']}, {r['page_slowest']['ms']:.1f} ms." if "page_slowest" in r else "")
-        + (f" Slowest filtered page: {r['filtered_page_slowest']['page']}, {r['filtered_page_slowest']['ms']:.1f} ms."
-           if "filtered_page_slowest" in r else ""),
+        + (
+            f" Slowest page: {r['page_slowest']['page']}, {r['page_slowest']['ms']:.1f} ms."
+            if "page_slowest" in r
+            else ""
+        )
+        + (
+            f" Slowest filtered page: {r['filtered_page_slowest']['page']}, {r['filtered_page_slowest']['ms']:.1f} ms."
+            if "filtered_page_slowest" in r
+            else ""
+        ),
     ]
     return "\n".join(lines)

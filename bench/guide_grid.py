@@ -15,7 +15,7 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.guide_ingest import CHANNELS, prepare_library
@@ -39,7 +39,7 @@ def measure(home: Path, seed: int = 7) -> dict:
     profile = profiles.get_profile(conn, "Bench")
     total = conn.execute("SELECT count(*) FROM items WHERE profile_id=? AND type='live'", (profile.id,)).fetchone()[0]
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     grid_ms, nn_ms, cells = [], [], 0
     for _ in range(SAMPLES):
         offset = rng.randrange(0, max(1, total - 50))
@@ -61,9 +61,9 @@ def measure(home: Path, seed: int = 7) -> dict:
 def run() -> dict:
     from xtplay import db, guide
     from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
     from xtplay.config import load_settings
     from xtplay.demo import DemoProvider
-    from xtplay.accounts.vault import Vault
 
     channels = max(int(CHANNELS * float(os.environ.get("XTPLAY_BENCH_SCALE", "1"))), 60)
     out: dict = {"channels": channels}

@@ -43,9 +43,9 @@ def prepare_library(home: Path, url: str, username: str, password: str) -> None:
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.library import sync
-    from xtplay.config import load_settings
     from xtplay.accounts.vault import Vault
+    from xtplay.config import load_settings
+    from xtplay.library import sync
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)
@@ -64,8 +64,8 @@ def child_floor(home: str) -> dict:
 
     from xtplay import db
     from xtplay.accounts import profiles
-    from xtplay.config import load_settings
     from xtplay.accounts.vault import Vault
+    from xtplay.config import load_settings
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)
@@ -98,8 +98,8 @@ def child_ours(home: str) -> dict:
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     from xtplay import db, guide
     from xtplay.accounts import profiles
-    from xtplay.config import load_settings
     from xtplay.accounts.vault import Vault
+    from xtplay.config import load_settings
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)

@@ -38,8 +38,12 @@ async def _watch(client: httpx.AsyncClient, url: str, stop_at: float) -> dict:
             if now >= stop_at:
                 break
     span = (last or 0) - (first or 0)
-    return {"bytes": got, "mbit_s": got * 8 / span / 1e6 if span > 0 else 0.0,
-            "max_gap_s": max(gaps) if gaps else None, "stalls": sum(1 for g in gaps if g > STALL_GAP)}
+    return {
+        "bytes": got,
+        "mbit_s": got * 8 / span / 1e6 if span > 0 else 0.0,
+        "max_gap_s": max(gaps) if gaps else None,
+        "stalls": sum(1 for g in gaps if g > STALL_GAP),
+    }
 
 
 async def _measure(url: str, profile_id: int, pid: int) -> dict:
@@ -47,8 +51,9 @@ async def _measure(url: str, profile_id: int, pid: int) -> dict:
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0), limits=limits) as client:
         cpu0, t0 = cpu_seconds(pid), time.monotonic()
         stop_at = t0 + SECONDS
-        results = await asyncio.gather(*[
-            _watch(client, f"{url}/play/{profile_id}/live/{n}/stream.ts", stop_at) for n in range(1, STREAMS + 1)])
+        results = await asyncio.gather(
+            *[_watch(client, f"{url}/play/{profile_id}/live/{n}/stream.ts", stop_at) for n in range(1, STREAMS + 1)]
+        )
         wall = time.monotonic() - t0
         cpu = cpu_seconds(pid) - cpu0
     return {"results": results, "wall_s": wall, "app_cpu_s": cpu}
@@ -61,21 +66,25 @@ def _measure_in_child(url: str, profile_id: int, pid: int) -> dict:
 def run() -> dict:
     import multiprocessing
 
-    with playback_stack(live_speed=LIVE_SPEED, max_connections=STREAMS + 5) as (url, pid, profile_id, _demo):
-        # The viewers run in their own process: the demo provider's threads in this one must not
-        # delay their reads (that would count the provider's pauses against the proxy).
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            measured = pool.apply(_measure_in_child, (url, profile_id, pid))
+    # The viewers run in their own process: the demo provider's threads in this one must not
+    # delay their reads (that would count the provider's pauses against the proxy).
+    with (playback_stack(live_speed=LIVE_SPEED, max_connections=STREAMS + 5) as (url, pid, profile_id, _demo),
+          multiprocessing.get_context("spawn").Pool(1) as pool):
+        measured = pool.apply(_measure_in_child, (url, profile_id, pid))
     results = measured["results"]
     rates = [r["mbit_s"] for r in results]
     stalls = sum(r["stalls"] for r in results)
     cpu_pct = 100 * measured["app_cpu_s"] / measured["wall_s"]
     out = {
-        "streams": STREAMS, "seconds": round(measured["wall_s"], 1),
-        "mbit_s_per_stream_median": round(statistics.median(rates), 2), "mbit_s_per_stream_min": round(min(rates), 2),
-        "total_mbit_s": round(sum(rates), 1), "stalls": stalls,
+        "streams": STREAMS,
+        "seconds": round(measured["wall_s"], 1),
+        "mbit_s_per_stream_median": round(statistics.median(rates), 2),
+        "mbit_s_per_stream_min": round(min(rates), 2),
+        "total_mbit_s": round(sum(rates), 1),
+        "stalls": stalls,
         "max_gap_s": round(max(r["max_gap_s"] or 0 for r in results), 3),
-        "app_cpu_percent_total": round(cpu_pct, 1), "app_cpu_percent_per_stream": round(cpu_pct / STREAMS, 2),
+        "app_cpu_percent_total": round(cpu_pct, 1),
+        "app_cpu_percent_per_stream": round(cpu_pct / STREAMS, 2),
     }
     out["markdown"] = (
         "### Playback proxy (live TS through /play/)\n\n"
@@ -84,7 +93,8 @@ def run() -> dict:
         "| per stream (median / min) | total | stalls (> 1 s gap) | longest gap | app CPU total | app CPU per stream |\n"
         "|---|---|---|---|---|---|\n"
         f"| {out['mbit_s_per_stream_median']} / {out['mbit_s_per_stream_min']} Mbit/s | {out['total_mbit_s']} Mbit/s "
-        f"| {stalls} | {out['max_gap_s']} s | {out['app_cpu_percent_total']} % | {out['app_cpu_percent_per_stream']} % |\n")
+        f"| {stalls} | {out['max_gap_s']} s | {out['app_cpu_percent_total']} % | {out['app_cpu_percent_per_stream']} % |\n"
+    )
     return out
 
 

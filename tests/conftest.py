@@ -1,5 +1,5 @@
-"""Shared fixtures. Each area keeps its fixtures in ``tests/fixtures_<area>.py``; the ones
-present are loaded as plugins here, so areas never edit one another's fixtures."""
+"""Shared fixtures. Each area keeps its fixtures in ``tests/plugins/<area>.py``, loaded as
+plugins here so that any folder's tests can use them and areas never edit one another's."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ HERE = Path(__file__).parent
 #: The read-only real-world fixtures published by others (XMLTV, M3U), beside the project.
 SHARED_FIXTURES = HERE.parent.parent / "shared" / "fixtures"
 
-pytest_plugins = sorted(p.stem for p in HERE.glob("fixtures_*.py"))
+pytest_plugins = [
+    "tests.plugins.browse",
+    "tests.plugins.catalog",
+    "tests.plugins.client",
+    "tests.plugins.demo",
+    "tests.plugins.guide",
+    "tests.plugins.personalities",
+    "tests.plugins.playback",
+    "tests.plugins.profiles",
+    "tests.plugins.web",
+]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ xtplay is refused untouched.
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from xtplay.config import Settings
 from xtplay.errors import DatabaseTooNew, DatabaseUnavailable, StoreError
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
@@ -67,6 +67,16 @@ def open_library(path: Path | str) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def library(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """The settings' library file, brought up to date, closed again on leaving (a command's way in)."""
+    conn = open_library(settings.db_path)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:

@@ -19,11 +19,12 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     ├── ProviderError               anything a provider did or did not answer
     │   ├── ProviderUnreachable     DNS, refused connection, reset before an answer
     │   ├── ProviderTimeout         no answer within the time limit
-    │   ├── ProviderServerError     HTTP 5xx
+    │   ├── ProviderServerError     the provider is down: HTTP 5xx, or a page naming its database failing
     │   ├── ProviderRefused         another unexpected status (403, 405, 406, 458, 884 …)
-    │   │   └── TooManyConnections  the line's connection limit is reached
+    │   │   └── TooManyConnections  the line's connection limit is reached (458, or words saying so)
     │   ├── MalformedResponse       not an Xtream server, HTML where JSON was expected, truncated
     │   ├── ItemNotFound            the provider does not know this id
+    │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
@@ -193,13 +194,14 @@ class ProviderTimeout(ProviderError):
 
 
 class ProviderServerError(ProviderError):
-    """The provider answered with an HTTP 5xx status."""
+    """The provider is down: an HTTP 5xx status, or a page saying its database failed."""
 
-    title = "Server error"
+    title = "Provider down"
 
-    def __init__(self, host: str, status: int) -> None:
+    def __init__(self, host: str, status: int, failure: str | None = None) -> None:
         self.host, self.status = host, status
-        super().__init__(f"The server {host} failed with HTTP {status}. Try again later.")
+        what = failure or f"failed with HTTP {status}"
+        super().__init__(f"The provider is down: its server {host} {what}. Try again later.")
 
 
 class ProviderRefused(ProviderError):
@@ -214,19 +216,21 @@ class ProviderRefused(ProviderError):
 
 
 class TooManyConnections(ProviderRefused):
-    """The account's connection limit is reached."""
+    """The account's connection limit is reached (counts from the login answer when known)."""
 
     status_code = 429
     title = "Too many connections"
 
-    def __init__(self, host: str, status: int = 458, max_connections: int | None = None) -> None:
-        self.max_connections = max_connections
-        limit = f" (limit {max_connections})" if max_connections else ""
-        super().__init__(
-            host,
-            status,
-            f"Your account is already using all its connections{limit}. Stop another player and try again.",
-        )
+    def __init__(self, host: str, status: int = 458, max_connections: int | None = None,
+                 active_connections: int | None = None) -> None:
+        self.max_connections, self.active_connections = max_connections, active_connections
+        if max_connections:
+            in_use = max(active_connections or 0, max_connections)
+            counted = f"{in_use} of {max_connections} in use"
+        else:
+            counted = "all of your account's connections are in use"
+        super().__init__(host, status, f"Too many connections: {counted}. Stop another player on this account "
+                                       "and try again.")
 
 
 class MalformedResponse(ProviderError):
@@ -248,6 +252,18 @@ class ItemNotFound(ProviderError):
     status_code = 404
     title = "Not found"
     retryable = False
+
+
+class StreamOffAir(ProviderError):
+    """A stream answered with nothing (an empty 200), or with a page saying it is offline."""
+
+    status_code = 503
+    title = "Channel off-air"
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        super().__init__("This channel is off-air: the provider sends nothing for it right now. "
+                         "Try again later, or pick another channel.")
 
 
 class AuthError(ProviderError):

@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.errors import ConfigError, ProfileError, SecretUnreadable, VaultError
 from xtplay.logs import register_secret
-from xtplay.accounts.vault import Vault
 
 FORMAT = "xtplay-profiles"
 VERSION = 1

@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from xtplay.errors import InvalidProfile
 from xtplay.accounts.vault import Secret, reveal
+from xtplay.errors import InvalidProfile
 
 MAX_NAME = 80
 MAX_SYNC_INTERVAL_HOURS = 24 * 365
@@ -81,7 +81,9 @@ def clean_interval(value: Any) -> int:
     except (TypeError, ValueError):
         raise InvalidProfile("sync_interval_hours", "The sync interval must be a whole number of hours.") from None
     if not 0 <= hours <= MAX_SYNC_INTERVAL_HOURS:
-        raise InvalidProfile("sync_interval_hours", f"The sync interval must be between 0 (manual) and {MAX_SYNC_INTERVAL_HOURS} hours.")
+        raise InvalidProfile(
+            "sync_interval_hours", f"The sync interval must be between 0 (manual) and {MAX_SYNC_INTERVAL_HOURS} hours."
+        )
     return hours
 
 

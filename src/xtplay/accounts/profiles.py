@@ -2,7 +2,8 @@
 
 Plain functions over a sqlite3 connection. The password is accepted on add/edit, sealed by
 the vault at once, and decrypted again only inside the call that needs it (login test,
-``client_for``, ``stream_credentials``); a ``Profile`` never carries it.
+``stream_credentials``, the source of :mod:`xtplay.accounts.source`); a ``Profile`` never
+carries it.
 """
 
 from __future__ import annotations
@@ -12,18 +13,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xtplay import db
 from xtplay.accounts import fields
+from xtplay.accounts.fields import normalize_url
+from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import AccountInactive, InvalidProfile, ProfileExists, ProfileNotFound, SecretUnreadable
 from xtplay.logs import forget_secret, register_secret
-from xtplay.accounts.fields import normalize_url
-from xtplay.accounts.vault import Secret, Vault
-
-if TYPE_CHECKING:
-    from xtplay.sources.xtream import XtreamClient
+from xtplay.sources.xtream import XtreamClient
 
 ACTIVE_KEY = "active_profile"
 EDITABLE = frozenset({"name", "url", "username", "password", "user_agent", "sync_interval_hours", "adult_enabled", "timezone"})
@@ -150,7 +149,8 @@ def insert_profile(
                 " sync_interval_hours, adult_enabled, timezone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, url, username, agent, now, now, interval, 1 if adult_enabled else 0, tz),
             )
-            profile_id = int(cur.lastrowid)
+            assert cur.lastrowid is not None  # an INSERT always has one
+            profile_id = cur.lastrowid
             conn.execute("UPDATE profiles SET secret = ? WHERE id = ?", (vault.encrypt(profile_id, clear), profile_id))
             if account is not None:
                 _store_account(conn, profile_id, account, now)
@@ -322,21 +322,8 @@ async def test_profile(conn: sqlite3.Connection, vault: Vault, settings: Setting
     return account
 
 
-def client_for(conn: sqlite3.Connection, vault: Vault, settings: Settings, profile: str | int | Profile) -> XtreamClient:
-    """An Xtream client for the profile, its password decrypted just for it."""
-    from xtplay.sources.models import Account
-    from xtplay.sources.xtream import XtreamClient
-
-    profile = get_profile(conn, profile)
-    password = decrypt_password(conn, vault, profile)
-    # The stored account gives the client its allowed formats and server time zone before any login.
-    account = Account.from_dict(profile.account) if profile.account else None
-    return XtreamClient(profile.url, profile.username, password, settings=settings,
-                        user_agent=profile.user_agent, account=account)
-
-
 def stream_credentials(conn: sqlite3.Connection, vault: Vault, profile: str | int | Profile) -> tuple[str, str, str]:
-    """(base URL, username, password) for building stream URLs — playback only."""
+    """(base URL, username, password) for the stream URLs of ``accounts.source`` — playback only."""
     profile = get_profile(conn, profile)
     return profile.url, profile.username, decrypt_password(conn, vault, profile)
 
@@ -354,8 +341,6 @@ async def check_login(
 
 
 async def _login(settings: Settings, url: str, username: str, password: str, user_agent: str | None) -> Any:
-    from xtplay.sources.xtream import XtreamClient
-
     async with XtreamClient(url, username, password, settings=settings, user_agent=user_agent) as client:
         return await client.login()
 
@@ -407,7 +392,8 @@ def _store_account(conn: sqlite3.Connection, profile_id: int, account: Any, now:
 
 def account_dict(account: Any) -> dict[str, Any]:
     """An ``Account`` as JSON-ready data (datetimes as ISO 8601, tuples as lists)."""
-    raw = dataclasses.asdict(account) if dataclasses.is_dataclass(account) else dict(account)
+    is_record = dataclasses.is_dataclass(account) and not isinstance(account, type)
+    raw = dataclasses.asdict(account) if is_record else dict(account)
 
     def plain(value: Any) -> Any:
         if isinstance(value, datetime):

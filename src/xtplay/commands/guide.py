@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import click
 
 from xtplay import db, guide
 from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import CatalogError, ConfigError, GuideError, ProfileNotFound, XtplayError
-from xtplay.accounts.vault import Vault
 
 
 def register(group: click.Group) -> None:
@@ -50,14 +50,11 @@ def guide_group() -> None:
 @click.pass_obj
 def refresh_cmd(settings: Settings, profile: str | None, as_json: bool, days_back: int, days_ahead: int) -> None:
     """Load the guide of PROFILE (default: the active one) from xmltv.php and every added URL."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile)
         vault = Vault.open(settings)
         result = asyncio.run(guide.refresh_guide(settings, conn, vault, target,
                                                  retention=guide.Retention(days_back, days_ahead)))
-    finally:
-        conn.close()
     if as_json:
         click.echo(json.dumps({"profile": target.name, **result.to_dict()}, ensure_ascii=False))
     else:
@@ -111,8 +108,7 @@ def _parse_day(text: str | None, tz) -> date:
 def show_cmd(settings: Settings, channel: str, day: str | None, profile_name: str | None, tz_name: str | None,
              as_json: bool) -> None:
     """A CHANNEL's programmes for one day (asks the provider when no XMLTV covers it)."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile_name)
         tz = guide.viewer_zone(tz_name or target.timezone)
         pid, name = _find_channel(conn, target.id, channel)
@@ -124,8 +120,6 @@ def show_cmd(settings: Settings, channel: str, day: str | None, profile_name: st
             except XtplayError as exc:
                 click.echo(f"(the provider's listing is unavailable: {exc})", err=True)
             items = guide.channel_guide(conn, target.id, pid, the_day, tz)
-    finally:
-        conn.close()
     if as_json:
         click.echo(json.dumps({"channel": pid, "name": name, "day": the_day.isoformat(),
                                "programmes": [p.to_dict(tz) for p in items]}, ensure_ascii=False))
@@ -133,7 +127,7 @@ def show_cmd(settings: Settings, channel: str, day: str | None, profile_name: st
     click.echo(f"{name} — {the_day:%A %d %B %Y}")
     if not items:
         click.echo("no programme information")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for p in items:
         mark = "▶" if p.is_on(now) else " "
         click.echo(f"{mark} {p.start.astimezone(tz):%H:%M}–{p.stop.astimezone(tz):%H:%M}  {p.title}")
@@ -145,12 +139,9 @@ def show_cmd(settings: Settings, channel: str, day: str | None, profile_name: st
 @click.pass_obj
 def add_source_cmd(settings: Settings, url: str, profile_name: str | None) -> None:
     """Add an XMLTV URL (plain or .gz) to the profile's guide; `guide refresh` loads it."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile_name)
         source_id = guide.add_source(conn, Vault.open(settings), target.id, url)
-    finally:
-        conn.close()
     click.echo(f"added guide source {source_id} to {target.name}; run `xtplay guide refresh` to load it")
 
 
@@ -160,12 +151,9 @@ def add_source_cmd(settings: Settings, url: str, profile_name: str | None) -> No
 @click.pass_obj
 def sources_cmd(settings: Settings, profile_name: str | None, as_json: bool) -> None:
     """The XMLTV URLs added to the profile and how their last refresh went."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile_name)
         found = guide.sources(conn, target.id)
-    finally:
-        conn.close()
     if as_json:
         click.echo(json.dumps(found))
         return
@@ -182,11 +170,8 @@ def sources_cmd(settings: Settings, profile_name: str | None, as_json: bool) -> 
 @click.pass_obj
 def remove_source_cmd(settings: Settings, source_id: int, profile_name: str | None) -> None:
     """Remove an added XMLTV URL and its programmes."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile_name)
         if not guide.remove_source(conn, target.id, source_id):
             raise ConfigError(f"No guide source {source_id} on {target.name} (see `xtplay guide sources`).")
-    finally:
-        conn.close()
     click.echo(f"removed guide source {source_id}")

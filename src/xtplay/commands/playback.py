@@ -13,7 +13,9 @@ import click
 
 from xtplay import db
 from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
+from xtplay.playback.external import export_profile
 
 
 def register(group: click.Group) -> None:
@@ -35,16 +37,10 @@ def playback_group() -> None:
 @click.pass_obj
 def m3u_cmd(settings: Settings, profile_name: str, file: str, direct: bool, base_url: str | None) -> None:
     """Export every channel, movie and known episode of PROFILE to FILE (- for standard output)."""
-    from xtplay.playback.external import export_profile
-    from xtplay.accounts.vault import Vault
-
     base = (base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         profile = profiles.get_profile(conn, profile_name)
         text = export_profile(conn, Vault.open(settings) if direct else None, profile, base, direct=direct)
-    finally:
-        conn.close()
     if file == "-":
         click.echo(text, nl=False)
         return

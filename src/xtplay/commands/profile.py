@@ -1,6 +1,6 @@
 """``xtplay profile …``: add, list, show, edit, remove, test, use, export, import.
 
-Thin wrappers over ``xtplay.profiles``. Passwords come from a prompt without echo,
+Thin wrappers over :mod:`xtplay.accounts.profiles`. Passwords come from a prompt without echo,
 ``--password-stdin`` or ``XTPLAY_PASSWORD`` — never from an option value. Failures are
 ``XtplayError``s that ``cli.main`` prints as one line with exit status 1.
 """
@@ -10,10 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -21,22 +18,14 @@ from rich.console import Console
 from rich.table import Table
 
 from xtplay import db
-from xtplay.accounts import export as profile_export, profiles
+from xtplay.accounts import export as profile_export
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import ConfigError
-from xtplay.accounts.vault import Secret, Vault
 
 PASSWORD_ENV = "XTPLAY_PASSWORD"
 PASSPHRASE_ENV = "XTPLAY_EXPORT_PASSPHRASE"
-
-
-@contextmanager
-def _library(settings: Settings) -> Iterator[sqlite3.Connection]:
-    conn = db.open_library(settings.db_path)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _read_password(from_stdin: bool, prompt: str = "Password") -> Secret:
@@ -101,15 +90,30 @@ def profile() -> None:
 @click.option("--no-verify", is_flag=True, help="Save without logging in (offline set-up).")
 @click.option("--user-agent", default=None, help="User-Agent sent to this provider.")
 @click.pass_obj
-def add_cmd(settings: Settings, name: str, url: str, username: str, password_stdin: bool, no_verify: bool, user_agent: str | None) -> None:
+def add_cmd(
+    settings: Settings,
+    name: str,
+    url: str,
+    username: str,
+    password_stdin: bool,
+    no_verify: bool,
+    user_agent: str | None,
+) -> None:
     """Add a profile; the login is checked first unless --no-verify."""
     password = _read_password(password_stdin)
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         saved = asyncio.run(
             profiles.add_profile(
-                conn, vault, settings, name=name, url=url, username=username, password=password,
-                verify=not no_verify, user_agent=user_agent,
+                conn,
+                vault,
+                settings,
+                name=name,
+                url=url,
+                username=username,
+                password=password,
+                verify=not no_verify,
+                user_agent=user_agent,
             )
         )
     note = "not verified" if no_verify else _account_summary(saved.account)
@@ -121,7 +125,7 @@ def add_cmd(settings: Settings, name: str, url: str, username: str, password_std
 @click.pass_obj
 def list_cmd(settings: Settings, as_json: bool) -> None:
     """List the profiles; * marks the active one."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         rows = profiles.list_profiles(conn)
         active = profiles.active_profile(conn)
     active_id = active.id if active else None
@@ -135,7 +139,14 @@ def list_cmd(settings: Settings, as_json: bool) -> None:
     for column in ("", "name", "server", "username", "account", "last used"):
         table.add_column(column)
     for p in rows:
-        table.add_row("*" if p.id == active_id else "", p.name, p.url, p.username, _account_summary(p.account), _when(p.last_used_at))
+        table.add_row(
+            "*" if p.id == active_id else "",
+            p.name,
+            p.url,
+            p.username,
+            _account_summary(p.account),
+            _when(p.last_used_at),
+        )
     Console().print(table)
 
 
@@ -145,7 +156,7 @@ def list_cmd(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def show_cmd(settings: Settings, name: str, as_json: bool) -> None:
     """Show one profile and its account info."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         p = profiles.get_profile(conn, name)
         active = profiles.active_profile(conn)
     is_active = bool(active and active.id == p.id)
@@ -187,26 +198,44 @@ def show_cmd(settings: Settings, name: str, as_json: bool) -> None:
 @click.option("--username", default=None)
 @click.option("--change-password", is_flag=True, help="Ask for a new password (prompt or $XTPLAY_PASSWORD).")
 @click.option("--password-stdin", is_flag=True, help="Read a new password from standard input.")
-@click.option("--user-agent", default=None, help="User-Agent for this provider (\"\" for the default).")
+@click.option("--user-agent", default=None, help='User-Agent for this provider ("" for the default).')
 @click.option("--sync-interval", type=int, default=None, help="Hours between automatic syncs (0: manual).")
 @click.option("--adult/--no-adult", default=None, help="Show or hide adult categories.")
-@click.option("--timezone", default=None, help="Time zone for the guide (\"\" for this machine's).")
+@click.option("--timezone", default=None, help='Time zone for the guide ("" for this machine\'s).')
 @click.option("--no-verify", is_flag=True, help="Save new credentials without logging in.")
 @click.pass_obj
-def edit_cmd(settings: Settings, name: str, new_name: str | None, url: str | None, username: str | None, change_password: bool,
-             password_stdin: bool, user_agent: str | None, sync_interval: int | None, adult: bool | None,
-             timezone: str | None, no_verify: bool) -> None:
+def edit_cmd(
+    settings: Settings,
+    name: str,
+    new_name: str | None,
+    url: str | None,
+    username: str | None,
+    change_password: bool,
+    password_stdin: bool,
+    user_agent: str | None,
+    sync_interval: int | None,
+    adult: bool | None,
+    timezone: str | None,
+    no_verify: bool,
+) -> None:
     """Change a profile; new credentials are checked by a login first."""
     changes: dict[str, Any] = {}
-    for key, value in (("name", new_name), ("url", url), ("username", username), ("user_agent", user_agent),
-                       ("sync_interval_hours", sync_interval), ("adult_enabled", adult), ("timezone", timezone)):
+    for key, value in (
+        ("name", new_name),
+        ("url", url),
+        ("username", username),
+        ("user_agent", user_agent),
+        ("sync_interval_hours", sync_interval),
+        ("adult_enabled", adult),
+        ("timezone", timezone),
+    ):
         if value is not None:
             changes[key] = value
     if change_password or password_stdin:
         changes["password"] = _read_password(password_stdin, "New password")
     if not changes:
         raise ConfigError("Nothing to change: give at least one option (see xtplay profile edit --help).")
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         saved = asyncio.run(profiles.edit_profile(conn, vault, settings, name, verify=not no_verify, **changes))
     click.echo(f"Saved profile “{saved.name}”.")
@@ -218,7 +247,7 @@ def edit_cmd(settings: Settings, name: str, new_name: str | None, url: str | Non
 @click.pass_obj
 def remove_cmd(settings: Settings, name: str, yes: bool) -> None:
     """Delete a profile with its whole library (catalog, guide, favorites, history)."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         target = profiles.get_profile(conn, name)
         if not yes:
             click.confirm(f"Delete profile “{target.name}” and everything stored for it?", abort=True)
@@ -233,7 +262,7 @@ def remove_cmd(settings: Settings, name: str, yes: bool) -> None:
 @click.pass_obj
 def test_cmd(settings: Settings, name: str) -> None:
     """Log in with the stored credentials and refresh the account info."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         vault = Vault.open(settings)
         asyncio.run(profiles.test_profile(conn, vault, settings, name))
         p = profiles.get_profile(conn, name)
@@ -245,7 +274,7 @@ def test_cmd(settings: Settings, name: str) -> None:
 @click.pass_obj
 def use_cmd(settings: Settings, name: str) -> None:
     """Make NAME the active profile (remembered across restarts)."""
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         p = profiles.use_profile(conn, name)
     click.echo(f"Active profile: “{p.name}”.")
 
@@ -257,7 +286,7 @@ def use_cmd(settings: Settings, name: str) -> None:
 def export_cmd(settings: Settings, file: str, names: tuple[str, ...]) -> None:
     """Write profiles, passwords included, to FILE encrypted under a passphrase."""
     passphrase = profile_export.check_passphrase(_read_passphrase(confirm=True))
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         result = profile_export.export_profiles(conn, Vault.open(settings), file, passphrase, list(names) or None)
     for skipped, reason in result.skipped:
         click.echo(f"Skipped “{skipped}”: {reason}.", err=True)
@@ -266,12 +295,14 @@ def export_cmd(settings: Settings, file: str, names: tuple[str, ...]) -> None:
 
 @profile.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--rename", is_flag=True, help="Import profiles whose name exists under a new name instead of skipping them.")
+@click.option(
+    "--rename", is_flag=True, help="Import profiles whose name exists under a new name instead of skipping them."
+)
 @click.pass_obj
 def import_cmd(settings: Settings, file: str, rename: bool) -> None:
     """Add the profiles of an export FILE (no login is made)."""
     passphrase = _read_passphrase(confirm=False)
-    with _library(settings) as conn:
+    with db.library(settings) as conn:
         outcomes = profile_export.import_profiles(
             conn, Vault.open(settings), file, passphrase, on_conflict="rename" if rename else "skip"
         )

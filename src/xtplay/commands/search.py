@@ -1,6 +1,6 @@
 """``xtplay search QUERY [--type T] [--limit N] [--json]``: search the local library.
 
-A thin wrapper over :func:`xtplay.search.search` for the active profile (or ``--profile``).
+A thin wrapper over :func:`xtplay.library.search.search` for the active profile (or ``--profile``).
 No results is an answer: empty groups (and exit status 0).
 """
 
@@ -15,10 +15,10 @@ from rich.text import Text
 
 from xtplay import db
 from xtplay.accounts import profiles
-from xtplay.library import search
-from xtplay.library.catalog import TYPES
 from xtplay.config import Settings
 from xtplay.errors import CatalogError
+from xtplay.library import search
+from xtplay.library.catalog import TYPES
 
 
 def register(group: click.Group) -> None:
@@ -41,8 +41,7 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
                as_json: bool) -> None:
     """Search channels, movies and series of the library for QUERY."""
     text = " ".join(query)
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         profile = profiles.get_profile(conn, profile_name) if profile_name else profiles.active_profile(conn)
         if profile is None:
             raise CatalogError("No profile yet: add one with `xtplay profile add`, then `xtplay sync`.")
@@ -50,8 +49,6 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
                                year_from=year_from, year_to=year_to, limit=limit,
                                include_adult=profile.adult_enabled)
         search.record(conn, profile.id, text)
-    finally:
-        conn.close()
     if as_json:
         click.echo(json.dumps({t: [h.to_dict() for h in hits] for t, hits in groups.items()}, ensure_ascii=False))
         return
@@ -68,5 +65,10 @@ def search_cmd(settings: Settings, query: tuple[str, ...], types: tuple[str, ...
         table.add_column("year", justify="right")
         table.add_column("rating", justify="right")
         for hit in hits:
-            table.add_row(hit.provider_id, Text(hit.name), str(hit.year or ""), f"{hit.rating:.1f}" if hit.rating is not None else "")
+            table.add_row(
+                hit.provider_id,
+                Text(hit.name),
+                str(hit.year or ""),
+                f"{hit.rating:.1f}" if hit.rating is not None else "",
+            )
         console.print(table)

@@ -15,10 +15,15 @@ import threading
 import webbrowser
 
 import click
+import uvicorn
 
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import DEFAULT_PORT, Settings
-from xtplay.db import open_library
+from xtplay.demo import DemoProvider
 from xtplay.errors import ConfigError
+from xtplay.web.auth import access_password_hash, clear_access_password, is_loopback, set_access_password
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -40,16 +45,10 @@ def _display_url(host: str, port: int) -> str:
 
 def run_app(settings: Settings, *, demo: object | None = None, open_browser: bool = False) -> None:
     """Serve the app (with its schedulers) until interrupted."""
-    import uvicorn
+    from xtplay.web.app import create_app  # deferred: FastAPI and the pages cost ~0.45 s of every command's start-up
 
-    from xtplay.web.app import create_app
-    from xtplay.web.auth import access_password_hash, is_loopback
-
-    conn = open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         has_password = access_password_hash(conn) is not None
-    finally:
-        conn.close()
     if not is_loopback(settings.host) and not has_password:
         raise ConfigError(f"Refusing to listen on {settings.host}: anyone on the network could use xtplay. "
                           "Set an access password first with “xtplay access-password”.")
@@ -93,22 +92,16 @@ def register(group: click.Group) -> None:
     @click.pass_obj
     def demo(settings: Settings, port: int | None, live: int, vod: int, series: int, no_browser: bool) -> None:
         """Demo provider + a "Demo" profile pointing at it + the web app, all on 127.0.0.1."""
-        from xtplay.demo import DemoProvider
-        from xtplay.accounts.vault import Vault
-        from xtplay.web.profiles.pages import ensure_demo_profile
-        from xtplay.accounts import profiles
+        from xtplay.web.profiles.pages import ensure_demo_profile  # deferred: it loads FastAPI (~0.45 s of start-up)
 
         chosen = dataclasses.replace(settings, host="127.0.0.1", port=port or settings.port)
         _check_port_free(chosen.host, chosen.port)
         with DemoProvider(live=live, vod=vod, series=series, port=0,
                           media_dir=chosen.cache_dir / "demo-media") as provider:
             click.echo(f"Demo provider at {provider.url} (user {provider.username})")
-            conn = open_library(chosen.db_path)
-            try:
+            with db.library(chosen) as conn:
                 profile = asyncio.run(ensure_demo_profile(conn, Vault.open(chosen), chosen, provider))
                 profiles.use_profile(conn, profile.id)
-            finally:
-                conn.close()
             run_app(chosen, demo=provider, open_browser=not no_browser)
 
     @group.group("access-password", invoke_without_command=True)
@@ -124,28 +117,18 @@ def register(group: click.Group) -> None:
     @click.pass_obj
     def set_password(settings: Settings, from_stdin: bool) -> None:
         """Set or replace the access password (prompted without echo)."""
-        from xtplay.web.auth import set_access_password
-
         if from_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt("New access password", hide_input=True, confirmation_prompt=True)
-        conn = open_library(settings.db_path)
-        try:
+        with db.library(settings) as conn:
             set_access_password(conn, password)
-        finally:
-            conn.close()
         click.echo("Access password set. Start the app with: xtplay serve --host 0.0.0.0")
 
     @access_password.command("clear")
     @click.pass_obj
     def clear_password(settings: Settings) -> None:
         """Remove the access password (the app then only serves 127.0.0.1)."""
-        from xtplay.web.auth import clear_access_password
-
-        conn = open_library(settings.db_path)
-        try:
+        with db.library(settings) as conn:
             removed = clear_access_password(conn)
-        finally:
-            conn.close()
         click.echo("Access password removed." if removed else "No access password was set.")

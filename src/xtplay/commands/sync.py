@@ -1,6 +1,6 @@
 """``xtplay sync [PROFILE] [--json]``: copy a profile's catalog into the library.
 
-A thin wrapper over :func:`xtplay.sync.sync_profile` with a rich progress bar; ``--json``
+A thin wrapper over :func:`xtplay.library.sync.sync_profile` with a rich progress bar; ``--json``
 prints the status, counts per type and seconds instead. Exit status 1 when the run failed or
 was partial (the message names each failed type).
 """
@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from xtplay import db
 from xtplay.accounts import profiles
-from xtplay.library import sync
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import CatalogError
-from xtplay.accounts.vault import Vault
+from xtplay.library import sync
 
 
 def register(group: click.Group) -> None:
@@ -44,8 +44,7 @@ def _pick_profile(conn, name: str | None) -> profiles.Profile:
 @click.pass_obj
 def sync_cmd(settings: Settings, profile: str | None, as_json: bool, types: tuple[str, ...]) -> None:
     """Copy the catalog of PROFILE (default: the active one) into the local library."""
-    conn = db.open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         target = _pick_profile(conn, profile)
         vault = Vault.open(settings)
         if as_json:
@@ -53,8 +52,6 @@ def sync_cmd(settings: Settings, profile: str | None, as_json: bool, types: tupl
             click.echo(json.dumps({"profile": target.name, **result.to_dict()}))
         else:
             result = _with_progress(settings, conn, vault, target, types or sync.TYPES)
-    finally:
-        conn.close()
     if result.status != "ok":
         problems = "; ".join(f"{t}: {e}" for t, e in result.errors.items())
         raise CatalogError(f"Sync {result.status} — {problems}")

@@ -9,6 +9,7 @@ upper-case ``MKV``), as described in ``shared/docs/xtream-api.md``.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from array import array
 from dataclasses import dataclass
@@ -72,7 +73,7 @@ def _rng(seed: int, kind: int, ident: int) -> random.Random:
     return random.Random((seed * 1_000_003 + kind) * 10_000_019 + ident)
 
 
-def _mix(seed: int, kind: int, ident: int) -> int:
+def mix(seed: int, kind: int, ident: int) -> int:
     """A cheap deterministic hash (splitmix64 finaliser) for one-off choices on hot paths."""
     z = (seed * 0x9E3779B97F4A7C15 + kind * 0xBF58476D1CE4E5B9 + ident * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
@@ -111,6 +112,7 @@ class Catalog:
         self.seed = seed
         self.base_url = base_url.rstrip("/")
         self._cache: dict[tuple[str, str | None], bytes] = {}
+        self._etags: dict[tuple[str, str | None], str] = {}
         # category of each id (index = id - 1), kept compact for lazy per-category lists
         self._live_cat = array("H", (int(self._live_category(i)) for i in range(1, self.live_count + 1)))
         self._vod_cat = array("H", (int(self._vod_category(i)) for i in range(1, self.vod_count + 1)))
@@ -123,7 +125,7 @@ class Catalog:
             return fixed[i]
         if i % 97 == 0:
             return "0"  # orphan: null category_id
-        return str(1 + _mix(self.seed, 1, i) % 12)
+        return str(1 + mix(self.seed, 1, i) % 12)
 
     def _vod_category(self, i: int) -> str:
         if i <= 5:
@@ -134,12 +136,12 @@ class Catalog:
         for cid, every in (("111", 1999), ("110", 211), ("112", 53)):
             if i % every == 0:
                 return cid
-        return str(101 + _mix(self.seed, 2, i) % 9)
+        return str(101 + mix(self.seed, 2, i) % 9)
 
     def _series_category(self, i: int) -> str:
         if i == 1:
             return "201"
-        return str(201 + _mix(self.seed, 3, i) % 6)
+        return str(201 + mix(self.seed, 3, i) % 6)
 
     @staticmethod
     def categories(kind: str) -> list[dict[str, Any]]:
@@ -156,6 +158,7 @@ class Catalog:
         """The ``get_live_streams`` row of channel ``i``."""
         r = _rng(self.seed, 11, i)
         cat = self._live_category(i)
+        epg: str | None
         if i == DEMO_ONE:
             name, epg, archive, days = "Demo One HD", "demo.one", 1, 3
         elif i == DEMO_TWO:
@@ -202,7 +205,7 @@ class Catalog:
                  5: MovieMedia("h264_multi_mkv", "mkv")}
         if i in fixed:
             return fixed[i]
-        pick = _mix(self.seed, 21, i) % 1000 / 1000
+        pick = mix(self.seed, 21, i) % 1000 / 1000
         if pick < 0.65:
             return MovieMedia("h264_aac_mp4", "mp4")
         if pick < 0.8:
@@ -213,7 +216,7 @@ class Catalog:
 
     def _movie_meta(self, i: int) -> dict[str, Any]:
         # two 64-bit hashes give every choice; cheaper than a seeded Random per row (100k rows)
-        h, g = _mix(self.seed, 22, i), _mix(self.seed, 23, i)
+        h, g = mix(self.seed, 22, i), mix(self.seed, 23, i)
         fixed = {1: "Big Demo Movie (2021)", 2: "Café Crème (2019)", 3: "HEVC Horizons 4K (2023)",
                  4: "Matroska Nights (2018)", 5: "Two Voices (2020)"}
         year = 1960 + h % 66
@@ -365,20 +368,30 @@ class Catalog:
                 eid = self.episode_id(i, season, ep)
                 media = self.episode_media(eid)
                 ep_info: Any = {
-                    "air_date": f"{m['year'] + season - 1}-09-{ep:02d}", "plot": f"Episode {ep} of season {season}.",
-                    "duration_secs": m["run_time"] * 60, "duration": f"00:{m['run_time'] % 60:02d}:00" if m["run_time"] < 60 else "01:00:00",
-                    "movie_image": self.icon("episode", eid), "rating": m["rating"], "season": season,
+                    "air_date": f"{m['year'] + season - 1}-09-{ep:02d}",
+                    "plot": f"Episode {ep} of season {season}.",
+                    "duration_secs": m["run_time"] * 60,
+                    "duration": f"00:{m['run_time'] % 60:02d}:00" if m["run_time"] < 60 else "01:00:00",
+                    "movie_image": self.icon("episode", eid),
+                    "rating": m["rating"],
+                    "season": season,
                     "name": f"Episode {ep}",
                 }
                 if i % 11 == 0 and ep == 1:
                     ep_info = []  # quirk: an episode without metadata
-                rows.append({
-                    "id": str(eid), "episode_num": ep if i % 2 else str(ep),
-                    "title": f"{m['name']} - S{season:02d}E{ep:02d} - Episode {ep}",
-                    "container_extension": media.container, "info": ep_info, "custom_sid": "",
-                    "added": "" if ep == 3 else str(m["modified"] + ep * 86400), "season": season if ep % 2 else str(season),
-                    "direct_source": "",
-                })
+                rows.append(
+                    {
+                        "id": str(eid),
+                        "episode_num": ep if i % 2 else str(ep),
+                        "title": f"{m['name']} - S{season:02d}E{ep:02d} - Episode {ep}",
+                        "container_extension": media.container,
+                        "info": ep_info,
+                        "custom_sid": "",
+                        "added": "" if ep == 3 else str(m["modified"] + ep * 86400),
+                        "season": season if ep % 2 else str(season),
+                        "direct_source": "",
+                    }
+                )
             episodes[str(season)] = rows
         return {"seasons": seasons, "info": info, "episodes": episodes}
 
@@ -392,8 +405,11 @@ class Catalog:
         if kind.endswith("categories"):
             data: Any = self.categories(kind.split("_")[0])
         else:
-            row, cats = {"live": (self.live_row, self._live_cat), "vod": (self.movie_row, self._vod_cat),
-                         "series": (self.series_row, self._series_cat)}[kind]
+            row, cats = {
+                "live": (self.live_row, self._live_cat),
+                "vod": (self.movie_row, self._vod_cat),
+                "series": (self.series_row, self._series_cat),
+            }[kind]
             if category_id is None:
                 ids: Any = range(1, len(cats) + 1)
             else:
@@ -403,6 +419,15 @@ class Catalog:
         body = orjson.dumps(data)
         self._cache[key] = body
         return body
+
+    def list_answer(self, kind: str, category_id: str | None = None) -> tuple[bytes, str]:
+        """:meth:`list_bytes` and its entity tag (a digest of the bytes, computed once)."""
+        body = self.list_bytes(kind, category_id)
+        key = (kind, category_id)
+        etag = self._etags.get(key)
+        if etag is None:
+            etag = self._etags[key] = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        return body, etag
 
     def warm(self) -> None:
         """Serialise the three full lists now rather than on the first request."""

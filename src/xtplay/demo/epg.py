@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from xtplay.demo.catalog import Catalog, _mix
+from xtplay.demo.catalog import Catalog, mix
 
 DAY = 86_400
 #: Number of distinct day templates channels draw from.
@@ -56,7 +56,7 @@ _HHMM = [f"{m // 60:02d}{m % 60:02d}00" for m in range(1441)]
 
 
 def _day_programmes(seed: int, stream_id: int, day: int) -> Iterator[tuple[int, int, int]]:
-    template = _DAYS[_mix(seed, 41, stream_id * 100_003 + day) % TEMPLATES]
+    template = _DAYS[mix(seed, 41, stream_id * 100_003 + day) % TEMPLATES]
     shift = stream_id % len(_TITLES)
     for start, end, title in template:
         yield start, end, (title + shift) % len(_TITLES)

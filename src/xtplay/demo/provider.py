@@ -18,12 +18,13 @@ from typing import Any
 
 import uvicorn
 
-from xtplay.errors import ConfigError
+from xtplay.config import load_settings
 from xtplay.demo.catalog import Catalog
 from xtplay.demo.personalities import Personality
 from xtplay.demo.personalities import get as personality_named
 from xtplay.demo.server import DemoApp, DemoState
 from xtplay.demo.streams import reap
+from xtplay.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,6 @@ class DemoProvider:
         self.live, self.vod, self.series, self.seed = live, vod, series, seed
         self.username, self.password = username, password
         if media_dir is None:
-            from xtplay.config import load_settings
             media_dir = load_settings().cache_dir / "demo-media"
         self.media_dir = Path(media_dir)
         self.requested_port = port

@@ -29,7 +29,8 @@ from xtplay.demo.catalog import EPOCH, Catalog
 from xtplay.demo.delivery import NGINX_403, StreamDelivery, too_many
 from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
 from xtplay.demo.media import MediaSet, ensure_media
-from xtplay.demo.personalities import Personality, get as personality_named
+from xtplay.demo.personalities import Personality
+from xtplay.demo.personalities import get as personality_named
 from xtplay.demo.streams import Receive, Scope, Send, to_int
 
 NUMERIC_ACTIONS = {"200": "get_vod_categories", "201": "get_live_categories", "202": "get_live_streams",
@@ -248,7 +249,7 @@ class DemoApp(StreamDelivery):
             return Response(first[: len(first) // 2], media_type="application/xml; charset=utf-8")
         body = b'{"user_info":{"auth":1,"status":"Act'
         if path == "/player_api.php" and self.state.authorised(params.get("username"), params.get("password")):
-            real = await self.api(params, action)
+            real = await self.api(params, action, {"headers": []})
             if isinstance(real, Response) and len(real.body) > 2:
                 body = bytes(real.body[: max(1, len(real.body) // 2)])
         return Response(body, media_type="application/json")
@@ -274,7 +275,7 @@ class DemoApp(StreamDelivery):
                 return _json({"user_info": {"auth": 0}})
             if state.faults.account_status() or action == "login" or path == "/panel_api.php":
                 return _json(state.login_object())
-            return await self.api(params, action)
+            return await self.api(params, action, scope)
         if path == "/xmltv.php":
             return self.xmltv(scope, params)
         if path == "/get.php":
@@ -283,15 +284,18 @@ class DemoApp(StreamDelivery):
             return await self.stream(scope, raw_path, params, action)
         return Response(b"", status_code=404)
 
-    async def api(self, params: dict[str, str], action: str) -> Response:
+    async def api(self, params: dict[str, str], action: str, scope: Scope) -> Response:
         catalog = self.state.catalog
         sloppy = self.state.personality.json_quirks
-        if action in LIST_ACTIONS:
+        if action in LIST_ACTIONS:  # with an ETag, as a panel behind a caching proxy answers
             category = params.get("category_id") or None
-            body = await run_in_threadpool(catalog.list_bytes, LIST_ACTIONS[action], category)
-            if sloppy and LIST_ACTIONS[action] == "vod":
-                body = orjson.dumps(quirks.movie_rows(orjson.loads(body)))
-            return Response(body, media_type="application/json")
+            body, etag = await run_in_threadpool(catalog.list_answer, LIST_ACTIONS[action], category)
+            if sloppy and LIST_ACTIONS[action] == "vod":  # a sloppy panel sends no validators
+                return Response(orjson.dumps(quirks.movie_rows(orjson.loads(body))), media_type="application/json")
+            if etag in _header(scope, b"if-none-match"):
+                self.state.stats.count("not_modified")
+                return Response(status_code=304, headers={"etag": etag})
+            return Response(body, media_type="application/json", headers={"etag": etag})
         if action == "get_vod_info":
             ident = to_int(params.get("vod_id")) or 0
             answer = catalog.vod_info(ident)
@@ -326,6 +330,14 @@ class DemoApp(StreamDelivery):
         plus = params.get("type", "m3u_plus") == "m3u_plus"
         body = await run_in_threadpool(playlist.m3u, self.state, output, plus)
         return Response(body, media_type="audio/x-mpegurl")
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    """A request header's value ("" when absent)."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
 
 
 def _gzip(chunks: Any) -> Any:

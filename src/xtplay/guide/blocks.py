@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,7 +26,7 @@ BLOCKS_SQL = "SELECT data FROM programme_blocks WHERE profile_id=? AND run_id=? 
 
 def utc(ts: int) -> datetime:
     """Epoch seconds as a tz-aware UTC datetime."""
-    return datetime.fromtimestamp(ts, timezone.utc)
+    return datetime.fromtimestamp(ts, UTC)
 
 
 def epoch(at: datetime | None) -> int:

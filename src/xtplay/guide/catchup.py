@@ -4,7 +4,7 @@ A programme is playable when its channel has an archive (``archive_days`` > 0), 
 and it started within the archive window. The provider reads the timeshift START in its own
 zone (never the viewer's, never UTC), at minute precision, and wants a duration in minutes;
 archives lag live, so a few minutes are added. Playback builds the URL from
-:class:`TimeshiftRequest` with ``client.urls.timeshift(stream_id, start, minutes)``.
+:class:`TimeshiftRequest` with the profile's stream URLs: ``urls.timeshift(stream_id, start, minutes)``.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
 
+from xtplay.accounts.profiles import Profile
 from xtplay.errors import GuideError
 from xtplay.guide.model import provider_zone
 from xtplay.guide.query import programme_at
@@ -79,11 +79,11 @@ def timeshift_request(conn: sqlite3.Connection, profile_id: int, channel_provide
     )
 
 
-def timeshift_for(conn: sqlite3.Connection, profile: Any, channel_provider_id: str, programme_start: datetime,
+def timeshift_for(conn: sqlite3.Connection, profile: Profile, channel_provider_id: str, programme_start: datetime,
                   now: datetime | None = None) -> TimeshiftRequest:
     """:func:`timeshift_request` in the profile's provider zone (from its stored account)."""
     return timeshift_request(conn, profile.id, channel_provider_id, programme_start,
-                             provider_zone(getattr(profile, "account", None)), now)
+                             provider_zone(profile.account), now)
 
 
 def start_param(request: TimeshiftRequest) -> str:
@@ -91,5 +91,13 @@ def start_param(request: TimeshiftRequest) -> str:
     return request.start.strftime("%Y-%m-%d:%H-%M")
 
 
-__all__ = ["TimeshiftRequest", "in_archive_window", "archive_days", "playable", "timeshift_request", "timeshift_for",
-           "start_param", "MARGIN_MINUTES"]
+__all__ = [
+    "MARGIN_MINUTES",
+    "TimeshiftRequest",
+    "archive_days",
+    "in_archive_window",
+    "playable",
+    "start_param",
+    "timeshift_for",
+    "timeshift_request",
+]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from xtplay.guide import catchup
 from xtplay.guide.blocks import entries, epoch, programme
@@ -80,7 +81,7 @@ class Grid:
 def align(at: datetime, minutes: int = 30) -> datetime:
     """``at`` rounded down to a multiple of ``minutes`` (UTC; whole-hour zones stay aligned)."""
     ts = epoch(at)
-    return datetime.fromtimestamp(ts - ts % (minutes * 60), timezone.utc)
+    return datetime.fromtimestamp(ts - ts % (minutes * 60), UTC)
 
 
 def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: float = 3, channel_offset: int = 0,
@@ -90,7 +91,8 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
     lo = epoch(start)
     hi = lo + int(hours * 3600)
     now = epoch(at)
-    filters, args = ["profile_id = ?", "type = 'live'"], [profile_id]
+    filters = ["profile_id = ?", "type = 'live'"]
+    args: list[Any] = [profile_id]
     if category_id is not None:
         filters.append("category_id = ?")
         args.append(category_id)
@@ -112,10 +114,10 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
                 f"SELECT channel_key, data FROM programme_blocks WHERE profile_id=? AND run_id=? "
                 f"AND channel_key IN ({marks}) AND first_start < ? AND last_stop > ?", (profile_id, run_id, *keys, hi, lo)):
             blocks.setdefault(key, []).append((data,))
-        for key, rows in blocks.items():
-            by_where[(run_id, key)] = [programme("", e) for e in entries(rows, lo, hi)]
+        for key, found in blocks.items():
+            by_where[(run_id, key)] = [programme("", e) for e in entries(found, lo, hi)]
     span = hi - lo
-    rows = []
+    rows: list[GridRow] = []
     for pid, name, num, logo, archive_days in chans:
         cells = []
         for prog in by_where.get(located.get(pid, (0, "")), []):
@@ -131,7 +133,7 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
             ))
         rows.append(GridRow(str(pid), name, num, logo, archive_days or 0, cells))
     return Grid(
-        start=datetime.fromtimestamp(lo, timezone.utc), end=datetime.fromtimestamp(hi, timezone.utc), rows=rows,
+        start=datetime.fromtimestamp(lo, UTC), end=datetime.fromtimestamp(hi, UTC), rows=rows,
         now_position=100 * (now - lo) / span if lo <= now < hi else None,
         channel_offset=channel_offset, channels_total=total,
     )

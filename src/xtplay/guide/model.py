@@ -6,7 +6,7 @@ Every time is tz-aware; a programme is named by its channel's provider id and it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,7 +61,7 @@ class Programme:
 
     def to_dict(self, tz: tzinfo | None = None) -> dict[str, Any]:
         """JSON-ready form; times in ISO 8601 in ``tz`` (UTC when not given)."""
-        zone = tz or timezone.utc
+        zone = tz or UTC
         return {
             "channel_id": self.channel_id, "start": self.start.astimezone(zone).isoformat(),
             "stop": self.stop.astimezone(zone).isoformat(), "title": self.title, "subtitle": self.subtitle,
@@ -105,10 +105,27 @@ def provider_zone(account: dict[str, Any] | None) -> tzinfo:
 
 def viewer_zone(name: str | None = None) -> tzinfo:
     """The zone to display times in: the profile's setting, else this machine's zone."""
+    return _named_zone(name) or datetime.now().astimezone().tzinfo or UTC
+
+
+def naive_time_zone(profile: Any, *, provider_guide: bool) -> tzinfo:
+    """The zone an XMLTV time without an offset is read in, for one of a profile's guides.
+
+    The provider's ``xmltv.php`` writes its panel's wall clock, so it is read in the zone the
+    login named; an added guide is read in the profile's time zone. Each falls back to the
+    other, then to UTC.
+    """
+    account = getattr(profile, "account", None) or {}
+    panel = provider_zone(account) if account.get("server_timezone") else None
+    chosen = _named_zone(getattr(profile, "timezone", None))
+    first, second = (panel, chosen) if provider_guide else (chosen, panel)
+    return first or second or UTC
+
+
+def _named_zone(name: str | None) -> tzinfo | None:
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    return datetime.now().astimezone().tzinfo or timezone.utc
-
+    return None

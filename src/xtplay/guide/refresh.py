@@ -15,21 +15,26 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
-from xtplay.library.catalog import is_empty
+from xtplay.accounts.profiles import Profile, list_profiles
+from xtplay.accounts.source import source_for
+from xtplay.accounts.vault import Vault
+from xtplay.config import Settings
 from xtplay.db import open_library, transaction
 from xtplay.errors import ConfigError, XtplayError
 from xtplay.guide.blocks import epoch
-from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, provider_zone
+from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
 from xtplay.guide.store import ingest_stream, prune, rematch
+from xtplay.library.catalog import is_empty
 from xtplay.logs import redact, register_secret
-from xtplay.accounts.vault import Vault
+from xtplay.sources.http import ProviderHttp
+from xtplay.sources.models import EpgEntry
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +115,7 @@ def last_runs(conn: sqlite3.Connection, profile_id: int, limit: int = 10) -> lis
     rows = conn.execute("SELECT source, started_at, finished_at, status, channels, programmes, error FROM guide_runs "
                         "WHERE profile_id=? ORDER BY id DESC LIMIT ?", (profile_id, limit)).fetchall()
     keys = ("source", "started_at", "finished_at", "status", "channels", "programmes", "error")
-    return [dict(zip(keys, r)) for r in rows]
+    return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
 def last_success(conn: sqlite3.Connection, profile_id: int) -> int | None:
@@ -120,10 +125,8 @@ def last_success(conn: sqlite3.Connection, profile_id: int) -> int | None:
 
 
 @asynccontextmanager
-async def _url_stream(settings: Any, url: str, user_agent: str | None) -> AsyncIterator[AsyncIterator[bytes]]:
+async def _url_stream(settings: Settings, url: str, user_agent: str | None) -> AsyncIterator[AsyncIterator[bytes]]:
     """Decompressed chunks of any XMLTV URL, with the provider client's retries and error translation."""
-    from xtplay.sources.http import ProviderHttp
-
     parts = urlsplit(url)
     http = ProviderHttp(f"{parts.scheme}://{parts.netloc}", timeouts=settings.timeouts, retry=settings.retry,
                         limits=settings.limits, user_agent=user_agent)
@@ -138,13 +141,20 @@ async def _url_stream(settings: Any, url: str, user_agent: str | None) -> AsyncI
 # ----------------------------------------------------------------------------- refresh
 
 
-async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, profile: Any, extra_urls: tuple[str, ...] = (),
-                        *, retention: Retention = Retention(), include_provider: bool = True,
-                        now: datetime | None = None) -> GuideResult:
+async def refresh_guide(
+    settings: Settings,
+    conn: sqlite3.Connection,
+    vault: Vault,
+    profile: Profile,
+    extra_urls: tuple[str, ...] = (),
+    *,
+    retention: Retention = Retention(),
+    include_provider: bool = True,
+    now: datetime | None = None,
+) -> GuideResult:
     """Load every XMLTV source of the profile (``xmltv.php`` and added URLs; ``extra_urls`` are
-    added first), prune, and re-match channels. Per-source failures are in ``errors``."""
-    from xtplay.accounts.profiles import client_for
-
+    added first), prune, and re-match channels. Per-source failures are in ``errors``. Times
+    without an offset are read in :func:`~xtplay.guide.model.naive_time_zone`."""
     started = time.monotonic()
     for url in extra_urls:
         add_source(conn, vault, profile.id, url)
@@ -152,19 +162,32 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
     stored = 0
     if include_provider:
         try:
-            async with client_for(conn, vault, settings, profile) as client:
-                async with client.stream_xmltv() as chunks:
-                    stored += await ingest_stream(conn, profile.id, XTREAM, chunks, retention=retention, now=now,
-                                                  default_tz=provider_zone(profile.account))
+            async with source_for(conn, vault, settings, profile) as source, source.stream_xmltv() as chunks:
+                stored += await ingest_stream(
+                    conn,
+                    profile.id,
+                    XTREAM,
+                    chunks,
+                    retention=retention,
+                    now=now,
+                    default_tz=naive_time_zone(profile, provider_guide=True),
+                )
         except XtplayError as exc:
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
     for src in sources(conn, profile.id):
         try:
             url = _source_url(conn, vault, profile.id, src["id"])
-            async with _url_stream(settings, url, getattr(profile, "user_agent", None)) as chunks:
-                stored += await ingest_stream(conn, profile.id, f"url:{src['id']}", chunks, retention=retention,
-                                              now=now, default_tz=timezone.utc)
+            async with _url_stream(settings, url, profile.user_agent) as chunks:
+                stored += await ingest_stream(
+                    conn,
+                    profile.id,
+                    f"url:{src['id']}",
+                    chunks,
+                    retention=retention,
+                    now=now,
+                    default_tz=naive_time_zone(profile, provider_guide=False),
+                )
         except XtplayError as exc:
             log.warning("guide of %s: %s failed: %s", profile.name, src["url"], exc)
             errors[src["url"]] = str(exc)
@@ -177,50 +200,79 @@ async def refresh_guide(settings: Any, conn: sqlite3.Connection, vault: Any, pro
 # ----------------------------------------------------------------------------- short EPG
 
 
-def _store_short(conn: sqlite3.Connection, profile_id: int, provider_id: str, entries: list[Any]) -> int:
+def _store_short(conn: sqlite3.Connection, profile_id: int, provider_id: str, entries: list[EpgEntry]) -> int:
     """Replace one channel's short-EPG programmes and map the channel to them if nothing else covers it."""
-    block = sorted(([int(e.start.timestamp()), int(e.end.timestamp()), e.title or "", e.description or None, None]
-                    for e in entries if e.end > e.start), key=lambda e: e[0])
+    block: list[list[Any]] = sorted(
+        (
+            [int(e.start.timestamp()), int(e.end.timestamp()), e.title or "", e.description or None, None]
+            for e in entries
+            if e.end > e.start
+        ),
+        key=lambda e: e[0],
+    )
     now = int(time.time())
     with transaction(conn):
-        conn.execute("INSERT INTO guide_current VALUES (?,?,0,?) ON CONFLICT (profile_id, source) DO NOTHING",
-                     (profile_id, SHORT, now))
-        conn.execute("DELETE FROM programme_blocks WHERE profile_id=? AND run_id=0 AND channel_key=?", (profile_id, provider_id))
+        conn.execute(
+            "INSERT INTO guide_current VALUES (?,?,0,?) ON CONFLICT (profile_id, source) DO NOTHING",
+            (profile_id, SHORT, now),
+        )
+        conn.execute(
+            "DELETE FROM programme_blocks WHERE profile_id=? AND run_id=0 AND channel_key=?", (profile_id, provider_id)
+        )
         if block:
-            conn.execute("INSERT INTO programme_blocks VALUES (?,?,?,?,?,?,?)", (profile_id, 0, provider_id, block[0][0],
-                         max(e[1] for e in block), len(block), orjson.dumps(block)))
-        conn.execute("INSERT INTO guide_channels (profile_id, source, run_id, channel_key, fetched_at) VALUES (?,?,0,?,?) "
-                     "ON CONFLICT DO UPDATE SET fetched_at = excluded.fetched_at", (profile_id, SHORT, provider_id, now))
-        conn.execute("INSERT INTO guide_map VALUES (?,?,?,?,'short') ON CONFLICT DO NOTHING",
-                     (profile_id, provider_id, SHORT, provider_id))
+            conn.execute(
+                "INSERT INTO programme_blocks VALUES (?,?,?,?,?,?,?)",
+                (profile_id, 0, provider_id, block[0][0], max(e[1] for e in block), len(block), orjson.dumps(block)),
+            )
+        conn.execute(
+            "INSERT INTO guide_channels (profile_id, source, run_id, channel_key, fetched_at) VALUES (?,?,0,?,?) "
+            "ON CONFLICT DO UPDATE SET fetched_at = excluded.fetched_at",
+            (profile_id, SHORT, provider_id, now),
+        )
+        conn.execute(
+            "INSERT INTO guide_map VALUES (?,?,?,?,'short') ON CONFLICT DO NOTHING",
+            (profile_id, provider_id, SHORT, provider_id),
+        )
     return len(block)
 
 
-async def refresh_now_next(settings: Any, conn: sqlite3.Connection, vault: Any, profile: Any, provider_ids: list[str],
-                           at: datetime | None = None) -> int:
+async def refresh_now_next(
+    settings: Settings,
+    conn: sqlite3.Connection,
+    vault: Vault,
+    profile: Profile,
+    provider_ids: list[str],
+    at: datetime | None = None,
+) -> int:
     """Ask the short EPG for the listed channels that have no programme now from XMLTV.
 
     Returns how many channels were asked. Failures are logged, not raised: now/next is a
     decoration and must never break a page.
     """
-    from xtplay.accounts.profiles import client_for
-
     ts = epoch(at)
     current = now_next(conn, profile.id, provider_ids, at)
     covered = resolve_channels(conn, profile.id, provider_ids)
-    fresh = {r[0] for r in conn.execute(
-        "SELECT channel_key FROM guide_channels WHERE profile_id=? AND source=? AND fetched_at > ?",
-        (profile.id, SHORT, ts - SHORT_EPG_MAX_AGE))}
-    wanted = [str(p) for p in provider_ids if current[str(p)].now is None and str(p) not in fresh
-              and covered.get(str(p), (0,))[0] == 0][:SHORT_EPG_BATCH]
+    fresh = {
+        r[0]
+        for r in conn.execute(
+            "SELECT channel_key FROM guide_channels WHERE profile_id=? AND source=? AND fetched_at > ?",
+            (profile.id, SHORT, ts - SHORT_EPG_MAX_AGE),
+        )
+    }
+    wanted = [
+        str(p)
+        for p in provider_ids
+        if current[str(p)].now is None and str(p) not in fresh and covered.get(str(p), (0,))[0] == 0
+    ][:SHORT_EPG_BATCH]
     if not wanted:
         return 0
     gate = asyncio.Semaphore(SHORT_EPG_CONCURRENCY)
-    async with client_for(conn, vault, settings, profile) as client:
+    async with source_for(conn, vault, settings, profile) as source:
+
         async def one(pid: str) -> None:
             async with gate:
                 try:
-                    entries = await client.short_epg(int(pid))
+                    entries = await source.short_epg(int(pid))
                 except (XtplayError, ValueError) as exc:
                     log.info("short EPG of channel %s failed: %s", pid, exc)
                     entries = []
@@ -230,12 +282,12 @@ async def refresh_now_next(settings: Any, conn: sqlite3.Connection, vault: Any, 
     return len(wanted)
 
 
-async def load_channel_day(settings: Any, conn: sqlite3.Connection, vault: Any, profile: Any, provider_id: str) -> int:
+async def load_channel_day(
+    settings: Settings, conn: sqlite3.Connection, vault: Vault, profile: Profile, provider_id: str
+) -> int:
     """Load a channel's full listing with the data-table call (for channels XMLTV does not cover)."""
-    from xtplay.accounts.profiles import client_for
-
-    async with client_for(conn, vault, settings, profile) as client:
-        entries = await client.simple_data_table(int(provider_id))
+    async with source_for(conn, vault, settings, profile) as source:
+        entries = await source.simple_data_table(int(provider_id))
     return _store_short(conn, profile.id, str(provider_id), entries)
 
 
@@ -260,24 +312,28 @@ def refresh_due(conn: sqlite3.Connection, profile_id: int, interval_hours: float
     return last is None or now - last >= interval_hours * 3600
 
 
-async def run_scheduler(settings: Any, *, interval_hours: float = 12, stop: asyncio.Event | None = None,
-                        initial_delay: float = 5, check_every: float = 30, retention: Retention = Retention()) -> None:
+async def run_scheduler(
+    settings: Settings,
+    *,
+    interval_hours: float = 12,
+    stop: asyncio.Event | None = None,
+    initial_delay: float = 5,
+    check_every: float = 30,
+    retention: Retention = Retention(),
+) -> None:
     """Load each profile's guide when it is due (:func:`refresh_due`), checking every
     ``check_every`` seconds, so a new profile has its guide soon after its first sync.
 
     Runs until ``stop`` is set (or the task is cancelled); the web server starts it. Each round
     opens its own connection; a failing profile is logged and retried later.
     """
-    from xtplay.accounts.profiles import list_profiles
-    from xtplay.accounts.vault import Vault
-
     stop = stop or asyncio.Event()
     delay = initial_delay
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=delay)
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         delay = check_every
         try:
@@ -301,5 +357,14 @@ async def run_scheduler(settings: Any, *, interval_hours: float = 12, stop: asyn
             conn.close()
 
 
-__all__ = ["sources", "add_source", "remove_source", "last_runs", "last_success", "refresh_guide", "refresh_now_next",
-           "load_channel_day", "run_scheduler"]
+__all__ = [
+    "add_source",
+    "last_runs",
+    "last_success",
+    "load_channel_day",
+    "refresh_guide",
+    "refresh_now_next",
+    "remove_source",
+    "run_scheduler",
+    "sources",
+]

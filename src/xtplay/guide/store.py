@@ -56,10 +56,12 @@ class SourceIngest:
         self._rows: list[tuple] = []
         self._open: dict[str, XmltvProgramme] = {}  # channel → programme waiting for its stop
         with transaction(conn):
-            self.run_id = conn.execute(
+            run_id = conn.execute(
                 "INSERT INTO guide_runs (profile_id, source, started_at) VALUES (?, ?, ?)",
                 (profile_id, source, int(time.time())),
             ).lastrowid
+        assert run_id is not None  # an INSERT always has one
+        self.run_id: int = run_id
 
     def add(self, items: Iterable[XmltvChannel | XmltvProgramme]) -> None:
         """Take parsed items; full batches of blocks are written as they complete."""

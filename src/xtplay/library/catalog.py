@@ -61,7 +61,7 @@ class ItemRow:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the web API and ``--json`` use it)."""
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +258,9 @@ def items(
     order = "i.position" if sort == "provider" else f"{key} {direction}, i.position {direction}"
     by_key_in_category = category_id is not None and sort != "provider"
     narrowed = not genre and (year_from is not None or year_to is not None or min_rating is not None)
-    whole = by_key_in_category and _sorts_inside_category(conn, profile_id, type, category_id, narrowed)
-    if by_key_in_category and not whole and not after:  # the walk starts at the category's first key
+    whole = category_id is not None and by_key_in_category and _sorts_inside_category(
+        conn, profile_id, type, category_id, narrowed)
+    if category_id is not None and by_key_in_category and not whole and not after:  # the walk starts at the category's first key
         where.append(f"{key} {'>=' if direction == 'ASC' else '<='} ?")
         args.append(_walk_start(conn, profile_id, type, category_id, key, direction))
     conditions = " AND ".join(where)
@@ -322,7 +323,8 @@ def counts(conn: sqlite3.Connection, profile_id: int) -> dict[str, int]:
 
 def is_empty(conn: sqlite3.Connection, profile_id: int, type: str | None = None) -> bool:
     """True when nothing was ever synced for the profile (of ``type`` only, when given)."""
-    sql, args = "SELECT 1 FROM items WHERE profile_id = ?", [profile_id]
+    sql = "SELECT 1 FROM items WHERE profile_id = ?"
+    args: list[Any] = [profile_id]
     if type is not None:
         _check_type(type)
         sql, args = sql + " AND type = ?", [*args, type]

@@ -17,6 +17,9 @@ from typing import Any
 
 import orjson
 
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.source import source_for
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import ItemNotFound, ProviderError
@@ -117,21 +120,19 @@ def _store(conn: sqlite3.Connection, profile_id: int, details: Details) -> None:
             )
 
 
-async def _get(settings: Settings, conn: sqlite3.Connection, vault: Any, profile: Any, type: str,
+async def _get(settings: Settings, conn: sqlite3.Connection, vault: Vault, profile: Profile, type: str,
                provider_id: str | int, refresh: bool) -> Details:
-    from xtplay.accounts.profiles import client_for
-
     provider_id = str(provider_id)
     stored = _stored(conn, profile.id, type, provider_id)
     if stored is not None and not refresh and time.time() - stored.fetched_at < TTL_SECS:
         return stored
     try:
-        async with client_for(conn, vault, settings, profile) as client:
+        async with source_for(conn, vault, settings, profile) as source:
             if type == "movie":
-                info = await client.vod_info(int(provider_id))
+                info = await source.vod_info(int(provider_id))
                 fresh = Details(type, provider_id, _plain(info), int(time.time()))
             else:
-                answer = await client.series_info(int(provider_id))
+                answer = await source.series_info(int(provider_id))
                 episodes = {
                     season: [EpisodeRow(str(e.id), e.season, e.episode_num, e.title, e.container_extension, e.plot,
                                         e.duration_secs, e.air_date, e.rating, e.image) for e in eps]
@@ -149,13 +150,13 @@ async def _get(settings: Settings, conn: sqlite3.Connection, vault: Any, profile
     return fresh
 
 
-async def movie(settings: Settings, conn: sqlite3.Connection, vault: Any, profile: Any, provider_id: str | int,
+async def movie(settings: Settings, conn: sqlite3.Connection, vault: Vault, profile: Profile, provider_id: str | int,
                 refresh: bool = False) -> Details:
     """A movie's details: stored if fresh, else from the provider, else the stored copy offline."""
     return await _get(settings, conn, vault, profile, "movie", provider_id, refresh)
 
 
-async def series(settings: Settings, conn: sqlite3.Connection, vault: Any, profile: Any, provider_id: str | int,
+async def series(settings: Settings, conn: sqlite3.Connection, vault: Vault, profile: Profile, provider_id: str | int,
                  refresh: bool = False) -> Details:
     """A series' info, seasons and episodes, with the same store-and-fallback rules as :func:`movie`."""
     return await _get(settings, conn, vault, profile, "series", provider_id, refresh)

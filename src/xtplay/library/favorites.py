@@ -14,6 +14,7 @@ from typing import Any
 
 from xtplay.db import transaction
 from xtplay.errors import NotInLibrary, UnknownItemType
+from xtplay.library import catalog
 
 #: Types that can be favorites ('episode' for single episodes of a series).
 TYPES: tuple[str, ...] = ("live", "movie", "series", "episode")
@@ -52,8 +53,6 @@ def item_name(conn: sqlite3.Connection, profile_id: int, type: str, provider_id:
         row = conn.execute("SELECT title FROM episodes WHERE profile_id = ? AND episode_id = ? LIMIT 1",
                            (profile_id, provider_id)).fetchone()
         return row[0] if row else None
-    from xtplay.library import catalog
-
     item = catalog.get_item(conn, profile_id, type, provider_id)
     return item.name if item else None
 
@@ -98,11 +97,9 @@ def favorite_ids(conn: sqlite3.Connection, profile_id: int, type: str) -> builti
                                        (profile_id, type))}
 
 
-def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,  # noqa: A001
+def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,
          limit: int = 500) -> builtins.list[Favorite]:
     """Favorites, newest first, each with its current library row (None when gone)."""
-    from xtplay.library import catalog
-
     if type is not None:
         check_type(type)
     rows = conn.execute(

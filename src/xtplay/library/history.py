@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from xtplay.db import transaction
+from xtplay.library import catalog
 from xtplay.library.favorites import check_type, item_name
 
 #: Watched from this fraction of the duration on.
@@ -59,14 +60,17 @@ def _entry(row: sqlite3.Row, item: Any | None = None) -> Entry:
 
 
 def record(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str | int,
-           position_secs: float = 0.0, duration_secs: float | None = None, name: str | None = None) -> Entry:
-    """Remember that the item was played up to ``position_secs`` (upsert; watched is sticky)."""
+           position_secs: float = 0.0, duration_secs: float | None = None, name: str | None = None,
+           at: datetime | None = None) -> Entry:
+    """Remember that the item was played up to ``position_secs`` (upsert; watched is sticky).
+
+    ``at`` (default now) orders the history; tests pass it rather than waiting for the clock."""
     check_type(type)
     pid = str(provider_id)
     position = max(0.0, float(position_secs or 0))
     duration = float(duration_secs) if duration_secs else None
     watched = bool(duration and position >= WATCHED_FRACTION * duration)
-    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    now = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
     with transaction(conn):
         if name is None:
             known = conn.execute("SELECT name FROM history WHERE profile_id = ? AND type = ? AND provider_id = ?",
@@ -117,14 +121,12 @@ def watched_ids(conn: sqlite3.Connection, profile_id: int, type: str) -> builtin
 
 
 def _with_items(conn: sqlite3.Connection, profile_id: int, rows: builtins.list[sqlite3.Row]) -> builtins.list[Entry]:
-    from xtplay.library import catalog
-
     keys = [(r[0], r[1]) for r in rows if r[0] in catalog.TYPES]
     items = catalog.get_items(conn, profile_id, keys) if keys else {}
     return [_entry(r, items.get((r[0], r[1]))) for r in rows]
 
 
-def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,  # noqa: A001
+def list(conn: sqlite3.Connection, profile_id: int, type: str | None = None,
          limit: int = 200) -> builtins.list[Entry]:
     """History, most recent first."""
     if type is not None:

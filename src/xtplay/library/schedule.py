@@ -1,7 +1,7 @@
 """When a profile's catalog syncs: at activation when empty or stale, on its schedule, and
 always off the web server's event loop.
 
-:mod:`xtplay.sync` does one sync; this module decides when, and runs it on a worker thread
+:mod:`xtplay.library.sync` does one sync; this module decides when, and runs it on a worker thread
 with its own event loop and connection, so browsing never waits for a sync.
 """
 
@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from xtplay.library.catalog import TYPES, is_empty
+from xtplay import db
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import SyncAlreadyRunning, XtplayError
+from xtplay.library.catalog import TYPES, is_empty
 from xtplay.library.sync import SyncProgress, SyncResult, is_running, last_run, sync_profile
 
 log = logging.getLogger(__name__)
@@ -25,7 +28,7 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_FAILURE_SECS = 15 * 60
 
 
-def is_stale(conn: sqlite3.Connection, profile: Any, now: float | None = None) -> bool:
+def is_stale(conn: sqlite3.Connection, profile: profiles.Profile, now: float | None = None) -> bool:
     """Whether the profile's catalog should be synced: never synced, or older than its
     ``sync_interval_hours`` (0 = manual: only an empty library is stale). A run that failed
     recently holds the next try back for :data:`RETRY_AFTER_FAILURE_SECS`."""
@@ -35,7 +38,7 @@ def is_stale(conn: sqlite3.Connection, profile: Any, now: float | None = None) -
         return False
     if is_empty(conn, profile.id):
         return True
-    hours = int(getattr(profile, "sync_interval_hours", 24) or 0)
+    hours = int(profile.sync_interval_hours or 0)
     if hours <= 0:
         return False
     row = conn.execute(
@@ -53,26 +56,19 @@ def run_blocking(settings: Settings, profile_id: int, progress: Callable[[SyncPr
     Parsing 100,000 rows is CPU work; run this way (see :func:`sync_in_background`) it never
     holds up the web server's event loop.
     """
-    from xtplay.accounts import profiles
-    from xtplay.db import open_library
-    from xtplay.accounts.vault import Vault
-
-    conn = open_library(settings.db_path)
-    try:
+    with db.library(settings) as conn:
         profile = profiles.get_profile(conn, profile_id)
         return asyncio.run(sync_profile(settings, conn, Vault.open(settings), profile, progress, types))
-    finally:
-        conn.close()
 
 
 async def sync_in_background(settings: Settings, profile_id: int,
                              progress: Callable[[SyncProgress], Any] | None = None) -> SyncResult:
     """Sync a profile on a worker thread; the web layer awaits it or wraps it in a task and
-    follows :func:`xtplay.sync.subscribe` / :func:`xtplay.sync.progress`. Raises :class:`SyncAlreadyRunning`."""
+    follows :func:`xtplay.library.sync.subscribe` / :func:`xtplay.library.sync.progress`. Raises :class:`SyncAlreadyRunning`."""
     return await asyncio.to_thread(run_blocking, settings, profile_id, progress)
 
 
-def sync_if_stale(settings: Settings, conn: sqlite3.Connection, profile: Any) -> asyncio.Task[SyncResult] | None:
+def sync_if_stale(settings: Settings, conn: sqlite3.Connection, profile: profiles.Profile) -> asyncio.Task[SyncResult] | None:
     """At profile activation: start a background sync when the library is empty or stale and
     none is running; returns the task (None when nothing was started). Call from the loop."""
     if is_running(settings, profile.id) or not is_stale(conn, profile):
@@ -99,18 +95,12 @@ async def run_scheduler(settings: Settings, *, check_every: float = 60.0, stop: 
     serving pages); a profile already syncing is skipped; errors are logged and never end
     the loop.
     """
-    from xtplay.accounts import profiles
-    from xtplay.db import open_library
-
     stop = stop or asyncio.Event()
     while not stop.is_set():
         try:
-            conn = open_library(settings.db_path)
-            try:
+            with db.library(settings) as conn:
                 due = [p for p in profiles.list_profiles(conn)
                        if is_stale(conn, p) and not is_running(settings, p.id)]
-            finally:
-                conn.close()
             for profile in due:
                 if stop.is_set():
                     break
@@ -124,5 +114,5 @@ async def run_scheduler(settings: Settings, *, check_every: float = 60.0, stop: 
             log.exception("scheduled sync check crashed")
         try:
             await asyncio.wait_for(stop.wait(), timeout=check_every)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

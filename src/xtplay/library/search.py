@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from xtplay.library.catalog import TYPES, item_filters
 from xtplay.errors import CatalogError
+from xtplay.library.catalog import TYPES, item_filters
 
 _WORD = re.compile(r"\w+")
 #: Trigram length: shorter words match as word starts (" hd") or, single letters, by LIKE.
@@ -136,8 +136,9 @@ def _word_matches(conn: sqlite3.Connection, word: str) -> bool:
 def _search_type(conn: sqlite3.Connection, profile_id: int, type: str, folded: str, name_match: str | None,
                  short: list[str], text_match: str | None, filters: str, args: list[Any], limit: int) -> list[Hit]:
     """One type's hits, best first: exact name, names starting with the query, names containing
-    every word (provider order), then genre/cast/plot words starting with the query's words. Each step stops at ``limit``: no query
-    ranks every match, so a query matching 50,000 titles costs what one matching 50 costs."""
+    every word (provider order), then genre/cast/plot words starting with the query's words.
+    Each step stops at ``limit``: no query ranks every match, so a query matching 50,000 titles
+    costs what one matching 50 costs."""
     hits: list[Hit] = []
     seen: set[int] = set()
 
@@ -152,23 +153,29 @@ def _search_type(conn: sqlite3.Connection, profile_id: int, type: str, folded: s
     base_args: list[Any] = [profile_id, type, *args]
     like = "".join(" AND i.search_name LIKE ?" for _ in short)
     like_args = [f"%{w}%" for w in short]
-    if take(f"SELECT {_HIT_COLUMNS} FROM items i WHERE {base} AND i.search_name >= ? AND i.search_name < ? "
-            "ORDER BY i.search_name, i.position LIMIT ?",
-            [*base_args, folded, folded + "\U0010ffff", limit]):
+    if take(
+        f"SELECT {_HIT_COLUMNS} FROM items i WHERE {base} AND i.search_name >= ? AND i.search_name < ? "
+        "ORDER BY i.search_name, i.position LIMIT ?",
+        [*base_args, folded, folded + "\U0010ffff", limit],
+    ):
         return hits[:limit]
     if name_match is not None:
         # CROSS JOIN fixes the order: walk the index's matches, then look each item up
         # (the planner would otherwise scan every item of the type and probe the index).
         table = _NAME_INDEX[type]
-        sql = (f"SELECT {_HIT_COLUMNS} FROM {table} f CROSS JOIN items i ON i.id = f.rowid "
-               f"WHERE {table} MATCH ? AND {base}{like} LIMIT ?")
+        sql = (
+            f"SELECT {_HIT_COLUMNS} FROM {table} f CROSS JOIN items i ON i.id = f.rowid "
+            f"WHERE {table} MATCH ? AND {base}{like} LIMIT ?"
+        )
         if take(sql, [name_match, *base_args, *like_args, limit + len(seen)]):
             return hits[:limit]
     if text_match is not None and type in _TEXT_INDEX:
         table = _TEXT_INDEX[type]
-        take(f"SELECT {_HIT_COLUMNS} FROM {table} t CROSS JOIN items i ON i.id = t.rowid "
-             f"WHERE {table} MATCH ? AND {base} LIMIT ?",
-             [text_match, *base_args, limit + len(seen)])
+        take(
+            f"SELECT {_HIT_COLUMNS} FROM {table} t CROSS JOIN items i ON i.id = t.rowid "
+            f"WHERE {table} MATCH ? AND {base} LIMIT ?",
+            [text_match, *base_args, limit + len(seen)],
+        )
     return hits[:limit]
 
 
@@ -214,11 +221,15 @@ def search(
     name_match = " AND ".join(terms) or None
     text_match = " AND ".join(_quote(w) + "*" for w in query_words)
 
-    def run(name_expr: str | None, text_expr: str | None, start: int = offset,
-            count: int = limit) -> dict[str, list[Hit]]:
-        return {t: _search_type(conn, profile_id, t, folded, name_expr, short, text_expr, filters, args,
-                                start + count)[start:]
-                for t in wanted}
+    def run(
+        name_expr: str | None, text_expr: str | None, start: int = offset, count: int = limit
+    ) -> dict[str, list[Hit]]:
+        return {
+            t: _search_type(conn, profile_id, t, folded, name_expr, short, text_expr, filters, args, start + count)[
+                start:
+            ]
+            for t in wanted
+        }
 
     results = run(name_match, text_match)
     if any(results.values()) or (offset and any(run(name_match, text_match, 0, 1).values())):
@@ -238,8 +249,14 @@ def search(
     return run(" AND ".join(parts), None) if changed else results
 
 
-def _filters(category_id: str | None, genre: str | None, min_rating: float | None, year_from: int | None,
-             year_to: int | None, include_adult: bool) -> tuple[str, list[Any]]:
+def _filters(
+    category_id: str | None,
+    genre: str | None,
+    min_rating: float | None,
+    year_from: int | None,
+    year_to: int | None,
+    include_adult: bool,
+) -> tuple[str, list[Any]]:
     sql: list[str] = []
     args: list[Any] = []
     if not include_adult:
@@ -253,7 +270,9 @@ def _filters(category_id: str | None, genre: str | None, min_rating: float | Non
     return "".join(sql), args
 
 
-def suggest(conn: sqlite3.Connection, profile_id: int, prefix: str, limit: int = 8, include_adult: bool = False) -> list[str]:
+def suggest(
+    conn: sqlite3.Connection, profile_id: int, prefix: str, limit: int = 8, include_adult: bool = False
+) -> list[str]:
     """Completions while typing: past queries starting with the text, then names starting with it."""
     folded = fold(prefix)
     if not folded:
@@ -295,10 +314,13 @@ def record(conn: sqlite3.Connection, profile_id: int, q: str) -> None:
 
 def history(conn: sqlite3.Connection, profile_id: int, limit: int = 20) -> list[str]:
     """The profile's recent queries, newest first."""
-    return [r[0] for r in conn.execute(
-        "SELECT query FROM search_history WHERE profile_id = ? ORDER BY last_used_at DESC, uses DESC LIMIT ?",
-        (profile_id, limit),
-    )]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT query FROM search_history WHERE profile_id = ? ORDER BY last_used_at DESC, uses DESC LIMIT ?",
+            (profile_id, limit),
+        )
+    ]
 
 
 def clear_history(conn: sqlite3.Connection, profile_id: int, q: str | None = None) -> int:
@@ -332,9 +354,12 @@ def save_preset(conn: sqlite3.Connection, profile_id: int, name: str, filters: d
 
 def presets(conn: sqlite3.Connection, profile_id: int) -> dict[str, dict[str, Any]]:
     """The profile's saved filter presets by name."""
-    return {name: orjson.loads(data) for name, data in conn.execute(
-        "SELECT name, filters FROM saved_filters WHERE profile_id = ? ORDER BY name COLLATE NOCASE", (profile_id,)
-    )}
+    return {
+        name: orjson.loads(data)
+        for name, data in conn.execute(
+            "SELECT name, filters FROM saved_filters WHERE profile_id = ? ORDER BY name COLLATE NOCASE", (profile_id,)
+        )
+    }
 
 
 def delete_preset(conn: sqlite3.Connection, profile_id: int, name: str) -> bool:

@@ -145,7 +145,7 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
 
 
 def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> Iterator[tuple[Any, ...]]:
-    """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``XtreamClient.raw_list``).
+    """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``Source.raw_list``).
 
     It reads values with the same tolerant readers as the client's models
     (:mod:`xtplay.sources.values`, the same fallbacks) but builds no record per item: a full
@@ -157,7 +157,8 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
     position = 0
     seen: set[int] = set()
     text, integer, year = values.text, values.integer, values.year
-    number, flag, category_ref = _memo(values.number), _memo(values.flag), _memo(values.category_ref)
+    number, rating_of = _memo(values.number), _memo(values.rating)
+    flag, category_ref = _memo(values.flag), _memo(values.category_ref)
     short_text = _memo(values.text)  # genres, extensions: few distinct values
     id_key = "series_id" if type == "series" else "stream_id"
     fallback = {"live": "Channel", "movie": "Movie", "series": "Series"}[type]
@@ -175,6 +176,7 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
         if cid not in known:
             cid = ""
         adult = flag(get("is_adult")) or known.get(cid, False)
+        row: tuple[Any, ...]
         if type == "live":
             name = text(get("name")) or f"{fallback} {pid}"
             days = integer(get("tv_archive_duration")) or 0
@@ -183,16 +185,16 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
                    _added(get("added")), None, text(get("epg_channel_id")), archive)
         elif type == "movie":
             name = text(get("name")) or text(get("title")) or f"{fallback} {pid}"
-            rating = number(get("rating"))
+            rating = rating_of(get("rating"))
             if rating is None and (five := number(get("rating_5based"))) is not None:
                 rating = five * 2
-            row = (name, text(get("stream_icon")), rating, year(get("year"), get("release_date"), name),
+            row = (name, text(get("stream_icon")), rating, year(get("year"), get("release_date"), name=name),
                    short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("added")),
                    short_text(get("container_extension")) or "mp4", None, 0)
         else:
             name = text(get("name")) or text(get("title")) or f"{fallback} {pid}"
             release = text(get("releaseDate")) or text(get("release_date"))
-            row = (name, text(get("cover")), number(get("rating")), year(get("year"), release, name),
+            row = (name, text(get("cover")), rating_of(get("rating")), year(get("year"), release, name=name),
                    short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("last_modified")),
                    None, None, 0)
         name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row

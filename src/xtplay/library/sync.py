@@ -2,7 +2,7 @@
 
 For each type (live, movie, series) sync fetches the categories and the whole list (one call
 each, never per category), reads the rows in chunks, and a writer thread stores the chunks in
-one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.sync_writer`): new items inserted,
+one ``BEGIN IMMEDIATE`` transaction per type (:mod:`xtplay.library.writer`): new items inserted,
 changed ones updated, items that left the provider deleted. A failure or a ``kill -9`` at any
 moment therefore leaves the previous catalog of that type whole. One type
 failing marks the run ``partial`` and keeps the other types. Favorites and history are other
@@ -35,11 +35,18 @@ from typing import Any
 
 import orjson
 
-from xtplay.library import store as catalog_store, writer as sync_writer
-from xtplay.library.catalog import TYPES
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.source import source_for
+from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import AuthError, SyncAlreadyRunning, XtplayError
+from xtplay.library import store as catalog_store
+from xtplay.library import versions
+from xtplay.library import writer as sync_writer
+from xtplay.library.catalog import TYPES
+from xtplay.library.catalog import counts as catalog_counts
+from xtplay.sources.source import ListAnswer, ListVersion, Source, digest_of
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +187,8 @@ def _start_run(conn: sqlite3.Connection, profile_id: int) -> int:
                      (profile_id,))
         cur = conn.execute("INSERT INTO sync_runs (profile_id, started_at, status) VALUES (?, ?, 'running')",
                            (profile_id, int(time.time())))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT always has one
+    return cur.lastrowid
 
 
 def _finish_run(conn: sqlite3.Connection, run_id: int, result: SyncResult) -> None:
@@ -211,29 +219,36 @@ def last_run(conn: sqlite3.Connection, profile_id: int) -> SyncRun | None:
 
 # ---------------------------------------------------------------- the sync itself
 
-#: Per type: the client's category method and the raw list action of the whole catalog.
-_SOURCES = {"live": ("live_categories", "get_live_streams"), "movie": ("vod_categories", "get_vod_streams"),
-            "series": ("series_categories", "get_series")}
+#: Per type: the source's category method, and the list actions of its categories and whole catalog.
+_SOURCES = {"live": ("live_categories", "get_live_categories", "get_live_streams"),
+            "movie": ("vod_categories", "get_vod_categories", "get_vod_streams"),
+            "series": ("series_categories", "get_series_categories", "get_series")}
 
 
-async def _download(client: Any, type: str) -> tuple[list[catalog_store.CategoryData], list[dict[str, Any]]]:
-    """Categories and the raw rows of one type's whole list (one call each, never per category).
+async def _download(client: Source, type: str, known: dict[str, ListVersion]
+                    ) -> tuple[list[catalog_store.CategoryData], ListAnswer, dict[str, ListVersion]]:
+    """Categories and one type's whole list (one call each, never per category), and their versions.
 
-    The rows stay as the panel sent them and are read straight into tuples by
-    :func:`catalog_store.read_rows`: a typed record per row was most of a sync's CPU time."""
-    categories_of, list_action = _SOURCES[type]
+    The list comes back without rows when neither it nor its categories changed since the
+    ``known`` versions: the library already holds it. Rows stay as the panel sent them and are
+    read straight into tuples by :func:`catalog_store.read_rows`: a typed record per row was
+    most of a sync's CPU time."""
+    categories_of, categories_action, list_action = _SOURCES[type]
     cats = catalog_store.normalise_categories(await getattr(client, categories_of)())
-    return cats, await client.raw_list(list_action)
+    cats_version = ListVersion(digest_of(repr(cats).encode()))
+    same_categories = known.get(categories_action) == cats_version
+    answer = await client.changed_list(list_action, known.get(list_action) if same_categories else None)
+    return cats, answer, {categories_action: cats_version, list_action: answer.version}
 
 
 async def sync_with_client(
     conn: sqlite3.Connection,
     profile_id: int,
-    client: Any,
+    client: Source,
     progress: Callable[[SyncProgress], Any] | None = None,
     types: Iterable[str] = TYPES,
 ) -> tuple[dict[str, int], dict[str, str]]:
-    """Fetch and store each type with an open client; returns (counts, errors) per type.
+    """Fetch and store each type with an open source; returns (counts, errors) per type.
 
     The caller holds the profile's lock. This coroutine downloads each list, reads it into
     rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
@@ -243,6 +258,9 @@ async def sync_with_client(
     errors: dict[str, str] = {}
     types = tuple(types)
     pending: list[tuple[str, concurrent.futures.Future[int]]] = []  # types handed to the writer
+    present = catalog_counts(conn, profile_id)
+    held = versions.known(conn, profile_id, present)
+    found: dict[str, dict[str, ListVersion]] = {}  # versions of each type's lists, recorded once stored
     words: dict[str, set[str]] = {}  # typo vocabulary of each type handed to the writer
 
     def fail(type: str, exc: XtplayError) -> None:
@@ -257,7 +275,7 @@ async def sync_with_client(
         for type in types:
             _publish(SyncProgress(profile_id, type), progress)
             try:
-                cats, raw = await _download(client, type)
+                cats, answer, found[type] = await _download(client, type, held)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -266,20 +284,25 @@ async def sync_with_client(
                             errors[rest] = str(exc)
                     break
                 continue
+            raw = answer.rows
+            if raw is None:  # the library holds this very list: nothing to read or write
+                counts[type] = present[type]
+                saved(type, counts[type], counts[type])
+                continue
             saved(type, 0, len(raw))
             writer.begin(type, len(raw))
-            found: set[str] = set()
+            vocabulary: set[str] = set()
             rows = catalog_store.read_rows(type, raw, cats)
             try:
                 while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
-                    found |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
+                    vocabulary |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
                     await asyncio.sleep(0)
             except XtplayError as exc:
                 writer.abandon(type)
                 fail(type, exc)
                 continue
-            words[type] = found
+            words[type] = vocabulary
             pending.append((type, writer.end(type, cats)))
             del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
@@ -289,11 +312,12 @@ async def sync_with_client(
             counts[type] = done.result()
         except XtplayError as exc:
             fail(type, exc)
-    if counts:
+    versions.record(conn, profile_id, found, counts)
+    if words.keys() & counts.keys():
         _publish(SyncProgress(profile_id, "indexing"), progress)
         try:  # the words of a type that was not stored come from the library
-            known = {t: w for t, w in words.items() if t in counts}
-            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, known)
+            stored = {t: w for t, w in words.items() if t in counts}
+            await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, stored)
         except XtplayError as exc:  # the catalog is stored; only typo correction lags behind
             log.warning("typo vocabulary of profile %s not refreshed: %s", profile_id, exc)
     return counts, errors
@@ -302,8 +326,8 @@ async def sync_with_client(
 async def sync_profile(
     settings: Settings,
     conn: sqlite3.Connection,
-    vault: Any,
-    profile: Any,
+    vault: Vault,
+    profile: Profile,
     progress: Callable[[SyncProgress], Any] | None = None,
     types: Iterable[str] = TYPES,
 ) -> SyncResult:
@@ -312,8 +336,6 @@ async def sync_profile(
     Provider failures do not raise: they are the run's per-type errors (status 'partial' when
     some type was stored, 'failed' when none was), recorded in ``sync_runs``.
     """
-    from xtplay.accounts.profiles import client_for
-
     types = tuple(types)
     lock = _ProfileLock(settings, profile.id)
     if not lock.try_acquire():
@@ -325,7 +347,7 @@ async def sync_profile(
         run_id = _start_run(conn, profile.id)
         _publish(SyncProgress(profile.id, "login"), progress)
         try:
-            client = client_for(conn, vault, settings, profile)
+            client = source_for(conn, vault, settings, profile)
             async with client:
                 await client.login()  # an expired or refused account fails here, with its reason
                 with _cyclic_gc_paused():

@@ -19,10 +19,10 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from xtplay.library import store as catalog_store
 from xtplay import db
-from xtplay.library.store import CategoryData
 from xtplay.errors import XtplayError
+from xtplay.library import store as catalog_store
+from xtplay.library.store import CategoryData
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Writer:
                 elif kind == "abandon" and open_:
                     open_ = False
                     catalog_store.abandon(conn)
-            except BaseException as exc:  # noqa: BLE001 - delivered to the type's future
+            except BaseException as exc:
                 if kind == "end":
                     message[3].set_exception(exc)
                 else:

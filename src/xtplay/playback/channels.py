@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from xtplay.library import catalog
+
 
 def neighbour(conn: sqlite3.Connection, profile_id: int, channel_id: str, step: int,
               include_adult: bool = False) -> str | None:
@@ -29,7 +31,5 @@ def neighbour(conn: sqlite3.Connection, profile_id: int, channel_id: str, step: 
 
 def by_number(conn: sqlite3.Connection, profile_id: int, number: int) -> str | None:
     """The channel with this number (as the provider numbers them), or None."""
-    from xtplay.library import catalog
-
     item = catalog.channel_by_number(conn, profile_id, number)
     return item.provider_id if item is not None else None

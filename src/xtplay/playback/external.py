@@ -19,8 +19,12 @@ import subprocess
 from collections.abc import Iterable
 
 from xtplay import db
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.source import stream_urls_for
+from xtplay.accounts.vault import Vault
 from xtplay.errors import PlaybackError
-from xtplay.playback.resolve import Target
+from xtplay.library import catalog
+from xtplay.playback.resolve import Target, upstream_url
 
 TOKEN_PARAM = "k"
 
@@ -53,10 +57,8 @@ def token_allows(conn: sqlite3.Connection, path: str, token: str | None) -> bool
     # /play/{pid}/{type}/{id}/... or /play/{pid}/catchup/{id}/{start}/...
     try:
         pid = int(parts[2])
-        if parts[3] == "catchup":
-            target = Target(pid, "catchup", parts[4], int(parts[5]))
-        else:
-            target = Target(pid, parts[3], parts[4])
+        catchup = parts[3] == "catchup"
+        target = Target(pid, "catchup", parts[4], int(parts[5])) if catchup else Target(pid, parts[3], parts[4])
     except (IndexError, ValueError, Exception):
         return False
     return hmac.compare_digest(item_token(conn, target), token)
@@ -123,28 +125,25 @@ def launch_mpv(url: str, title: str) -> int:
     return proc.pid
 
 
-def item_m3u(conn: sqlite3.Connection, vault, profile, target: Target, base_url: str,
+def item_m3u(conn: sqlite3.Connection, vault: Vault, profile: Profile, target: Target, base_url: str,
                    title: str, *, direct: bool = False) -> str:
     """A one-entry playlist for one item; ``direct`` writes the provider URL (with the password)."""
-    from xtplay.playback.resolve import upstream_url
-
     url = upstream_url(conn, vault, profile, target) if direct else proxy_url(conn, base_url, target)
     return m3u_text([(title, url, {})])
 
 
-def export_profile(conn: sqlite3.Connection, vault, profile, base_url: str,
+def export_profile(conn: sqlite3.Connection, vault: Vault | None, profile: Profile, base_url: str,
                          *, direct: bool = False) -> str:
-    """Every live channel, movie and known episode of a profile as one M3U (same URL rule)."""
-    from xtplay.library import catalog
-    from xtplay.playback.resolve import stream_urls
+    """Every live channel, movie and known episode of a profile as one M3U (same URL rule).
 
-    urls = stream_urls(conn, vault, profile) if direct else None
+    The vault is read only for ``direct`` URLs, so the command opens it only then."""
+    urls = stream_urls_for(conn, vault, profile) if direct and vault is not None else None
     entries: list[tuple[str, str, dict[str, str]]] = []
     for type in ("live", "movie"):
         cursor = None
         while True:
             page = catalog.items(conn, profile.id, type, after=cursor, limit=500,
-                                 include_adult=bool(getattr(profile, "adult_enabled", False)))
+                                 include_adult=profile.adult_enabled)
             for item in page.items:
                 target = Target(profile.id, type, item.provider_id)
                 if urls is not None:

@@ -26,8 +26,8 @@ from starlette.responses import StreamingResponse
 
 from xtplay.errors import AuthError, NoLiveFormatWorked, NotAStream, PlaybackError, TooManyConnections, XtplayError
 from xtplay.playback import hls, proxy
-from xtplay.playback.splice import Splicer
 from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, page_title, ts_offset
+from xtplay.playback.splice import Splicer
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +80,12 @@ async def start(client: httpx.AsyncClient, ext: str, url: str, label: str,
         while not conclusive(first):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise asyncio.TimeoutError
+                raise TimeoutError
             chunk = await asyncio.wait_for(anext(chunks, None), left)
             if chunk is None:
                 break
             first += chunk
-    except asyncio.TimeoutError:
+    except TimeoutError:
         await response.aclose()
         got = f"only {len(first)} bytes" if first else "no data"
         raise PlaybackError(f"The provider sent {got} within {timeout:g} s.") from None

@@ -10,14 +10,14 @@ import sqlite3
 from typing import Any
 
 from xtplay import guide
+from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, XtplayError
+from xtplay.library import catalog, history
 from xtplay.playback.resolve import Target, episode_info, play_path
 
 
-def live_info(conn: sqlite3.Connection, profile, target: Target) -> dict[str, Any]:
+def live_info(conn: sqlite3.Connection, profile: Profile, target: Target) -> dict[str, Any]:
     """The sources and programme of a live channel (in the page for a fast start, and in /info)."""
-    from xtplay.library import catalog
-
     item = catalog.get_item(conn, profile.id, "live", target.item_id)
     if item is None:
         raise ItemNotFound(f"Channel {target.item_id} is not in this profile's library; sync and try again.")
@@ -27,10 +27,8 @@ def live_info(conn: sqlite3.Connection, profile, target: Target) -> dict[str, An
             "now_next": now_next(conn, profile.id, target.item_id)}
 
 
-def title(conn: sqlite3.Connection, profile, target: Target) -> str:
+def title(conn: sqlite3.Connection, profile: Profile, target: Target) -> str:
     """The name the player shows: channel or movie name, or "Series S01E02 · Episode title"."""
-    from xtplay.library import catalog
-
     if target.type in ("live", "catchup", "movie"):
         item = catalog.get_item(conn, profile.id, "movie" if target.type == "movie" else "live", target.item_id)
         return item.name if item else f"#{target.item_id}"
@@ -57,16 +55,12 @@ def now_next(conn: sqlite3.Connection, profile_id: int, channel_id: str) -> dict
 
 def resume(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str) -> float | None:
     """Where to start a movie or episode again (None: from the beginning)."""
-    from xtplay.library import history
-
     return history.resume_position(conn, profile_id, type, item_id)
 
 
 def record(conn: sqlite3.Connection, profile_id: int, type: str, item_id: str, position: float | None,
            duration: float | None, name: str | None = None) -> None:
     """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
-    from xtplay.library import history
-
     if position is None:
         if history.get(conn, profile_id, type, item_id) is not None:
             return

@@ -46,7 +46,7 @@ class Track:
         return {"index": self.index, "codec": self.codec, "language": self.language, "title": self.title}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Track":
+    def from_dict(cls, d: dict) -> Track:
         return cls(int(d["index"]), d.get("codec"), d.get("language"), d.get("title"))
 
 
@@ -103,7 +103,8 @@ def parse(ffprobe_json: dict) -> ProbeResult:
     audio = next((s.get("codec_name") for s in streams if s.get("codec_type") == "audio"), None)
     fmt = ffprobe_json.get("format") or {}
     try:
-        duration = float(fmt.get("duration")) if fmt.get("duration") else None
+        raw_duration = fmt.get("duration")
+        duration = float(raw_duration) if raw_duration else None
     except ValueError:
         duration = None
     name = fmt.get("format_name") or ""
@@ -138,7 +139,7 @@ async def _ffprobe(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
-    except (asyncio.TimeoutError, asyncio.CancelledError):
+    except (TimeoutError, asyncio.CancelledError):
         proc.kill()
         await proc.wait()
         raise
@@ -149,7 +150,7 @@ async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
     """Probe ``url`` (our own loopback proxy URL) with the system's ffprobe."""
     try:
         status, out, err = await _ffprobe(["-print_format", "json", "-show_format", "-show_streams", url], timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise PlaybackError(f"Checking the file took longer than {timeout:g} s; try again.") from None
     if status != 0:
         text = err.decode("utf-8", "replace").replace(url, "the file").strip()
@@ -169,7 +170,7 @@ async def keyframe_before(url: str, at: float, timeout: float = SEEK_TIMEOUT) ->
     try:
         status, out, _ = await _ffprobe(["-select_streams", "v:0", "-read_intervals", f"{at:.3f}%+#1",
                                          "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", url], timeout)
-    except (asyncio.TimeoutError, PlaybackError):
+    except (TimeoutError, PlaybackError):
         return None
     first = out.decode("ascii", "replace").split()
     if status != 0 or not first:

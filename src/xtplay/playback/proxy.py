@@ -18,7 +18,14 @@ from starlette.responses import Response, StreamingResponse
 
 from xtplay.config import DEFAULT_USER_AGENT
 from xtplay.errors import (
-    ItemNotFound, NotAStream, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, XtplayError,
+    ItemNotFound,
+    NotAStream,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
+    XtplayError,
 )
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title

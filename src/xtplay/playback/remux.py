@@ -19,6 +19,7 @@ import signal
 from collections.abc import AsyncIterator
 
 from xtplay.errors import PlaybackError
+from xtplay.logs import redact
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class FfmpegPool:
             self._sem = asyncio.Semaphore(self.limit)
         try:
             await asyncio.wait_for(self._sem.acquire(), SLOT_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise PlaybackError(f"{self.limit} conversions are already running; stop one and try again.") from None
         proc = None
         stderr_task = None
@@ -92,6 +93,7 @@ class FfmpegPool:
                 stderr=asyncio.subprocess.PIPE, start_new_session=True)
             self._procs.add(proc)
             _running.add(proc.pid)
+            assert proc.stdout is not None and proc.stderr is not None  # both are pipes
             stderr_task = asyncio.create_task(_drain(proc.stderr))
             sent = 0
             while True:
@@ -135,8 +137,6 @@ async def _drain(stream: asyncio.StreamReader | None) -> str:
             break
         if line.strip():
             last = line.strip()
-    from xtplay.logs import redact
-
     return redact(last.decode("utf-8", "replace"))[:300]
 
 
@@ -148,14 +148,14 @@ async def _finish(proc: asyncio.subprocess.Process, stderr_task: asyncio.Task | 
             await asyncio.wait_for(proc.stdout.read(), 5)
         if stderr_task is not None:
             await asyncio.wait_for(stderr_task, 5)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         pass
 
 
 async def _reap(proc: asyncio.subprocess.Process) -> None:
     try:
         await asyncio.wait_for(proc.wait(), 5)
-    except (asyncio.TimeoutError, ProcessLookupError):
+    except (TimeoutError, ProcessLookupError):
         pass
 
 
@@ -185,7 +185,7 @@ def _vtt_secs(stamp: str) -> float:
 
 
 def _vtt_stamp(secs: float) -> str:
-    ms = int(round(secs * 1000))
+    ms = round(secs * 1000)
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
@@ -205,6 +205,7 @@ def shift_vtt(text: str, start: float) -> str:
             out.append(block)
             continue
         m = _VTT_TIME.match(lines[timing].strip())
+        assert m is not None  # the line was found by this very pattern
         a, b = _vtt_secs(m.group(1)) - start, _vtt_secs(m.group(2)) - start
         if b <= 0:
             continue

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.source import stream_urls_for
+from xtplay.accounts.vault import Vault
 from xtplay.errors import ConfigError, ItemNotFound
-from xtplay.logs import register_secret
+from xtplay.guide import catchup
+from xtplay.guide.catchup import TimeshiftRequest
+from xtplay.library import catalog, details
+from xtplay.sources.source import StreamUrlBuilder
 
 #: What the browser may ask to play.
 PLAYABLE_TYPES = ("live", "movie", "episode")
@@ -50,22 +56,10 @@ def play_path(target: Target, leaf: str) -> str:
     return f"{target.base_path}/{leaf}"
 
 
-def stream_urls(conn: sqlite3.Connection, vault, profile):
-    """The account's stream-URL builder (``sources.xtream.StreamUrls``), password inside."""
-    from xtplay.accounts import profiles
-    from xtplay.sources.xtream import StreamUrls
-
-    base, username, password = profiles.stream_credentials(conn, vault, profile)
-    register_secret(password)
-    from xtplay.guide import provider_zone
-
-    return StreamUrls(base, username, password, server_tz=provider_zone(getattr(profile, "account", None)))
-
-
-def upstream_url(conn: sqlite3.Connection, vault, profile, target: Target, *, ext: str | None = None,
-                 urls=None) -> str:
+def upstream_url(conn: sqlite3.Connection, vault: Vault, profile: Profile, target: Target, *, ext: str | None = None,
+                 urls: StreamUrlBuilder | None = None) -> str:
     """The provider's URL for the target, with credentials: for the proxy and ffmpeg only."""
-    urls = urls or stream_urls(conn, vault, profile)
+    urls = urls or stream_urls_for(conn, vault, profile)
     item = str(target.item_id)
     if target.type == "live":
         return urls.live(_int_id(item), ext=ext or "ts")
@@ -77,21 +71,17 @@ def upstream_url(conn: sqlite3.Connection, vault, profile, target: Target, *, ex
     return urls.timeshift(request.stream_id, request.start, request.minutes, tz=request.start.tzinfo)
 
 
-def catchup_request(conn: sqlite3.Connection, profile, target: Target):
+def catchup_request(conn: sqlite3.Connection, profile: Profile, target: Target) -> TimeshiftRequest:
     """The timeshift parameters (programme, provider zone, length + margin) for a catch-up target.
 
     Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
     """
-    from xtplay.guide import catchup
-
-    start = datetime.fromtimestamp(int(target.start or 0), tz=timezone.utc)
+    start = datetime.fromtimestamp(int(target.start or 0), tz=UTC)
     return catchup.timeshift_for(conn, profile, str(target.item_id), start)
 
 
 def movie_container(conn: sqlite3.Connection, profile_id: int, provider_id: str) -> str:
     """The file extension the provider serves a movie with (from the synced catalog)."""
-    from xtplay.library import catalog
-
     row = catalog.get_item(conn, profile_id, "movie", provider_id)
     if row is None:
         raise ItemNotFound(f"Movie {provider_id} is not in this profile's library; sync and try again.")
@@ -108,8 +98,6 @@ def episode_container(conn: sqlite3.Connection, profile_id: int, episode_id: str
 
 def episode_info(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> dict | None:
     """What the library knows about an episode (stored by ``details.series`` when its series was opened)."""
-    from xtplay.library import details
-
     found = details.episode(conn, profile_id, episode_id)
     if found is None:
         return None

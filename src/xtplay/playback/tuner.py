@@ -14,9 +14,10 @@ from typing import Any
 
 from starlette.responses import Response
 
+from xtplay.accounts.source import stream_urls_for
 from xtplay.playback import live, live_formats
 from xtplay.playback.live import Started
-from xtplay.playback.resolve import Target, play_path, stream_urls, upstream_url
+from xtplay.playback.resolve import Target, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 
 
@@ -35,7 +36,7 @@ def formats(conn: sqlite3.Connection, profile, target: Target, prefer: str | Non
 async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
                prefer: str | None = None) -> Started:
     """Start the target's stream in the first format that works, and remember that format."""
-    urls = stream_urls(conn, vault, profile)
+    urls = stream_urls_for(conn, vault, profile)
 
     def url_for(ext: str) -> str:
         return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls)

@@ -1,7 +1,8 @@
 """The HTTP edge toward a provider: one pooled httpx client, retries, and error translation.
 
 Everything httpx can raise, and every status a panel answers with, becomes an
-``xtplay.errors`` class here, once. Bodies are decoded tolerantly (a BOM, bad UTF-8, an
+``xtplay.errors`` class here, once (what a refusal's words say is read by
+:mod:`xtplay.sources.refusals`). Bodies are decoded tolerantly (a BOM, bad UTF-8, an
 empty answer, an HTML page where JSON was expected), and request lines are logged only
 through :func:`xtplay.logs.redact`, so a password never reaches a log.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import zlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,18 +23,22 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from xtplay.config import DEFAULT_USER_AGENT, Limits, RetryPolicy, Timeouts
 from xtplay.errors import (
-    ConfigError, MalformedResponse, ProviderError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable, TooManyConnections, WrongCredentials,
+    ConfigError,
+    MalformedResponse,
+    ProviderError,
+    ProviderRefused,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnreachable,
+    TooManyConnections,
 )
 from xtplay.logs import RedactingFilter, redact
+from xtplay.sources.refusals import REFUSAL_WORDS, error_for_status, error_in_words, looks_like_html, plain_text, words_of
 
 log = logging.getLogger(__name__)
 
 _BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
-#: Statuses panels use for "your line is already streaming elsewhere" (§5.6 of the API notes).
-CONNECTION_LIMIT_STATUSES = frozenset({458, 459})
-#: Plain-text refusals some panels and their firewalls send instead of JSON.
-_REFUSAL_WORDS = ("blocked", "forbidden", "access denied", "banned")
 
 
 def _guard_loggers() -> None:
@@ -58,60 +63,26 @@ def host_of(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
-def error_for_status(host: str, status: int, body: bytes = b"") -> ProviderError | None:
-    """The typed error for an HTTP status, or ``None`` when the status is a success.
-
-    Shared by the API client and by playback, which meets the same statuses on streams.
-    """
-    if 200 <= status < 300:
-        return None
-    if status in CONNECTION_LIMIT_STATUSES:
-        return TooManyConnections(host, status)
-    if status == 401:
-        return WrongCredentials(host)
-    if status == 429:  # "slow down": the one refusal worth a delayed retry
-        error = ProviderRefused(host, status, f"The server {host} asks to slow down (HTTP 429). Try again shortly.")
-        error.retryable = True
-        return error
-    if 500 <= status < 600:
-        return ProviderServerError(host, status)
-    text = _plain_text(body)
-    message = f"The server {host} refused the request (HTTP {status}): {text}" if text else None
-    return ProviderRefused(host, status, message)
-
-
-def _plain_text(body: bytes) -> str:
-    """A short plain-text refusal worth showing, or ``""`` (never HTML or JSON)."""
-    text = body[:200].decode("utf-8", "replace").strip()
-    if not text or text[0] in "<{[" or len(text) > 120:
-        return ""
-    return redact(text)
-
-
 def is_retryable(exc: BaseException) -> bool:
-    """Timeouts, resets, refused connections, 5xx and 429 — never auth or bad answers."""
+    """Timeouts, resets, refused connections, 5xx and 429 — never auth, bad answers, or a
+    connection limit (each try can displace the account's working session)."""
     if isinstance(exc, ProviderRefused):
-        return exc.status == 429
+        return exc.status == 429 and not isinstance(exc, TooManyConnections)
     return isinstance(exc, (ProviderTimeout, ProviderUnreachable, ProviderServerError))
 
 
-def looks_like_html(body: bytes) -> bool:
-    """Whether an answer is a web page (login wall, WAF challenge, nginx error) rather than data."""
-    head = body.lstrip(_BOM).lstrip()[:200].lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<title", b"<!--", b"<h1"))
-
-
-def parse_json(host: str, body: bytes) -> Any:
+def parse_json(host: str, body: bytes, account: Any = None) -> Any:
     """JSON from a panel body, tolerating a BOM, leading blanks and invalid UTF-8.
 
-    Returns ``None`` for an empty body (panels' way of saying nothing); raises
+    Returns ``None`` for an empty body (panels' way of saying nothing); raises the error a web
+    page or a plain-text message names (:mod:`xtplay.sources.refusals`), else
     :class:`MalformedResponse` for HTML, plain text and truncated JSON.
     """
     data = body.lstrip(_BOM).strip()
     if not data:
         return None
     if looks_like_html(data):
-        raise MalformedResponse(host, "a web page")
+        raise error_in_words(host, 200, words_of(data), account) or MalformedResponse(host, "a web page")
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -126,8 +97,11 @@ def parse_json(host: str, body: bytes) -> Any:
             pass
     if data[:1] in (b"{", b"["):
         raise MalformedResponse(host, "incomplete or invalid JSON")
-    text = _plain_text(data)
-    if text and any(word in text.lower() for word in _REFUSAL_WORDS):
+    text = plain_text(data)
+    said = error_in_words(host, 200, text, account) if text else None
+    if said is not None:
+        raise said
+    if text and any(word in text.lower() for word in REFUSAL_WORDS):
         raise ProviderRefused(host, 200, f"The server {host} refused the request: {text}")
     raise MalformedResponse(host, "text that is not JSON")
 
@@ -171,6 +145,8 @@ class ProviderHttp:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.host = host_of(self.base_url)
+        #: The account as its login described it (an ``Account``), for the counts of a limit message.
+        self.account: Any = None
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or RetryPolicy()
         lim = limits or Limits()
@@ -201,32 +177,37 @@ class ProviderHttp:
     def _timeout_for(self, long: bool) -> httpx.Timeout:
         return self._list_timeout if long else self._timeout
 
-    def _retrying(self, what: str) -> AsyncRetrying:
+    def _retrying(self, what: str, attempts: int | None = None) -> AsyncRetrying:
         policy = self.retry
+        tries = max(1, attempts or policy.attempts)
 
         def before_sleep(state: Any) -> None:
             exc = state.outcome.exception() if state.outcome else None
-            log.info("%s %s failed (%s); retry %d of %d", self.host, what, exc, state.attempt_number, policy.attempts - 1)
+            log.info("%s %s failed (%s); retry %d of %d", self.host, what, exc, state.attempt_number, tries - 1)
 
         return AsyncRetrying(
-            stop=stop_after_attempt(max(1, policy.attempts)),
+            stop=stop_after_attempt(tries),
             wait=wait_exponential(multiplier=policy.initial, max=policy.maximum) + wait_random(0, policy.jitter),
             retry=retry_if_exception(is_retryable),
             before_sleep=before_sleep,
             reraise=True,
         )
 
-    async def get(self, path: str, params: Mapping[str, Any], *, long: bool = False) -> httpx.Response:
-        """GET with retries on transient failures; the response is fully read and 2xx."""
+    async def get(self, path: str, params: Mapping[str, Any], *, long: bool = False,
+                  attempts: int | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
+        """GET with retries on transient failures (``attempts`` tries instead of the policy's);
+        the response is fully read and 2xx, or a 304 when ``headers`` carried validators
+        (``If-None-Match``/``If-Modified-Since``)."""
         timeout = self._timeout_for(long)
-        async for attempt in self._retrying(path):
+        async for attempt in self._retrying(path, attempts):
             with attempt:
-                return await self._get_once(path, params, timeout)
+                return await self._get_once(path, params, timeout, headers)
         raise AssertionError("unreachable")  # pragma: no cover - tenacity reraises
 
-    async def _get_once(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout) -> httpx.Response:
+    async def _get_once(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout,
+                        headers: Mapping[str, str] | None = None) -> httpx.Response:
         started = time.monotonic()
-        request = self._client.build_request("GET", path, params=params or None, timeout=timeout)
+        request = self._client.build_request("GET", path, params=params or None, timeout=timeout, headers=headers)
         try:
             response = await self._client.send(request)
         except httpx.HTTPError as exc:
@@ -236,15 +217,33 @@ class ProviderHttp:
             "GET %s -> %d (%d bytes, %.2fs)",
             redact(str(request.url)), response.status_code, len(response.content), time.monotonic() - started,
         )
-        error = error_for_status(self.host, response.status_code, response.content)
+        if response.status_code == 304 and headers:
+            return response
+        error = error_for_status(self.host, response.status_code, response.content, self.account)
         if error is not None:
             raise error
         return response
 
-    async def get_json(self, path: str, params: Mapping[str, Any], *, long: bool = False) -> Any:
-        """Parsed JSON of a GET (``None`` for an empty body)."""
-        response = await self.get(path, params, long=long)
-        return parse_json(self.host, response.content)
+    async def get_json(self, path: str, params: Mapping[str, Any], *, long: bool = False,
+                       attempts: int | None = None) -> Any:
+        """Parsed JSON of a GET (``None`` for an empty body); a 200 page saying the provider's
+        database failed is retried like a 5xx."""
+        return (await self.get_json_unless(path, params, long=long, attempts=attempts))[1]
+
+    async def get_json_unless(self, path: str, params: Mapping[str, Any], *, long: bool = False,
+                              attempts: int | None = None, headers: Mapping[str, str] | None = None,
+                              held: Callable[[httpx.Response], bool] | None = None) -> tuple[httpx.Response, Any]:
+        """:meth:`get_json` that does not parse a body the caller already holds: a 304 to the
+        validators in ``headers``, or a body ``held`` recognises. Returns the response and the
+        data (``None`` when not parsed), retried as :meth:`get_json` is."""
+        timeout = self._timeout_for(long)
+        async for attempt in self._retrying(path, attempts):
+            with attempt:
+                response = await self._get_once(path, params, timeout, headers)
+                if response.status_code == 304 or (held is not None and held(response)):
+                    return response, None
+                return response, parse_json(self.host, response.content, self.account)
+        raise AssertionError("unreachable")  # pragma: no cover - tenacity reraises
 
     @asynccontextmanager
     async def stream(self, path: str, params: Mapping[str, Any]) -> AsyncIterator[AsyncIterator[bytes]]:
@@ -278,7 +277,7 @@ class ProviderHttp:
             except httpx.HTTPError:
                 body = b""
             await response.aclose()
-            raise error_for_status(self.host, response.status_code, body) or MalformedResponse(self.host)
+            raise error_for_status(self.host, response.status_code, body, self.account) or MalformedResponse(self.host)
         return response
 
     async def _chunks(self, response: httpx.Response, timeout: httpx.Timeout) -> AsyncIterator[bytes]:
@@ -293,7 +292,8 @@ class ProviderHttp:
                     if chunk.startswith(_GZIP_MAGIC):
                         inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
                     elif looks_like_html(chunk):
-                        raise MalformedResponse(self.host, "a web page")
+                        said = error_in_words(self.host, response.status_code, words_of(chunk), self.account)
+                        raise said or MalformedResponse(self.host, "a web page")
                 if inflater is None:
                     yield chunk
                     continue

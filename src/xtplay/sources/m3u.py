@@ -113,7 +113,7 @@ def _location(line: str) -> tuple[str, dict[str, str]] | None:
 class _Pending:
     """An ``#EXTINF`` waiting for its location line."""
 
-    __slots__ = ("name", "attrs", "duration", "options", "extgrp")
+    __slots__ = ("attrs", "duration", "extgrp", "name", "options")
 
     def __init__(self, body: str) -> None:
         head, name = _split_extinf(body)
@@ -182,4 +182,4 @@ def parse_m3u(text: str | bytes) -> list[M3UEntry]:
     return parse_playlist(text).entries
 
 
-__all__ = ["M3UEntry", "Playlist", "parse_m3u", "parse_playlist", "decode_playlist"]
+__all__ = ["M3UEntry", "Playlist", "decode_playlist", "parse_m3u", "parse_playlist"]

@@ -14,6 +14,7 @@ from typing import Any
 from xtplay.sources import values
 from xtplay.sources.values import decode_epg_text, server_zone
 
+
 @dataclass(frozen=True, slots=True)
 class Account:
     """The line's state as the login answer describes it (``user_info`` + ``server_info``)."""
@@ -65,12 +66,17 @@ class Account:
         """Back from :meth:`to_dict` (a profile's stored account), the zone resolved again."""
         when = lambda v: values.timestamp(v)  # noqa: E731
         return cls(
-            username=values.text(data.get("username")) or "", status=(values.text(data.get("status")) or "active").lower(),
-            exp_date=when(data.get("exp_date")), is_trial=values.flag(data.get("is_trial")),
-            active_connections=values.integer(data.get("active_connections")), max_connections=values.integer(data.get("max_connections")),
+            username=values.text(data.get("username")) or "",
+            status=(values.text(data.get("status")) or "active").lower(),
+            exp_date=when(data.get("exp_date")),
+            is_trial=values.flag(data.get("is_trial")),
+            active_connections=values.integer(data.get("active_connections")),
+            max_connections=values.integer(data.get("max_connections")),
             allowed_output_formats=tuple(f.lower() for f in values.strings(data.get("allowed_output_formats"))),
-            created_at=when(data.get("created_at")), server_timezone=values.text(data.get("server_timezone")),
-            server_time=when(data.get("server_time")), server_url=values.text(data.get("server_url")),
+            created_at=when(data.get("created_at")),
+            server_timezone=values.text(data.get("server_timezone")),
+            server_time=when(data.get("server_time")),
+            server_url=values.text(data.get("server_url")),
             server_tz=server_zone(data.get("server_timezone")),
         )
 
@@ -82,11 +88,17 @@ class Account:
         """JSON-ready fields (dates as ISO strings), for storing beside a profile."""
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
-            "username": self.username, "status": self.status, "exp_date": iso(self.exp_date),
-            "is_trial": self.is_trial, "active_connections": self.active_connections,
-            "max_connections": self.max_connections, "allowed_output_formats": list(self.allowed_output_formats),
-            "created_at": iso(self.created_at), "server_timezone": self.server_timezone,
-            "server_time": iso(self.server_time), "server_url": self.server_url,
+            "username": self.username,
+            "status": self.status,
+            "exp_date": iso(self.exp_date),
+            "is_trial": self.is_trial,
+            "active_connections": self.active_connections,
+            "max_connections": self.max_connections,
+            "allowed_output_formats": list(self.allowed_output_formats),
+            "created_at": iso(self.created_at),
+            "server_timezone": self.server_timezone,
+            "server_time": iso(self.server_time),
+            "server_url": self.server_url,
         }
 
 
@@ -101,7 +113,11 @@ class Category:
         category_id = values.text(raw.get("category_id"))
         if category_id is None:
             raise ValueError("category without category_id")
-        return cls(category_id, values.text(raw.get("category_name")) or f"Category {category_id}", values.category_ref(raw.get("parent_id")))
+        return cls(
+            category_id,
+            values.text(raw.get("category_name")) or f"Category {category_id}",
+            values.category_ref(raw.get("parent_id")),
+        )
 
 
 def _required_id(raw: dict[str, Any], key: str) -> int:
@@ -165,7 +181,7 @@ class Movie:
     def from_raw(cls, raw: dict[str, Any]) -> Movie:
         stream_id = _required_id(raw, "stream_id")
         name = values.text(raw.get("name")) or values.text(raw.get("title")) or f"Movie {stream_id}"
-        rating = values.number(raw.get("rating"))
+        rating = values.rating(raw.get("rating"))
         if rating is None and (five := values.number(raw.get("rating_5based"))) is not None:
             rating = five * 2
         return cls(
@@ -178,7 +194,7 @@ class Movie:
             category_id=values.category_ref(raw.get("category_id")),
             container_extension=values.text(raw.get("container_extension")) or "mp4",
             is_adult=values.flag(raw.get("is_adult")),
-            year=values.year(raw.get("year"), raw.get("release_date"), name),
+            year=values.year(raw.get("year"), raw.get("release_date"), name=name),
             genre=values.text(raw.get("genre")),
             plot=values.text(raw.get("plot")),
             cast=values.text(raw.get("cast")),
@@ -221,8 +237,8 @@ class Series:
             director=values.text(raw.get("director")),
             genre=values.text(raw.get("genre")),
             release_date=release,
-            year=values.year(raw.get("year"), release, name),
-            rating=values.number(raw.get("rating")),
+            year=values.year(raw.get("year"), release, name=name),
+            rating=values.rating(raw.get("rating")),
             backdrop=values.strings(raw.get("backdrop_path")),
             youtube_trailer=values.text(raw.get("youtube_trailer")),
             episode_run_time=values.integer(raw.get("episode_run_time")) or None,
@@ -260,7 +276,12 @@ class MovieInfo:
         sid = sid if sid is not None else stream_id
         if sid is None:
             raise ValueError("movie info without stream_id")
-        name = values.text(info.get("name")) or values.text(data.get("name")) or values.text(data.get("title")) or f"Movie {sid}"
+        name = (
+            values.text(info.get("name"))
+            or values.text(data.get("name"))
+            or values.text(data.get("title"))
+            or f"Movie {sid}"
+        )
         release = values.text(info.get("releasedate")) or values.text(info.get("release_date"))
         return cls(
             stream_id=sid,
@@ -270,10 +291,10 @@ class MovieInfo:
             cast=values.text(info.get("cast")) or values.text(info.get("actors")),
             director=values.text(info.get("director")),
             genre=values.text(info.get("genre")),
-            rating=values.number(info.get("rating")),
+            rating=values.rating(info.get("rating")),
             duration_secs=values.duration_secs(info.get("duration_secs"), info.get("duration")),
             release_date=release,
-            year=values.year(info.get("year"), data.get("year"), release, name),
+            year=values.year(info.get("year"), data.get("year"), release, name=name),
             poster=values.text(info.get("movie_image")) or values.text(info.get("cover_big")),
             backdrop=values.strings(info.get("backdrop_path")),
             youtube_trailer=values.text(info.get("youtube_trailer")),
@@ -301,17 +322,21 @@ class Episode:
         episode_id = _required_id(raw, "id")
         info = values.mapping(raw.get("info"))
         number = values.integer(raw.get("episode_num"))
-        season_number = season if season is not None else (values.integer(raw.get("season")) or values.integer(info.get("season")) or 1)
+        if season is None:  # season 0 is a season: the first number given, not the first true one
+            given = (values.integer(raw.get("season")), values.integer(info.get("season")))
+            season = next((n for n in given if n is not None), 1)
         return cls(
             id=episode_id,
             episode_num=number if number is not None else position,
             title=values.text(raw.get("title")) or values.text(info.get("name")) or f"Episode {number or position}",
             container_extension=values.text(raw.get("container_extension")) or "mp4",
-            season=season_number,
+            season=season,
             plot=values.text(info.get("plot")) or values.text(info.get("overview")),
             duration_secs=values.duration_secs(info.get("duration_secs"), info.get("duration")),
-            air_date=values.text(info.get("air_date")) or values.text(info.get("releasedate")) or values.text(info.get("release_date")),
-            rating=values.number(info.get("rating")),
+            air_date=values.text(info.get("air_date"))
+            or values.text(info.get("releasedate"))
+            or values.text(info.get("release_date")),
+            rating=values.rating(info.get("rating")),
             image=values.text(info.get("movie_image")) or values.text(info.get("cover_big")),
         )
 
@@ -335,21 +360,48 @@ class SeriesInfo:
     def from_raw(cls, raw: dict[str, Any], series_id: int) -> SeriesInfo:
         """Seasons come from the ``episodes`` keys; the ``seasons`` list only decorates them."""
         episodes = _episode_groups(raw.get("episodes"))
-        decor = {}
-        for item in raw.get("seasons") if isinstance(raw.get("seasons"), list) else []:
-            if isinstance(item, dict) and (number := values.integer(item.get("season_number"))) is not None:
-                decor[number] = item
+        decor = _season_decor(raw.get("seasons"), set(episodes))
         seasons = []
         for number, items in episodes.items():
             extra = decor.get(number, {})
-            seasons.append(Season(
-                season_number=number,
-                name=values.text(extra.get("name")) or f"Season {number}",
-                episode_count=len(items),
-                cover=values.text(extra.get("cover_big")) or values.text(extra.get("cover")),
-                air_date=values.text(extra.get("air_date")),
-            ))
+            seasons.append(
+                Season(
+                    season_number=number,
+                    name=values.text(extra.get("name")) or f"Season {number}",
+                    episode_count=len(items),
+                    cover=values.text(extra.get("cover_big")) or values.text(extra.get("cover")),
+                    air_date=values.text(extra.get("air_date")),
+                )
+            )
         return cls(Series.from_raw(values.mapping(raw.get("info")), series_id=series_id), seasons, episodes)
+
+
+def _season_decor(raw: Any, keys: set[int]) -> dict[int, dict[str, Any]]:
+    """The ``seasons`` entries by the season they describe.
+
+    Some panels number them from 0 in TMDB's order while ``episodes`` is keyed from 1: when
+    the numbers are exactly 0..n-1, the keys exactly 1..n, and season 0 is not an empty
+    "Specials", each entry describes the season after its number.
+    """
+    decor: dict[int, dict[str, Any]] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and (number := values.integer(item.get("season_number"))) is not None:
+            decor.setdefault(number, item)
+    count = len(decor)
+    if count and set(decor) == set(range(count)) and keys == set(range(1, count + 1)):
+        zero = decor[0]
+        named_specials = "special" in (values.text(zero.get("name")) or "").lower()
+        if not named_specials and values.integer(zero.get("episode_count")) != 0:
+            return {number + 1: item for number, item in decor.items()}
+    return decor
+
+
+def _group_season(rows: list[Any], index: int) -> int:
+    """The season of one list of a list of lists: the one its episodes all name, else its index
+    (PHP sends seasons keyed 0..n-1 as a list; a panel that re-indexed them still names them)."""
+    named = {values.integer(row.get("season")) for row in rows if isinstance(row, dict)}
+    only = named.pop() if len(named) == 1 else None
+    return index if only is None else only
 
 
 def _episode_groups(raw: Any) -> dict[int, list[Episode]]:
@@ -361,7 +413,7 @@ def _episode_groups(raw: Any) -> dict[int, list[Episode]]:
             groups.append((values.integer(key), rows if isinstance(rows, list) else []))
     elif isinstance(raw, list):
         if all(isinstance(rows, list) for rows in raw):
-            groups = [(index, rows) for index, rows in enumerate(raw)]
+            groups = [(_group_season(rows, index), rows) for index, rows in enumerate(raw)]
         else:
             groups = [(None, [row for row in raw if isinstance(row, dict)])]
     result: dict[int, list[Episode]] = {}
@@ -411,6 +463,16 @@ class EpgEntry:
 
 
 __all__ = [
-    "Account", "Category", "LiveStream", "Movie", "Series", "MovieInfo", "Episode", "Season",
-    "SeriesInfo", "EpgEntry", "decode_epg_text", "server_zone",
+    "Account",
+    "Category",
+    "EpgEntry",
+    "Episode",
+    "LiveStream",
+    "Movie",
+    "MovieInfo",
+    "Season",
+    "Series",
+    "SeriesInfo",
+    "decode_epg_text",
+    "server_zone",
 ]

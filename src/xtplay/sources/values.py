@@ -17,7 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _NONE_WORDS = {"", "none", "null", "n/a", "na", "nan", "undefined"}
 _NONE_LONGEST = max(map(len, _NONE_WORDS))
-_YEAR_IN_NAME = re.compile(r"\((\d{4})\)")
+#: Bare duration digits from this many up are seconds: ten hours is longer than any film.
+_LONGEST_MINUTES = 600
+_YEAR_IN_FIELD = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+#: "Heat (1995)", "Heat (1995) 4K", "Heat - 1995": the forms a name carries its year in.
+_YEAR_IN_NAME = re.compile(r"\((\d{4})\)|\s[-–]\s*(\d{4})\s*$")
+#: One word of letters ("Kids", "ESPN"): plain text, though it is also valid base64.
+_PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+")
 _UTC_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.I)
 
 
@@ -120,24 +126,38 @@ def mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def year(*candidates: Any) -> int | None:
-    """The first plausible year among raw ``year``/date values or a ``"Title (2019)"`` name."""
-    for candidate in candidates:
+def year(*fields: Any, name: Any = None) -> int | None:
+    """The first plausible year of the explicit ``year``/date fields, else one the ``name``
+    spells out as ``"Heat (1995)"`` or ``"Heat - 1995"``.
+
+    A name that is only a number ("1917", "2012") is a title, never a year.
+    """
+    for candidate in fields:
         raw = text(candidate)
-        if not raw:
-            continue
-        if raw.isdigit() and len(raw) == 4:
-            return int(raw)
-        match = re.match(r"^(\d{4})-\d{2}", raw) or _YEAR_IN_NAME.search(raw)
-        if match:
-            found = int(next(g for g in match.groups() if g))
-            if 1880 <= found <= 2100:
-                return found
+        match = _YEAR_IN_FIELD.search(raw) if raw else None
+        if match and 1880 <= (found := int(match.group(1))) <= 2100:
+            return found
+    raw = text(name)
+    match = _YEAR_IN_NAME.search(raw) if raw else None
+    if match:
+        found = int(match.group(1) or match.group(2))
+        if 1880 <= found <= 2100:
+            return found
     return None
 
 
+def rating(value: Any) -> float | None:
+    """A rating out of 10 from ``7.5``, ``"7.5"``, ``"7,5"`` or ``"7.5/10"`` (``"4/5"`` → 8)."""
+    if type(value) is str and "/" in value:
+        score, _, scale = value.partition("/")
+        top, bottom = number(score), number(scale)
+        return top * 10 / bottom if top is not None and bottom else None
+    return number(value)
+
+
 def duration_secs(secs: Any, clock: Any) -> int | None:
-    """``duration_secs``, else ``"01:52:00"``, else bare digits read as minutes."""
+    """``duration_secs``, else ``"01:52:00"``, else bare digits: minutes ("109"), or seconds
+    when no film lasts that many minutes ("6540", from panels that put seconds there)."""
     exact = integer(secs)
     if exact:
         return exact
@@ -145,7 +165,7 @@ def duration_secs(secs: Any, clock: Any) -> int | None:
     if not raw:
         return None
     if raw.isdigit():
-        return int(raw) * 60
+        return int(raw) if int(raw) >= _LONGEST_MINUTES else int(raw) * 60
     parts = raw.split(":")
     if all(p.isdigit() for p in parts) and 2 <= len(parts) <= 3:
         total = 0
@@ -169,10 +189,11 @@ def category_ref(value: Any) -> str | None:
 
 
 def decode_epg_text(value: Any) -> str:
-    """Base64 guide text decoded leniently (padding, URL-safe alphabet); raw text otherwise."""
+    """Base64 guide text decoded leniently (padding, URL-safe alphabet); raw text otherwise,
+    and a single plain word ("Kids", "ESPN") kept as it is, though it is also valid base64."""
     raw = text(value) or ""
-    if not raw:
-        return ""
+    if not raw or _PLAIN_WORD.fullmatch(raw):
+        return raw
     candidate = raw.replace("-", "+").replace("_", "/")
     candidate += "=" * (-len(candidate) % 4)
     try:

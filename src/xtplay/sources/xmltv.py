@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import zlib
 from collections.abc import AsyncIterable, Iterable, Iterator
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import IO, NamedTuple
 
 from lxml import etree
@@ -49,18 +49,18 @@ class XmltvProgramme(NamedTuple):
 
     @property
     def start_utc(self) -> datetime:
-        return datetime.fromtimestamp(self.start, timezone.utc)
+        return datetime.fromtimestamp(self.start, UTC)
 
     @property
     def stop_utc(self) -> datetime | None:
-        return None if self.stop is None else datetime.fromtimestamp(self.stop, timezone.utc)
+        return None if self.stop is None else datetime.fromtimestamp(self.stop, UTC)
 
 
 class XmltvTimeParser:
     """XMLTV time strings → UTC epoch seconds, memoised (guides repeat the same slot times)."""
 
     def __init__(self, default_tz: tzinfo | None = None) -> None:
-        self.default_tz = default_tz or timezone.utc
+        self.default_tz = default_tz or UTC
         self._cache: dict[str, int | None] = {}
 
     def __call__(self, text: str | None) -> int | None:
@@ -125,7 +125,7 @@ def _episode(elem: etree._Element) -> str | None:
     if "xmltv_ns" in found:
         parts = [p.split("/")[0].strip() for p in found["xmltv_ns"].split(".")]
         label = []
-        for prefix, part in zip(("S", "E"), parts):
+        for prefix, part in zip(("S", "E"), parts, strict=False):  # "S.E" or "S.E.P"
             if part.isdigit():
                 label.append(f"{prefix}{int(part) + 1}")
         if label:
@@ -180,10 +180,9 @@ class XmltvReader:
         if not self._started and self._sniffed:
             self._started = True
             items += self._parse(self._sniffed)
-        if self._inflate is not None:
-            if not self._inflate.eof:
-                items += self._parse(self._inflate.flush())
-                self._truncated = "The guide's gzip data is truncated"
+        if self._inflate is not None and not self._inflate.eof:
+            items += self._parse(self._inflate.flush())
+            self._truncated = "The guide's gzip data is truncated"
         self._closing = True  # end events from here on are lxml closing what the guide left open
         try:
             self._parser.close()
@@ -318,7 +317,7 @@ def chunks(source: IO[bytes] | Iterable[bytes] | bytes) -> Iterator[bytes]:
                 return
             yield chunk
     else:
-        yield from source  # type: ignore[misc]
+        yield from source
 
 
-__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "iter_xmltv", "aiter_xmltv", "chunks"]
+__all__ = ["XmltvChannel", "XmltvProgramme", "XmltvReader", "XmltvTimeParser", "aiter_xmltv", "chunks", "iter_xmltv"]

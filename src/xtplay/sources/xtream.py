@@ -15,14 +15,24 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import httpx
+
 from xtplay.config import Settings
 from xtplay.errors import (
-    AccountInactive, ConfigError, ItemNotFound, MalformedResponse, ProviderRefused, WrongCredentials,
+    AccountInactive,
+    ConfigError,
+    ItemNotFound,
+    MalformedResponse,
+    ProviderRefused,
+    ProviderServerError,
+    WrongCredentials,
 )
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
-from xtplay.sources.http import ProviderHttp, looks_like_html
+from xtplay.sources.http import ProviderHttp
 from xtplay.sources.models import Account, Category, EpgEntry, LiveStream, Movie, MovieInfo, Series, SeriesInfo
+from xtplay.sources.refusals import error_in_words, looks_like_html
+from xtplay.sources.source import ListAnswer, ListVersion, digest_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -151,7 +161,7 @@ class XtreamClient:
         await self._http.aclose()
 
     def _remember(self, account: Account) -> None:
-        self.account = account
+        self.account = self._http.account = account
         self.urls = StreamUrls(self.base_url, self.username, self._password,
                                account.allowed_output_formats, account.server_tz)
 
@@ -165,8 +175,10 @@ class XtreamClient:
         query.update({k: v for k, v in params.items() if v is not None})
         return query
 
-    async def _api(self, action: str | None = None, *, long: bool = False, **params: Any) -> Any:
-        return await self._http.get_json("player_api.php", self._auth(action=action, **params), long=long)
+    async def _api(self, action: str | None = None, *, long: bool = False, attempts: int | None = None,
+                   **params: Any) -> Any:
+        query = self._auth(action=action, **params)
+        return await self._http.get_json("player_api.php", query, long=long, attempts=attempts)
 
     # ---- account ----------------------------------------------------------------------
 
@@ -175,7 +187,8 @@ class XtreamClient:
         try:
             data = await self._api()
         except ProviderRefused as exc:
-            if exc.status in (403, 404):  # XUI answers 404 for wrong, banned and expired lines
+            # XUI answers 404 for wrong, banned and expired lines; a page that named which was read already
+            if type(exc) is ProviderRefused and exc.status in (403, 404):
                 raise ProviderRefused(
                     self.host, exc.status,
                     f"The server {self.host} refused the login (HTTP {exc.status}). Check the username and "
@@ -185,8 +198,8 @@ class XtreamClient:
         if data is None:  # XC 2.x: an empty body when a credential is missing
             raise WrongCredentials(self.host)
         if not isinstance(data, dict) or not isinstance(data.get("user_info"), dict):
-            if isinstance(data, dict) and "error" in data:
-                raise WrongCredentials(self.host)
+            if isinstance(data, dict) and "error" in data:  # Dispatcharr: {"error": "Unauthorized"}
+                raise error_in_words(self.host, 200, str(data["error"])) or WrongCredentials(self.host)
             raise MalformedResponse(self.host, "an answer without account information")
         account = self._check_login_object(data)
         self._remember(account)
@@ -259,13 +272,34 @@ class XtreamClient:
         of :mod:`xtplay.sources.values` rather than building a typed record per row first.
         ``action`` is one of the six list actions; errors are those of the typed methods.
         """
-        what = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
-                "get_series_categories": "a category list", "get_live_streams": "a channel list",
-                "get_vod_streams": "a movie list", "get_series": "a series list"}.get(action)
-        if what is None:
-            raise ValueError(f"not a list action: {action!r}")
         data = await self._api(action, long=not action.endswith("_categories"), category_id=category_id)
-        return self._rows(data, what)
+        return self._rows(data, _list_what(action))
+
+    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+        """A whole list, or no rows when it is still the ``known`` version.
+
+        Asks with the panel's own validators when it sent some (a 304 costs it nothing), else
+        compares the digest of the bytes, so an unchanged list is neither parsed nor stored.
+        """
+        what = _list_what(action)
+        headers = {}
+        if known is not None and known.etag:
+            headers["If-None-Match"] = known.etag
+        if known is not None and known.last_modified:
+            headers["If-Modified-Since"] = known.last_modified
+        digests: list[str] = []
+
+        def held(response: httpx.Response) -> bool:
+            digests.append(digest_of(response.content))
+            return known is not None and digests[-1] == known.digest
+
+        response, data = await self._http.get_json_unless(
+            "player_api.php", self._auth(action=action), long=not action.endswith("_categories"),
+            headers=headers or None, held=held)
+        if response.status_code == 304:
+            return ListAnswer(None, known or ListVersion(""))
+        version = ListVersion(digests[-1], response.headers.get("etag"), response.headers.get("last-modified"))
+        return ListAnswer(None if data is None else self._rows(data, what), version)
 
     async def vod_info(self, vod_id: int) -> MovieInfo:
         """Details of one movie; :class:`ItemNotFound` for ``{"info": []}`` without movie data."""
@@ -281,7 +315,7 @@ class XtreamClient:
         data = await self._api("get_series_info", series_id=series_id)
         if isinstance(data, dict) and isinstance(data.get("user_info"), dict):
             self._rows(data, "series details")
-        if not isinstance(data, dict) or not (isinstance(data.get("info"), dict) and data["info"]
+        if not isinstance(data, dict) or not ((isinstance(data.get("info"), dict) and data["info"])
                                               or data.get("episodes")):
             raise ItemNotFound(f"The provider has no series with id {series_id}.")
         return SeriesInfo.from_raw(data, series_id=int(series_id))
@@ -305,8 +339,17 @@ class XtreamClient:
         return sorted(entries, key=lambda e: e.start)
 
     async def short_epg(self, stream_id: int, limit: int | None = None) -> list[EpgEntry]:
-        """The current and next programmes of one channel (text base64-decoded, times UTC)."""
-        return self._listings(await self._api("get_short_epg", stream_id=stream_id, limit=limit)) or []
+        """The current and next programmes of one channel (text base64-decoded, times UTC).
+
+        Panels fail with a 5xx for a channel they hold no guide for: that is an empty guide,
+        asked once (providers ban clients that repeat guide calls, §6.2 of the API notes).
+        """
+        try:
+            data = await self._api("get_short_epg", attempts=1, stream_id=stream_id, limit=limit)
+        except ProviderServerError as exc:
+            log.info("%s: no short EPG for channel %s (HTTP %s)", self.host, stream_id, exc.status)
+            return []
+        return self._listings(data) or []
 
     async def simple_data_table(self, stream_id: int) -> list[EpgEntry]:
         """All stored programmes of one channel, with ``has_archive``; falls back to the
@@ -333,4 +376,17 @@ class XtreamClient:
         return m3u_text.decode_playlist(body)
 
 
-__all__ = ["XtreamClient", "StreamUrls", "normalize_base_url", "LIVE_FORMATS"]
+_LIST_WHAT = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
+              "get_series_categories": "a category list", "get_live_streams": "a channel list",
+              "get_vod_streams": "a movie list", "get_series": "a series list"}
+
+
+def _list_what(action: str) -> str:
+    """What a list action's answer is called in messages; ``ValueError`` for another action."""
+    what = _LIST_WHAT.get(action)
+    if what is None:
+        raise ValueError(f"not a list action: {action!r}")
+    return what
+
+
+__all__ = ["LIVE_FORMATS", "StreamUrls", "XtreamClient", "normalize_base_url"]

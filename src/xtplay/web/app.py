@@ -18,24 +18,32 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from xtplay import db, guide
-from xtplay.library import schedule as sync_schedule
 from xtplay.config import Settings
-from xtplay.web.browse import api as api_catalog, pages as pages_browse, search as pages_search
-from xtplay.web.library import api as api_library, pages as pages_library
-from xtplay.web.profiles import api as api_profiles, pages as pages_profiles
-from xtplay.web import auth, errors, login as pages_login, sync_status
-from xtplay.web.guide import pages as pages_guide
-from xtplay.web.settings import guide_sources as pages_guide_sources, pages as pages_settings
-from xtplay.web.play import pages as play, external as play_external
+from xtplay.library import schedule as sync_schedule
+from xtplay.web import auth, errors, login, sync_status
+from xtplay.web.browse import api as browse_api
+from xtplay.web.browse import pages as browse_pages
+from xtplay.web.browse import search as browse_search
+from xtplay.web.deps import current_profile
 from xtplay.web.guard import Guard
+from xtplay.web.guide import pages as guide_pages
+from xtplay.web.library import api as library_api
+from xtplay.web.library import pages as library_pages
+from xtplay.web.play import external as play_external
+from xtplay.web.play import pages as play_pages
+from xtplay.web.profiles import api as profiles_api
+from xtplay.web.profiles import pages as profiles_pages
+from xtplay.web.settings import guide_sources as settings_guide_sources
+from xtplay.web.settings import pages as settings_pages
 from xtplay.web.templating import STATIC_DIR
 
 log = logging.getLogger(__name__)
 
 #: The modules whose ``router`` the app includes, in this order.
 ROUTER_MODULES = (
-    pages_login, api_profiles, pages_profiles, pages_settings, api_library,
-    pages_browse, pages_search, pages_library, api_catalog, play, play_external, pages_guide, pages_guide_sources,
+    login, profiles_api, profiles_pages, settings_pages, library_api,
+    browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
+    settings_guide_sources,
 )
 
 #: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.
@@ -92,8 +100,6 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> RedirectResponse:
         """Send people to the welcome page on first run, else to live TV."""
-        from xtplay.web.deps import current_profile
-
         c = db.connect(settings.db_path)
         try:
             profile = current_profile(c)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from xtplay.config import Settings
 from xtplay.db import transaction
+from xtplay.errors import ConfigError
 
 COOKIE_NAME = "xtplay_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -84,8 +85,6 @@ def access_password_hash(conn: sqlite3.Connection) -> str | None:
 def set_access_password(conn: sqlite3.Connection, password: str) -> None:
     """Store (or replace) the access password, hashed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        from xtplay.errors import ConfigError
-
         raise ConfigError(f"The access password must have at least {MIN_PASSWORD_LENGTH} characters.")
     with transaction(conn):
         conn.execute("INSERT INTO app_state(key, value) VALUES (?, ?) "
@@ -164,7 +163,9 @@ def csrf_token(key: bytes, session: Session) -> str:
 
 def csrf_valid(key: bytes, session: Session | None, token: str | None) -> bool:
     """True when the token belongs to this session."""
-    return bool(session and token) and hmac.compare_digest(token, csrf_token(key, session))  # type: ignore[arg-type]
+    if session is None or not token:
+        return False
+    return hmac.compare_digest(token, csrf_token(key, session))
 
 
 # --- login throttling ----------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The one place errors become responses: an HTML page, an htmx partial with Retry, or JSON
-(``{"error": title, "message": …, "retryable": bool}``, the shape api_profiles uses too).
+(``{"error": title, "message": …, "retryable": bool}``, the shape profiles.api uses too).
 
 ``XtplayError`` carries its status, title, message and whether a retry may help. Anything
 else is a bug: it is logged with its traceback and answered with a plain 500 that never
@@ -9,6 +9,7 @@ shows the traceback. Messages pass through ``redact`` as a last guard against cr
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
 from xtplay.web.deps import NeedsProfile
+from xtplay.web.templating import render, render_partial
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,7 @@ def error_response(request: Request, status: int, title: str, message: str, retr
     if wants_json(request):
         return JSONResponse({"error": title, "message": message, "retryable": retryable},
                             status_code=status, headers=headers)
-    from xtplay.web.templating import render, render_partial
-
-    ctx = {"title": title, "message": message, "retryable": retryable, "status": status,
+    ctx: dict[str, Any] = {"title": title, "message": message, "retryable": retryable, "status": status,
            "retry_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")}
     hx = request.headers.get("hx-request")
     if hx:
@@ -56,7 +56,8 @@ def error_response(request: Request, status: int, title: str, message: str, retr
 
 async def _xtplay_error(request: Request, exc: XtplayError) -> Response:
     log.info("%s %s: %s", request.method, request.url.path, exc)
-    headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else None
+    retry_after = getattr(exc, "retry_after", None)  # the throttled login's wait
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     return error_response(request, exc.status_code, exc.title, str(exc), exc.retryable, headers)
 
 

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xtplay import db
+from xtplay.playback import external
 from xtplay.web import auth
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -78,7 +79,7 @@ class Guard:
                 chosen = out if out is not None else (session if fresh else None)
                 if chosen is not None:
                     message.setdefault("headers", [])
-                    message["headers"] = list(message["headers"]) + [(b"set-cookie", self._cookie(chosen))]
+                    message["headers"] = [*message["headers"], (b"set-cookie", self._cookie(chosen))]
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -88,7 +89,6 @@ class Guard:
         carrying that item's signed ``?k=`` token passes (tokens come from playback.external)."""
         if scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith("/play/"):
             return False
-        from xtplay.playback import external  # imported here: playback builds on the web layer
         token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get(external.TOKEN_PARAM, [None])[0]
         if not token or self.db_path is None:
             return False
@@ -175,7 +175,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]],
                    cookie: bytes | None) -> None:
-    hdrs = list(headers) + [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
+    hdrs = [*headers, (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]
     if cookie:
         hdrs.append((b"set-cookie", cookie))
     await send({"type": "http.response.start", "status": status, "headers": hdrs})

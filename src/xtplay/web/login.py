@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay.web import auth
-from xtplay.web.deps import get_conn
+from xtplay.web.deps import Conn
 from xtplay.web.templating import render
 
 router = APIRouter()
@@ -22,7 +20,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/", conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def login_page(request: Request, conn: Conn, next: str = "/") -> Response:
     """The access-password form."""
     if not request.app.state.require_login or request.state.session.authenticated:
         return RedirectResponse(_safe_next(next), status_code=303)
@@ -30,8 +28,7 @@ def login_page(request: Request, next: str = "/", conn: sqlite3.Connection = Dep
 
 
 @router.post("/login")
-def login(request: Request, password: str = Form(""), next: str = Form("/"),
-          conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def login(request: Request, conn: Conn, password: str = Form(""), next: str = Form("/")) -> Response:
     """Check the password; a few failures per client, then an increasing wait (HTTP 429)."""
     target = _safe_next(next)
     if not request.app.state.require_login:

@@ -23,7 +23,11 @@ from typing import Any
 import orjson
 
 from xtplay import db
-from xtplay.library import sync, schedule as sync_schedule
+from xtplay.accounts import profiles
+from xtplay.accounts.profiles import Profile
+from xtplay.errors import XtplayError
+from xtplay.library import catalog, sync
+from xtplay.library import schedule as sync_schedule
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +104,6 @@ def sync_progress(app: Any, profile_id: int) -> SyncJob | None:
 
 
 def _profile_name(app: Any, profile_id: int) -> str:
-    from xtplay.accounts import profiles
-
     conn = db.connect(app.state.settings.db_path)
     try:
         return profiles.get_profile(conn, profile_id).name
@@ -117,7 +119,7 @@ def is_syncing(app: Any, profile_id: int) -> bool:
     return bool(job and job.running) or sync.is_running(app.state.settings, profile_id)
 
 
-def start_sync(app: Any, profile: Any) -> SyncJob:
+def start_sync(app: Any, profile: Profile) -> SyncJob:
     """Start a sync of the profile on a worker thread unless one is already running ("Sync now").
 
     Call it from the event loop (an ``async def`` route)."""
@@ -133,7 +135,7 @@ def start_sync(app: Any, profile: Any) -> SyncJob:
     return job
 
 
-def activate(app: Any, conn: sqlite3.Connection, profile: Any) -> SyncJob | None:
+def activate(app: Any, conn: sqlite3.Connection, profile: Profile) -> SyncJob | None:
     """At profile activation (switch, add, start-up): sync in the background when the library
     is empty or stale (``sync_schedule.sync_if_stale``). The running job, or None when none runs.
 
@@ -157,14 +159,14 @@ def _settle(app: Any, job: SyncJob, task: asyncio.Future) -> None:
         job.status, job.message = "failed", "The sync was stopped."
     elif isinstance(task.exception(), sync.SyncAlreadyRunning):  # someone else's run: follow that one
         _jobs(app).pop(job.profile_id, None)
-    elif task.exception() is not None:
-        job.status, job.message = "failed", _error_text(task.exception())
+    elif (error := task.exception()) is not None:
+        job.status, job.message = "failed", _error_text(error)
     else:
         _record(job, task.result())
     job.finished = job.finished or time.time()
 
 
-def _record(job: SyncJob, result: Any) -> None:
+def _record(job: SyncJob, result: sync.SyncResult | sync.SyncRun | None) -> None:
     job.status = getattr(result, "status", None) or "ok"
     counts = getattr(result, "counts", None) or {}
     job.phase, job.done = "done", sum(counts.values())
@@ -174,8 +176,6 @@ def _record(job: SyncJob, result: Any) -> None:
 
 
 def _error_text(exc: BaseException) -> str:
-    from xtplay.errors import XtplayError
-
     if isinstance(exc, XtplayError):  # their messages are fit for a person
         return str(exc)
     log.error("sync failed", exc_info=exc)
@@ -185,6 +185,7 @@ def _error_text(exc: BaseException) -> str:
 async def _run(app: Any, job: SyncJob) -> None:
     settings = app.state.settings
     try:
+        result: sync.SyncResult | sync.SyncRun | None
         try:
             result = await sync_schedule.sync_in_background(settings, job.profile_id, progress=job.follow)
         except sync.SyncAlreadyRunning:  # the scheduler got there first: follow its run instead
@@ -210,8 +211,6 @@ async def _run(app: Any, job: SyncJob) -> None:
 
 async def activate_at_startup(app: Any) -> None:
     """Sync the active profile at server start when its library is empty or stale."""
-    from xtplay.accounts import profiles
-
     conn = db.connect(app.state.settings.db_path)
     try:
         profile = profiles.active_profile(conn)
@@ -312,10 +311,8 @@ class OfflineBanner:
     message: str
 
 
-def offline_banner(conn: sqlite3.Connection, profile: Any) -> OfflineBanner | None:
+def offline_banner(conn: sqlite3.Connection, profile: Profile) -> OfflineBanner | None:
     """The offline banner for the profile, or None when the last sync succeeded."""
-    from xtplay.library import catalog
-
     state = catalog.offline_state(conn, profile.id)
     last = sync.last_run(conn, profile.id)
     status = _field(last, "status")

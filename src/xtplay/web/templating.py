@@ -1,6 +1,7 @@
 """Jinja templates and the one ``render`` that gives every page its common context.
 
 Autoescape is on for every template; provider strings are never marked ``|safe``.
+Templates link with the builders of :mod:`urls` and format with the filters of :mod:`views`.
 The common context: ``csrf_token``, ``profiles``, ``active_profile``, ``sync`` (a running
 sync's progress or None), ``offline`` (the offline banner's data or None), ``demo_mode``,
 ``require_login`` and ``nav`` (the section the page belongs to, for the header).
@@ -9,7 +10,6 @@ sync's progress or None), ``offline`` (the offline banner's data or None), ``dem
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -20,52 +20,16 @@ from starlette.responses import Response
 
 from xtplay import db
 from xtplay.accounts import profiles
+from xtplay.web import urls, views
 from xtplay.web.sync_status import offline_banner, sync_progress
-
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                                    autoescape=True))
-
-
-def _age(value: Any) -> str:
-    """'3 minutes ago' for a datetime, ISO string or epoch seconds; '' when unknown."""
-    if value in (None, ""):
-        return ""
-    try:
-        if isinstance(value, (int, float)):
-            when = datetime.fromtimestamp(value, tz=timezone.utc)
-        elif isinstance(value, str):
-            when = datetime.fromisoformat(value)
-        else:
-            when = value
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-    except (ValueError, TypeError, OSError):
-        return ""
-    secs = int((datetime.now(timezone.utc) - when).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if secs >= size:
-            n = secs // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
-
-
-def _duration(secs: Any) -> str:
-    """'1:02:03' or '12:34' for a number of seconds."""
-    try:
-        total = int(secs or 0)
-    except (TypeError, ValueError):
-        return ""
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-templates.env.filters["age"] = _age
-templates.env.filters["duration"] = _duration
+templates.env.filters.update(clock=views.clock, runtime=views.runtime, age=views.age, duration=views.duration)
+templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url)
 
 
 def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]:
@@ -91,14 +55,12 @@ def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]
 def render(request: Request, name: str, status_code: int = 200, *, conn: sqlite3.Connection | None = None,
            headers: dict[str, str] | None = None, **ctx: Any) -> Response:
     """Render a template with the common context; page values in ``ctx`` win over it."""
-    own = conn is None
-    if own:
-        conn = db.connect(request.app.state.settings.db_path)
+    used = conn or db.connect(request.app.state.settings.db_path)
     try:
-        context = common_context(request, conn)
+        context = common_context(request, used)
     finally:
-        if own:
-            conn.close()
+        if conn is None:
+            used.close()
     context.update(ctx)
     return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
 

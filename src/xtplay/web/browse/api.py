@@ -7,15 +7,14 @@ carry credentials) is ever part of an answer — playing goes through ``/watch``
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from xtplay.library import catalog, favorites, history, search
-from xtplay.web.deps import get_conn, require_profile
-from xtplay.web.browse.pages import item_url, watch_url
-from xtplay.web.browse.search import SearchForm, run_search
+from xtplay.web.browse.search_form import SearchForm, run_search
+from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.urls import item_url, watch_url
 
 router = APIRouter(prefix="/api")
 
@@ -42,21 +41,20 @@ def hit_json(hit: search.Hit) -> dict[str, Any]:
 
 
 @router.get("/search")
-def api_search(request: Request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0),
-               conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def api_search(request: Request, conn: Conn, profile: ActiveProfile, limit: int = Query(50, ge=1, le=500),
+               offset: int = Query(0, ge=0)) -> dict[str, Any]:
     """``?q=&type=&genre=&min_rating=&year_from=&year_to=&limit=&offset=`` → hits grouped by type.
 
     ``offset`` skips that many hits of each type, for paging through a long result."""
     form = SearchForm.from_request(request)
-    empty = {t: [] for t in (form.types or catalog.TYPES)}
+    empty: dict[str, list[search.Hit]] = {t: [] for t in (form.types or catalog.TYPES)}
     results = run_search(conn, profile, form, limit=limit, offset=offset) if form.q else empty
     return {"q": form.q, "results": {t: [hit_json(h) for h in hits] for t, hits in results.items()},
             "counts": {t: len(hits) for t, hits in results.items()}}
 
 
 @router.get("/categories")
-def api_categories(type: str = "live", conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def api_categories(conn: Conn, profile: ActiveProfile, type: str = "live") -> dict[str, Any]:
     """Categories of one type with their item counts, in provider order."""
     _check_type(type)
     cats = catalog.categories(conn, profile.id, type, include_adult=bool(profile.adult_enabled))
@@ -64,9 +62,9 @@ def api_categories(type: str = "live", conn: sqlite3.Connection = Depends(get_co
 
 
 @router.get("/items")
-def api_items(type: str = "live", category: str | None = None, sort: str = "provider", after: str | None = None,
-              limit: int = Query(60, ge=1, le=500), conn: sqlite3.Connection = Depends(get_conn),
-              profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def api_items(conn: Conn, profile: ActiveProfile, type: str = "live", category: str | None = None,
+              sort: str = "provider", after: str | None = None,
+              limit: int = Query(60, ge=1, le=500)) -> dict[str, Any]:
     """One page of items; pass ``next_cursor`` back as ``after`` for the next page."""
     _check_type(type)
     if sort not in catalog.SORTS:
@@ -77,8 +75,7 @@ def api_items(type: str = "live", category: str | None = None, sort: str = "prov
 
 
 @router.get("/items/{type}/{provider_id}")
-def api_item(type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-             profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def api_item(type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """One item with the person's state of it (favorite, resume position)."""
     _check_type(type)
     item = catalog.get_item(conn, profile.id, type, provider_id)

@@ -10,18 +10,18 @@ state and an error panel with Retry.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from xtplay.library import catalog
-from xtplay import guide
-from xtplay.errors import XtplayError
-from xtplay.web.deps import get_conn, get_settings, get_vault, require_profile
-from xtplay.web.templating import render, render_partial, templates
+from xtplay.accounts.profiles import Profile
+from xtplay.library import catalog, details, history
+from xtplay.library import favorites as favorite_store  # the live page's ``favorites`` flag has the name
+from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
+from xtplay.web.templating import render, render_partial
+from xtplay.web.urls import query, repeated, watch_url
+from xtplay.web.views import form_number, now_next_for, viewer_tz
 
 router = APIRouter()
 
@@ -30,109 +30,18 @@ CHANNEL_PAGE = 50
 POSTER_PAGE = 48
 
 _TYPE_OF_SECTION = {"live": "live", "movies": "movie", "series": "series"}
-_SECTION_OF_TYPE = {"live": "live", "movie": "movies", "series": "series"}
-
-
-# --- links: the one place URLs of items are built --------------------------------------
-
-
-def item_url(type: str, provider_id: Any) -> str:
-    """The page of an item: a channel plays, a movie or series opens its page."""
-    if type == "live":
-        return watch_url("live", provider_id)
-    if type == "episode":
-        return watch_url("episode", provider_id)
-    return f"/{_SECTION_OF_TYPE[type]}/{provider_id}"
-
-
-def watch_url(type: str, provider_id: Any, start: float | None = None) -> str:
-    """The player page (owned by the player) for an item; ``start`` seconds resumes there
-    (0 plays from the beginning even when a resume position exists)."""
-    url = f"/watch/{type}/{provider_id}"
-    return f"{url}?{urlencode({'t': int(start)})}" if start is not None else url
-
-
-def catchup_url(channel_id: Any, start_ts: int) -> str:
-    """The player page for a past programme of a channel with an archive."""
-    return f"/watch/catchup/{channel_id}/{int(start_ts)}"
-
-
-def _query(**params: Any) -> str:
-    """``?a=1&b=2`` from the parameters that have a value."""
-    kept = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"?{urlencode(kept)}" if kept else ""
-
-
-templates.env.globals.update(item_url=item_url, watch_url=watch_url, catchup_url=catchup_url)
-
-
-def _clock(value: datetime | None, tz: Any = None) -> str:
-    """'20:30' in the viewer's zone."""
-    if value is None:
-        return ""
-    return value.astimezone(tz).strftime("%H:%M") if tz else value.astimezone().strftime("%H:%M")
-
-
-def _runtime(secs: Any) -> str:
-    """A running time as people say it: '22 min', '2 h 07 min'."""
-    try:
-        minutes = round(int(secs or 0) / 60)
-    except (TypeError, ValueError):
-        return ""
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-templates.env.filters["clock"] = _clock
-templates.env.filters["runtime"] = _runtime
-
-
-# --- now/next decoration ---------------------------------------------------------------
-
-
-def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
-                 at: datetime | None = None) -> dict[str, dict[str, Any]]:
-    """Now/next per channel provider id, with the share of the current programme elapsed.
-
-    When the guide fails (a broken store, an unknown zone), channels show without it.
-    """
-    if not channels:
-        return {}
-    at = at or datetime.now(timezone.utc)
-    try:
-        found = guide.now_next(conn, profile_id, [str(c.provider_id) for c in channels], at=at)
-    except (XtplayError, sqlite3.Error):
-        return {}
-    out: dict[str, dict[str, Any]] = {}
-    for pid, pair in found.items():
-        now, nxt = pair[0], pair[1]
-        progress = None
-        if now is not None:
-            span = (now.stop - now.start).total_seconds()
-            done = (at - now.start).total_seconds()
-            progress = max(0, min(100, round(100 * done / span))) if span > 0 else None
-        out[str(pid)] = {"now": now, "next": nxt, "progress": progress}
-    return out
-
-
-def viewer_tz(profile: Any) -> Any:
-    """The profile's display time zone (the guide's rule), else the machine's."""
-    try:
-        return guide.viewer_zone(getattr(profile, "timezone", None))
-    except XtplayError:
-        return None
 
 
 # --- filtered paging -------------------------------------------------------------------
 
 
-def filtered_page(conn: sqlite3.Connection, profile: Any, type: str, *, category: str | None,
+def filtered_page(conn: sqlite3.Connection, profile: Profile, type: str, *, category: str | None,
                   sort: str, after: str | None, limit: int, genre: str | None = None,
                   year: int | None = None, min_rating: float | None = None) -> catalog.Page:
     """A page of items with the movie/series filters applied by the library's query (keyset
     pages of the matching items only; a year filter is a one-year range)."""
     return catalog.items(conn, profile.id, type, category_id=category, sort=sort, after=after, limit=limit,
-                         include_adult=bool(getattr(profile, "adult_enabled", False)), genre=genre,
+                         include_adult=profile.adult_enabled, genre=genre,
                          year_from=year or None, year_to=year or None, min_rating=min_rating)
 
 
@@ -144,27 +53,20 @@ def _category_name(conn: sqlite3.Connection, profile_id: int, type: str, categor
 
 def _clean_filters(genre: str | None, year: str | None, min_rating: str | None) -> dict[str, Any]:
     """Form values (empty strings from a form are 'no filter') as typed filters."""
-    def number(text: str | None, kind: type) -> Any:
-        try:
-            return kind(text) if text not in (None, "") else None
-        except ValueError:
-            raise HTTPException(422, f"“{text}” is not a number.") from None
-
-    return {"genre": (genre or "").strip() or None, "year": number(year, int),
-            "min_rating": number(min_rating, float)}
+    return {"genre": (genre or "").strip() or None, "year": form_number(year, int),
+            "min_rating": form_number(min_rating, float)}
 
 
 # --- live TV ---------------------------------------------------------------------------
 
 
 @router.get("/live")
-def live_page(request: Request, category: str | None = None, favorites: bool = False,
-              conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def live_page(request: Request, conn: Conn, profile: ActiveProfile, category: str | None = None,
+              favorites: bool = False) -> Response:
     """Categories beside the first page of channels (all channels when no category, or the
     favorite channels)."""
-    from xtplay.library import favorites as favorite_store
-
     cats = catalog.categories(conn, profile.id, "live", include_adult=bool(profile.adult_enabled))
+    name: str | None
     if favorites:
         chosen = [f.item for f in favorite_store.list(conn, profile.id, type="live") if f.item is not None]
         page = catalog.Page(chosen, None)
@@ -179,27 +81,26 @@ def live_page(request: Request, category: str | None = None, favorites: bool = F
 
 
 @router.get("/live/rows")
-def live_rows(request: Request, after: str, category: str | None = None,
-              conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def live_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile,
+              category: str | None = None) -> Response:
     """The next page of channel rows (htmx, when the "load more" row is revealed)."""
     page = catalog.items(conn, profile.id, "live", category_id=category, sort="provider", after=after,
                          limit=CHANNEL_PAGE, include_adult=bool(profile.adult_enabled))
     return render_partial(request, "_channel_rows.html", **_channel_ctx(conn, profile, page, category))
 
 
-def _channel_ctx(conn: sqlite3.Connection, profile: Any, page: catalog.Page, category: str | None) -> dict[str, Any]:
-    more = f"/live/rows{_query(category=category, after=page.next_cursor)}" if page.next_cursor else None
+def _channel_ctx(conn: sqlite3.Connection, profile: Profile, page: catalog.Page, category: str | None) -> dict[str, Any]:
+    more = f"/live/rows{query(category=category, after=page.next_cursor)}" if page.next_cursor else None
     found = now_next_for(conn, profile.id, page.items)
     missing = [c.provider_id for c in page.items if not (found.get(str(c.provider_id)) or {}).get("now")]
     # Channels the stored guide does not cover ask the provider's short EPG after the page shows.
-    later = "/live/now-next?" + urlencode([("id", i) for i in missing]) if missing else None
+    later = "/live/now-next" + repeated("id", missing) if missing else None
     return {"channels": page.items, "now_next": found, "more_url": more, "now_next_url": later,
             "tz": viewer_tz(profile)}
 
 
 @router.get("/live/number/{num}")
-def live_number(num: int, conn: sqlite3.Connection = Depends(get_conn),
-                profile: Any = Depends(require_profile)) -> Response:
+def live_number(num: int, conn: Conn, profile: ActiveProfile) -> Response:
     """Typing digits zaps to that channel number's player."""
     item = catalog.channel_by_number(conn, profile.id, num)
     if item is None:
@@ -210,7 +111,7 @@ def live_number(num: int, conn: sqlite3.Connection = Depends(get_conn),
 # --- movies and series grids -----------------------------------------------------------
 
 
-def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile: Any, category: str | None,
+def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile: Profile, category: str | None,
                sort: str, genre: str | None, year: str | None, min_rating: str | None) -> Response:
     type = _TYPE_OF_SECTION[section]
     if sort not in catalog.SORTS:
@@ -225,16 +126,16 @@ def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile
                   category_name=_category_name(conn, profile.id, type, category), sort=sort,
                   sorts=catalog.SORTS, filters=filters, items=page.items,
                   more_url=_more_url(section, category, sort, filters, page.next_cursor),
-                  base_query=_query(sort=None if sort == "provider" else sort, **filters))
+                  base_query=query(sort=None if sort == "provider" else sort, **filters))
 
 
 def _more_url(section: str, category: str | None, sort: str, filters: dict[str, Any], cursor: str | None) -> str | None:
     if cursor is None:
         return None
-    return f"/{section}/rows{_query(category=category, sort=sort, after=cursor, **filters)}"
+    return f"/{section}/rows{query(category=category, sort=sort, after=cursor, **filters)}"
 
 
-def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile: Any, after: str,
+def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile: Profile, after: str,
                category: str | None, sort: str, genre: str | None, year: str | None,
                min_rating: str | None) -> Response:
     type = _TYPE_OF_SECTION[section]
@@ -248,33 +149,33 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
 
 
 @router.get("/movies")
-def movies_page(request: Request, category: str | None = None, sort: str = "provider", genre: str | None = None,
-                year: str | None = None, min_rating: str | None = None,
-                conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def movies_page(request: Request, conn: Conn, profile: ActiveProfile, category: str | None = None,
+                sort: str = "provider", genre: str | None = None, year: str | None = None,
+                min_rating: str | None = None) -> Response:
     """Poster grid of movies by category, sorted and filtered."""
     return _grid_page(request, "movies", conn, profile, category, sort, genre, year, min_rating)
 
 
 @router.get("/movies/rows")
-def movies_rows(request: Request, after: str, category: str | None = None, sort: str = "provider",
-                genre: str | None = None, year: str | None = None, min_rating: str | None = None,
-                conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def movies_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile, category: str | None = None,
+                sort: str = "provider", genre: str | None = None, year: str | None = None,
+                min_rating: str | None = None) -> Response:
     """The next page of movie posters (htmx)."""
     return _grid_rows(request, "movies", conn, profile, after, category, sort, genre, year, min_rating)
 
 
 @router.get("/series")
-def series_page(request: Request, category: str | None = None, sort: str = "provider", genre: str | None = None,
-                year: str | None = None, min_rating: str | None = None,
-                conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def series_page(request: Request, conn: Conn, profile: ActiveProfile, category: str | None = None,
+                sort: str = "provider", genre: str | None = None, year: str | None = None,
+                min_rating: str | None = None) -> Response:
     """Poster grid of series by category."""
     return _grid_page(request, "series", conn, profile, category, sort, genre, year, min_rating)
 
 
 @router.get("/series/rows")
-def series_rows(request: Request, after: str, category: str | None = None, sort: str = "provider",
-                genre: str | None = None, year: str | None = None, min_rating: str | None = None,
-                conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def series_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile, category: str | None = None,
+                sort: str = "provider", genre: str | None = None, year: str | None = None,
+                min_rating: str | None = None) -> Response:
     """The next page of series posters (htmx)."""
     return _grid_rows(request, "series", conn, profile, after, category, sort, genre, year, min_rating)
 
@@ -284,9 +185,7 @@ def series_rows(request: Request, after: str, category: str | None = None, sort:
 
 def _library_state(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> dict[str, Any]:
     """Favorite flag and resume position from the person's library."""
-    from xtplay.library import favorites, history
-
-    return {"favorite": favorites.is_favorite(conn, profile_id, type, provider_id),
+    return {"favorite": favorite_store.is_favorite(conn, profile_id, type, provider_id),
             "resume": history.resume_position(conn, profile_id, type, provider_id)}
 
 
@@ -299,8 +198,7 @@ def _item_or_404(conn: sqlite3.Connection, profile_id: int, type: str, provider_
 
 
 @router.get("/movies/{provider_id}")
-def movie_page(request: Request, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-               profile: Any = Depends(require_profile)) -> Response:
+def movie_page(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """The movie page: what the library knows at once, the provider's details loading after."""
     item = _item_or_404(conn, profile.id, "movie", provider_id)
     return render(request, "movie.html", conn=conn, nav="movies", page_title=item.name, item=item,
@@ -308,12 +206,9 @@ def movie_page(request: Request, provider_id: str, conn: sqlite3.Connection = De
 
 
 @router.get("/movies/{provider_id}/details")
-async def movie_details(request: Request, provider_id: str, refresh: bool = False,
-                        conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile),
-                        settings: Any = Depends(get_settings), vault: Any = Depends(get_vault)) -> Response:
+async def movie_details(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile,
+                        settings: AppSettings, vault: AppVault, refresh: bool = False) -> Response:
     """The provider's details of a movie (htmx partial; errors become a panel with Retry)."""
-    from xtplay.library import details
-
     item = _item_or_404(conn, profile.id, "movie", provider_id)
     found = await details.movie(settings, conn, vault, profile, provider_id, refresh=refresh)
     return render_partial(request, "_item_movie_details.html", item=item, info=found.info, offline=found.offline,
@@ -321,8 +216,7 @@ async def movie_details(request: Request, provider_id: str, refresh: bool = Fals
 
 
 @router.get("/series/{provider_id}")
-def series_item_page(request: Request, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                     profile: Any = Depends(require_profile)) -> Response:
+def series_item_page(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """The series page: seasons and episodes load from the provider after the page."""
     item = _item_or_404(conn, profile.id, "series", provider_id)
     return render(request, "series_item.html", conn=conn, nav="series", page_title=item.name, item=item,
@@ -330,12 +224,10 @@ def series_item_page(request: Request, provider_id: str, conn: sqlite3.Connectio
 
 
 @router.get("/series/{provider_id}/details")
-async def series_details(request: Request, provider_id: str, season: int | None = None, refresh: bool = False,
-                         conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile),
-                         settings: Any = Depends(get_settings), vault: Any = Depends(get_vault)) -> Response:
+async def series_details(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile,
+                         settings: AppSettings, vault: AppVault, season: int | None = None,
+                         refresh: bool = False) -> Response:
     """Seasons as tabs and the chosen season's episodes with their watched state (htmx)."""
-    from xtplay.library import details, history
-
     item = _item_or_404(conn, profile.id, "series", provider_id)
     found = await details.series(settings, conn, vault, profile, provider_id, refresh=refresh)
     numbers = sorted(set(found.episodes) | {int(s["season_number"]) for s in found.seasons

@@ -2,21 +2,21 @@
 
 Typing asks for the results partial (htmx, debounced); pressing Enter or opening a saved
 preset loads the whole page and remembers the query. All the work is ``search``'s; this
-module only reads the form and renders.
+module only renders what :mod:`.search_form` reads and asks.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, search
-from xtplay.web.deps import get_conn, require_profile
+from xtplay.web.browse.search_form import SearchForm, run_search
+from xtplay.web.deps import ActiveProfile, Conn
 from xtplay.web.templating import render, render_partial
 
 router = APIRouter()
@@ -28,71 +28,7 @@ ALL_PAGE = 100
 TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series"}
 
 
-@dataclass
-class SearchForm:
-    """What the search form says, typed; the same keys as ``search.search``."""
-
-    q: str = ""
-    types: list[str] = field(default_factory=list)
-    genre: str | None = None
-    min_rating: float | None = None
-    year_from: int | None = None
-    year_to: int | None = None
-
-    @classmethod
-    def from_request(cls, request: Request) -> "SearchForm":
-        """Read the query string (empty fields are "no filter"; bad numbers are a 422)."""
-        qp = request.query_params
-        types = [t for t in qp.getlist("type") if t]
-        for t in types:
-            if t not in catalog.TYPES:
-                raise HTTPException(422, f"Unknown kind “{t}”.")
-        return cls(q=(qp.get("q") or "").strip()[:200], types=types, genre=(qp.get("genre") or "").strip() or None,
-                   min_rating=_number(qp.get("min_rating"), float), year_from=_number(qp.get("year_from"), int),
-                   year_to=_number(qp.get("year_to"), int))
-
-    @classmethod
-    def from_preset(cls, saved: dict[str, Any]) -> "SearchForm":
-        return cls(q=saved.get("q") or "", types=list(saved.get("types") or []), genre=saved.get("genre"),
-                   min_rating=saved.get("min_rating"), year_from=saved.get("year_from"), year_to=saved.get("year_to"))
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.types or self.genre or self.min_rating is not None or self.year_from or self.year_to)
-
-    def filters(self) -> dict[str, Any]:
-        """Keyword arguments for ``search.search`` (and a saved preset)."""
-        return {"types": self.types or None, "genre": self.genre, "min_rating": self.min_rating,
-                "year_from": self.year_from, "year_to": self.year_to}
-
-    def query(self, **changes: Any) -> str:
-        """The query string of this form (for links that keep it)."""
-        values = {"q": self.q, "type": self.types, "genre": self.genre, "min_rating": self.min_rating,
-                  "year_from": self.year_from, "year_to": self.year_to}
-        values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v not in (None, "", [])}, doseq=True)
-
-
-def _number(text: str | None, kind: type) -> Any:
-    if text in (None, ""):
-        return None
-    try:
-        return kind(text)
-    except ValueError:
-        raise HTTPException(422, f"“{text}” is not a number.") from None
-
-
-def run_search(conn: sqlite3.Connection, profile: Any, form: SearchForm, limit: int = GROUP_LIMIT,
-               only: str | None = None, offset: int = 0) -> dict[str, list[search.Hit]]:
-    """Results grouped by type for a form (``only`` narrows to one type, for "show all")."""
-    args = form.filters()
-    if only:
-        args["types"] = [only]
-    return search.search(conn, profile.id, form.q, limit=limit, offset=offset,
-                         include_adult=bool(getattr(profile, "adult_enabled", False)), **args)
-
-
-def _all_page(conn: sqlite3.Connection, profile: Any, form: SearchForm, only: str,
+def _all_page(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only: str,
               offset: int) -> tuple[list[search.Hit], str | None]:
     """One page of "show all" of a type, and the URL of the next page (None after the last)."""
     hits = run_search(conn, profile, form, limit=ALL_PAGE + 1, only=only, offset=offset).get(only, [])
@@ -103,7 +39,7 @@ def _all_page(conn: sqlite3.Connection, profile: Any, form: SearchForm, only: st
     return hits, more
 
 
-def _results_ctx(conn: sqlite3.Connection, profile: Any, form: SearchForm, only: str | None) -> dict[str, Any]:
+def _results_ctx(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only: str | None) -> dict[str, Any]:
     more_url = None
     if not form.q:
         results: dict[str, list[search.Hit]] = {}
@@ -120,8 +56,8 @@ def _results_ctx(conn: sqlite3.Connection, profile: Any, form: SearchForm, only:
 
 
 @router.get("/search")
-def search_page(request: Request, preset: str | None = None, only: str | None = None,
-                conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def search_page(request: Request, conn: Conn, profile: ActiveProfile, preset: str | None = None,
+                only: str | None = None) -> Response:
     """The search page; with ``q`` it shows results and remembers the query."""
     saved = search.presets(conn, profile.id)
     if preset is not None:
@@ -139,8 +75,7 @@ def search_page(request: Request, preset: str | None = None, only: str | None = 
 
 
 @router.get("/search/results")
-def search_results(request: Request, only: str | None = None, conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> Response:
+def search_results(request: Request, conn: Conn, profile: ActiveProfile, only: str | None = None) -> Response:
     """The results partial, asked for while typing (not remembered in the history)."""
     form = SearchForm.from_request(request)
     if only is not None and only not in catalog.TYPES:
@@ -149,8 +84,7 @@ def search_results(request: Request, only: str | None = None, conn: sqlite3.Conn
 
 
 @router.get("/search/more")
-def search_more(request: Request, only: str, offset: int = 0, conn: sqlite3.Connection = Depends(get_conn),
-                profile: Any = Depends(require_profile)) -> Response:
+def search_more(request: Request, only: str, conn: Conn, profile: ActiveProfile, offset: int = 0) -> Response:
     """The next page of "show all" hits of one type (htmx, when the "load more" row is revealed)."""
     form = SearchForm.from_request(request)
     if only not in catalog.TYPES:
@@ -162,16 +96,15 @@ def search_more(request: Request, only: str, offset: int = 0, conn: sqlite3.Conn
 
 
 @router.post("/search/history/clear")
-def search_history_clear(request: Request, q: str | None = Form(None), conn: sqlite3.Connection = Depends(get_conn),
-                         profile: Any = Depends(require_profile)) -> Response:
+def search_history_clear(request: Request, conn: Conn, profile: ActiveProfile,
+                         q: str | None = Form(None)) -> Response:
     """Forget one past query, or all of them."""
     search.clear_history(conn, profile.id, q or None)
     return RedirectResponse("/search", status_code=303)
 
 
 @router.post("/search/presets")
-def search_preset_save(request: Request, name: str = Form(...), conn: sqlite3.Connection = Depends(get_conn),
-                       profile: Any = Depends(require_profile)) -> Response:
+def search_preset_save(request: Request, conn: Conn, profile: ActiveProfile, name: str = Form(...)) -> Response:
     """Save the current query and filters under a name (the form repeats them as fields)."""
     form = SearchForm.from_request(request)
     saved = {"q": form.q or None, **{k: v for k, v in form.filters().items() if v not in (None, [])}}
@@ -180,8 +113,7 @@ def search_preset_save(request: Request, name: str = Form(...), conn: sqlite3.Co
 
 
 @router.post("/search/presets/delete")
-def search_preset_delete(request: Request, name: str = Form(...), conn: sqlite3.Connection = Depends(get_conn),
-                         profile: Any = Depends(require_profile)) -> Response:
+def search_preset_delete(request: Request, conn: Conn, profile: ActiveProfile, name: str = Form(...)) -> Response:
     """Delete a saved preset."""
     search.delete_preset(conn, profile.id, name)
     return RedirectResponse("/search", status_code=303)

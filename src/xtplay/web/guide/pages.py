@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from xtplay.library import catalog
-from xtplay.guide import catchup
 from xtplay import guide
+from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
-from xtplay.web.deps import get_conn, get_settings, get_vault, require_profile
-from xtplay.web.browse.pages import viewer_tz
+from xtplay.guide import catchup
+from xtplay.library import catalog, favorites
+from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
 from xtplay.web.templating import render, render_partial
+from xtplay.web.urls import query
+from xtplay.web.views import now_next_for, viewer_tz
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -38,11 +40,11 @@ DAYS_AHEAD = 6
 def _grid_start(start: int | None) -> datetime:
     """The window's start: given (epoch seconds), else half an hour before now, on the half hour."""
     if start is not None:
-        return guide.align(datetime.fromtimestamp(start, timezone.utc))
-    return guide.align(datetime.now(timezone.utc) - timedelta(minutes=30))
+        return guide.align(datetime.fromtimestamp(start, UTC))
+    return guide.align(datetime.now(UTC) - timedelta(minutes=30))
 
 
-def _grid(conn: sqlite3.Connection, profile: Any, start: int | None, offset: int, category: str | None) -> Any:
+def _grid(conn: sqlite3.Connection, profile: Profile, start: int | None, offset: int, category: str | None) -> Any:
     if offset < 0:
         raise HTTPException(422, "The channel offset cannot be negative.")
     return guide.grid(conn, profile.id, _grid_start(start), hours=GRID_HOURS, channel_offset=offset,
@@ -52,13 +54,12 @@ def _grid(conn: sqlite3.Connection, profile: Any, start: int | None, offset: int
 def _more_url(grid: Any, category: str | None) -> str | None:
     if grid.next_offset is None:
         return None
-    extra = f"&category={category}" if category is not None else ""
-    return f"/guide/rows?start={int(grid.start.timestamp())}&offset={grid.next_offset}{extra}"
+    return f"/guide/rows{query(start=int(grid.start.timestamp()), offset=grid.next_offset, category=category)}"
 
 
 @router.get("/guide")
-def guide_page(request: Request, start: int | None = None, offset: int = 0, category: str | None = None,
-               conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def guide_page(request: Request, conn: Conn, profile: ActiveProfile, start: int | None = None, offset: int = 0,
+               category: str | None = None) -> Response:
     """The guide grid: a 3-hour window of the channels, a line at the current time."""
     category = None if category == "*" else category
     grid = _grid(conn, profile, start, offset, category)
@@ -74,8 +75,8 @@ def _has_any_guide(conn: sqlite3.Connection, profile_id: int, grid: Any) -> bool
 
 
 @router.get("/guide/rows")
-def guide_rows(request: Request, start: int, offset: int, category: str | None = None,
-               conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def guide_rows(request: Request, start: int, offset: int, conn: Conn, profile: ActiveProfile,
+               category: str | None = None) -> Response:
     """More channel rows of the same window (htmx, when the "load more" row is revealed)."""
     grid = _grid(conn, profile, start, offset, category)
     return render_partial(request, "guide_rows.html", grid=grid, tz=viewer_tz(profile),
@@ -88,29 +89,28 @@ def _day_list(today: date, archive_days: int) -> list[date]:
 
 
 @router.get("/guide/channel/{provider_id}")
-def channel_guide_page(request: Request, provider_id: str, day: str | None = None,
-                       conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> Response:
+def channel_guide_page(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile,
+                       day: str | None = None) -> Response:
     """A channel's programmes for one day (today by default) with descriptions."""
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
         raise HTTPException(404, "This channel is not in the library.")
-    tz = viewer_tz(profile) or timezone.utc
+    tz = viewer_tz(profile) or UTC
     today = datetime.now(tz).date()
     try:
         chosen = date.fromisoformat(day) if day else today
     except ValueError:
         raise HTTPException(422, f"“{day}” is not a date (YYYY-MM-DD).") from None
-    from xtplay.library import favorites
-
     return render(request, "guide_channel.html", conn=conn, nav="guide", page_title=f"Guide · {channel.name}",
-                  favorite=favorites.is_favorite(conn, profile.id, "live", provider_id), channel=channel, day=chosen, today=today, days=_day_list(today, channel.archive_days), tz=tz,
+                  favorite=favorites.is_favorite(conn, profile.id, "live", provider_id), channel=channel,
+                  day=chosen, today=today, days=_day_list(today, channel.archive_days), tz=tz,
                   **_listing(conn, profile, channel, chosen, tz))
 
 
-def _listing(conn: sqlite3.Connection, profile: Any, channel: Any, day: date, tz: Any) -> dict[str, Any]:
+def _listing(conn: sqlite3.Connection, profile: Profile, channel: Any, day: date, tz: Any) -> dict[str, Any]:
     """The day's programmes, each marked on now / playable as catch-up."""
     programmes = guide.channel_guide(conn, profile.id, channel.provider_id, day, tz)
-    now = int(datetime.now(timezone.utc).timestamp())
+    now = int(datetime.now(UTC).timestamp())
     rows = []
     for p in programmes:
         s, e = int(p.start.timestamp()), int(p.stop.timestamp())
@@ -120,9 +120,8 @@ def _listing(conn: sqlite3.Connection, profile: Any, channel: Any, day: date, tz
 
 
 @router.get("/guide/channel/{provider_id}/load")
-async def channel_guide_load(request: Request, provider_id: str, day: str | None = None,
-                             conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile),
-                             settings: Any = Depends(get_settings), vault: Any = Depends(get_vault)) -> Response:
+async def channel_guide_load(request: Request, provider_id: str, conn: Conn, profile: ActiveProfile,
+                             settings: AppSettings, vault: AppVault, day: str | None = None) -> Response:
     """Ask the provider for the channel's listing (htmx; errors become a panel with Retry).
 
     A GET like the details pages: it only fills the library's copy of the provider's data,
@@ -130,7 +129,7 @@ async def channel_guide_load(request: Request, provider_id: str, day: str | None
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
         raise HTTPException(404, "This channel is not in the library.")
-    tz = viewer_tz(profile) or timezone.utc
+    tz = viewer_tz(profile) or UTC
     try:
         chosen = date.fromisoformat(day) if day else datetime.now(tz).date()
     except ValueError:
@@ -141,16 +140,13 @@ async def channel_guide_load(request: Request, provider_id: str, day: str | None
 
 
 @router.get("/live/now-next")
-async def live_now_next(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                        profile: Any = Depends(require_profile), settings: Any = Depends(get_settings),
-                        vault: Any = Depends(get_vault)) -> Response:
+async def live_now_next(request: Request, conn: Conn, profile: ActiveProfile, settings: AppSettings,
+                        vault: AppVault) -> Response:
     """Now/next for channels the stored guide does not cover, from the provider's short EPG.
 
     Asked by a channel list page after it rendered; answers out-of-band swaps of the rows'
     now/next cells, and nothing when the provider has nothing (now/next is a decoration).
     """
-    from xtplay.web.browse.pages import now_next_for
-
     ids = [i for i in request.query_params.getlist("id") if i][:100]
     try:
         await guide.refresh_now_next(settings, conn, vault, profile, ids)

@@ -1,19 +1,18 @@
 """JSON API for favorites, history and continue-watching of the active profile.
 
-Thin wrappers over :mod:`xtplay.favorites` and :mod:`xtplay.history`; errors are answered
+Thin wrappers over :mod:`xtplay.library.favorites` and :mod:`xtplay.library.history`; errors are answered
 as JSON by :mod:`web.errors`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from xtplay.library import favorites, history
-from xtplay.web.deps import get_conn, require_profile
+from xtplay.web.deps import ActiveProfile, Conn
 
 router = APIRouter()
 
@@ -37,36 +36,31 @@ class WatchedIn(BaseModel):
 
 
 @router.get("/api/favorites")
-def list_favorites(type: str | None = None, conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def list_favorites(conn: Conn, profile: ActiveProfile, type: str | None = None) -> dict[str, Any]:
     """The active profile's favorites, newest first (``available`` false for items gone)."""
     return {"favorites": [f.to_dict() for f in favorites.list(conn, profile.id, type)]}
 
 
 @router.post("/api/favorites", status_code=201)
-def add_favorite(body: FavoriteIn, conn: sqlite3.Connection = Depends(get_conn),
-                 profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def add_favorite(body: FavoriteIn, conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """Mark an item as favorite."""
     return {"favorite": favorites.add(conn, profile.id, body.type, body.provider_id, body.name).to_dict()}
 
 
 @router.delete("/api/favorites/{type}/{provider_id}")
-def remove_favorite(type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                    profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def remove_favorite(type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """Unmark an item."""
     return {"removed": favorites.remove(conn, profile.id, type, provider_id)}
 
 
 @router.get("/api/history")
-def list_history(type: str | None = None, limit: int = 200, conn: sqlite3.Connection = Depends(get_conn),
-                 profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def list_history(conn: Conn, profile: ActiveProfile, type: str | None = None, limit: int = 200) -> dict[str, Any]:
     """What was played, most recent first."""
     return {"history": [e.to_dict() for e in history.list(conn, profile.id, type, max(1, min(limit, 1000)))]}
 
 
 @router.post("/api/history")
-def record_progress(body: ProgressIn, conn: sqlite3.Connection = Depends(get_conn),
-                    profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def record_progress(body: ProgressIn, conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """Record a play position (players call this periodically and on leave)."""
     entry = history.record(conn, profile.id, body.type, body.provider_id, body.position_secs,
                            body.duration_secs, body.name)
@@ -74,27 +68,25 @@ def record_progress(body: ProgressIn, conn: sqlite3.Connection = Depends(get_con
 
 
 @router.post("/api/history/{type}/{provider_id}/watched")
-def set_watched(type: str, provider_id: str, body: WatchedIn, conn: sqlite3.Connection = Depends(get_conn),
-                profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def set_watched(type: str, provider_id: str, body: WatchedIn, conn: Conn,
+                profile: ActiveProfile) -> dict[str, Any]:
     """Mark an item watched or unwatched by hand."""
     return {"entry": history.mark_watched(conn, profile.id, type, provider_id, body.watched).to_dict()}
 
 
 @router.delete("/api/history/{type}/{provider_id}")
-def remove_history(type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def remove_history(type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """Forget one entry."""
     return {"removed": history.remove(conn, profile.id, type, provider_id)}
 
 
 @router.delete("/api/history")
-def clear_history(conn: sqlite3.Connection = Depends(get_conn), profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def clear_history(conn: Conn, profile: ActiveProfile) -> dict[str, Any]:
     """Forget the whole history."""
     return {"removed": history.clear(conn, profile.id)}
 
 
 @router.get("/api/continue")
-def continue_watching(limit: int = 20, conn: sqlite3.Connection = Depends(get_conn),
-                      profile: Any = Depends(require_profile)) -> dict[str, Any]:
+def continue_watching(conn: Conn, profile: ActiveProfile, limit: int = 20) -> dict[str, Any]:
     """Movies and episodes started but not finished, with their resume positions."""
     return {"items": [e.to_dict() for e in history.continue_watching(conn, profile.id, max(1, min(limit, 200)))]}

@@ -7,13 +7,15 @@ item that left the provider still shows (marked unavailable) instead of vanishin
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, favorites, history
-from xtplay.web.deps import get_conn, require_profile
+from xtplay.web.deps import ActiveProfile, Conn
 from xtplay.web.templating import render, render_partial
 
 router = APIRouter()
@@ -41,12 +43,21 @@ def _back(request: Request, fallback: str) -> Response:
     return RedirectResponse(fallback, status_code=303)
 
 
+def _removed(request: Request, remove: Callable[[sqlite3.Connection, int, str, str], bool],
+             conn: sqlite3.Connection, profile: Profile, type: str, provider_id: str, page: str) -> Response:
+    """Remove one entry of a list: an empty answer for htmx (it removes the row), else back to ``page``."""
+    _check_type(type)
+    remove(conn, profile.id, type, provider_id)
+    if request.headers.get("hx-request"):
+        return Response("")
+    return _back(request, page)
+
+
 # --- favorites -------------------------------------------------------------------------
 
 
 @router.get("/favorites")
-def favorites_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> Response:
+def favorites_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Every favorite, grouped by kind, each removable."""
     entries = _decorate(favorites.list(conn, profile.id))
     groups = {t: [e for e in entries if e["entry"].type == t] for t in _TYPES}
@@ -55,8 +66,7 @@ def favorites_page(request: Request, conn: sqlite3.Connection = Depends(get_conn
 
 
 @router.post("/favorites/{type}/{provider_id}/toggle")
-def favorite_toggle(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                    profile: Any = Depends(require_profile)) -> Response:
+def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """Add or remove a favorite; answers the toggle button in its new state."""
     _check_type(type)
     if favorites.is_favorite(conn, profile.id, type, provider_id):
@@ -71,51 +81,42 @@ def favorite_toggle(request: Request, type: str, provider_id: str, conn: sqlite3
 
 
 @router.post("/favorites/{type}/{provider_id}/remove")
-def favorite_remove(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                    profile: Any = Depends(require_profile)) -> Response:
+def favorite_remove(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """Remove one favorite from the list (htmx removes the row)."""
-    _check_type(type)
-    favorites.remove(conn, profile.id, type, provider_id)
-    if request.headers.get("hx-request"):
-        return Response("")
-    return _back(request, "/favorites")
+    return _removed(request, favorites.remove, conn, profile, type, provider_id, "/favorites")
 
 
 # --- history and continue watching -----------------------------------------------------
 
 
 @router.get("/history")
-def history_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                 profile: Any = Depends(require_profile)) -> Response:
+def history_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """What was watched, newest first; remove one or clear all."""
-    entries = _decorate(history.list(conn, profile.id))
-    return render(request, "library_history.html", conn=conn, nav="history", page_title="History",
-                  entries=entries, mode="history")
+    return _history_page(request, conn, history.list(conn, profile.id), "history", "History")
 
 
 @router.get("/continue")
-def continue_page(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                  profile: Any = Depends(require_profile)) -> Response:
+def continue_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Movies and episodes stopped part-way, to resume."""
-    entries = _decorate(history.continue_watching(conn, profile.id))
-    return render(request, "library_history.html", conn=conn, nav="history", page_title="Continue watching",
-                  entries=entries, mode="continue")
+    return _history_page(request, conn, history.continue_watching(conn, profile.id), "continue",
+                         "Continue watching")
+
+
+def _history_page(request: Request, conn: sqlite3.Connection, entries: list[Any], mode: str,
+                  title: str) -> Response:
+    """History and Continue watching are one template: ``mode`` says which list it shows."""
+    return render(request, "library_history.html", conn=conn, nav="history", page_title=title,
+                  entries=_decorate(entries), mode=mode)
 
 
 @router.post("/history/{type}/{provider_id}/remove")
-def history_remove(request: Request, type: str, provider_id: str, conn: sqlite3.Connection = Depends(get_conn),
-                   profile: Any = Depends(require_profile)) -> Response:
+def history_remove(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """Forget one entry (and its resume position)."""
-    _check_type(type)
-    history.remove(conn, profile.id, type, provider_id)
-    if request.headers.get("hx-request"):
-        return Response("")
-    return _back(request, "/history")
+    return _removed(request, history.remove, conn, profile, type, provider_id, "/history")
 
 
 @router.post("/history/clear")
-def history_clear(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                  profile: Any = Depends(require_profile)) -> Response:
+def history_clear(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Forget the whole history of the active profile."""
     history.clear(conn, profile.id)
     if request.headers.get("hx-request"):

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from xtplay.accounts import profiles
+from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, PlaybackError, XtplayError
+from xtplay.library import details
 from xtplay.playback import channels, external, now_playing, probe, proxy, remux, tuner
+from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
-from xtplay.playback.resolve import Target, episode_info, next_episode, play_path, upstream_url
-from xtplay.web.deps import get_conn, get_settings, get_vault, require_profile
+from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
 from xtplay.web.templating import render
+from xtplay.web.urls import watch_url
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +51,7 @@ def playback_state(request: Request) -> PlaybackState:
     return state
 
 
-def profile_of(conn: sqlite3.Connection, profile_id: int):
-    """The profile a /play/ URL names (ProfileNotFound when it does not exist)."""
-    from xtplay.accounts import profiles
-
-    return profiles.get_profile(conn, profile_id)
-
-
-def _label(profile) -> str:
+def _label(profile: Profile) -> str:
     """How errors name the provider: the profile's name, never its host."""
     return f"of “{profile.name}”"
 
@@ -63,16 +60,15 @@ def _label(profile) -> str:
 
 
 @router.get("/watch/catchup/{channel_id}/{start_ts}")
-def watch_catchup(request: Request, channel_id: str, start_ts: int, conn: sqlite3.Connection = Depends(get_conn),
-                  profile=Depends(require_profile)) -> Response:
+def watch_catchup(request: Request, channel_id: str, start_ts: int, conn: Conn,
+                  profile: ActiveProfile) -> Response:
     """The player for a past programme of a channel with an archive."""
     target = Target(profile.id, "catchup", channel_id, start_ts)
     return _player_page(request, conn, profile, target)
 
 
 @router.get("/watch/{type}/{item_id}")
-def watch(request: Request, type: str, item_id: str, conn: sqlite3.Connection = Depends(get_conn),
-          profile=Depends(require_profile)) -> Response:
+def watch(request: Request, type: str, item_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """The player for a channel, a movie or an episode."""
     if type not in ("live", "movie", "episode"):
         raise ItemNotFound(f"There is no player for “{type}”.")
@@ -80,7 +76,7 @@ def watch(request: Request, type: str, item_id: str, conn: sqlite3.Connection = 
     return _player_page(request, conn, profile, target)
 
 
-def _player_page(request: Request, conn: sqlite3.Connection, profile, target: Target) -> Response:
+def _player_page(request: Request, conn: sqlite3.Connection, profile: Profile, target: Target) -> Response:
     initial = None
     if target.type == "live":  # no extra round trip before the stream starts (zap time)
         initial = now_playing.live_info(conn, profile, target)
@@ -107,12 +103,9 @@ def _float(value: str | None) -> float | None:
 
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/info")
-def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: int,
-                 conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: int, conn: Conn) -> JSONResponse:
     """What the player needs for a catch-up: the TS source and the programme."""
-    from xtplay.playback.resolve import catchup_request
-
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     target = Target(profile.id, "catchup", channel_id, start_ts)
     request_ = catchup_request(conn, profile, target)  # GuideError when outside the archive
     now_playing.record(conn, profile.id, "live", channel_id, 0, None, now_playing.title(conn, profile, target))
@@ -125,10 +118,9 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/info")
-async def item_info(request: Request, profile_id: int, type: str, item_id: str,
-                    conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+async def item_info(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
     """What the player needs: the proxy source(s), how to play them, title, resume point, now/next."""
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     target = Target(profile.id, type, item_id)
     state = playback_state(request)
     state.errors.clear(target.base_path)
@@ -140,8 +132,7 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str,
         now_playing.record(conn, profile.id, "live", item_id, 0, None, out["title"])
         return JSONResponse(out)
     if type == "episode" and episode_info(conn, profile.id, item_id) is None and request.query_params.get("series"):
-        from xtplay.library import details  # the series was not opened yet: its episode list tells the container
-
+        # the series was not opened yet: its episode list tells the container
         await details.series(get_settings(request), conn, get_vault(request), profile, request.query_params["series"])
     result = await _decision(request, conn, profile, target)
     out.update(mode=result.mode, duration=result.duration, codecs=result.to_dict(),
@@ -155,11 +146,11 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str,
     if type == "episode":
         following = next_episode(conn, profile.id, item_id)
         out["next"] = ({"id": following["episode_id"], "title": following["title"],
-                        "url": f"/watch/episode/{following['episode_id']}"} if following else None)
+                        "url": watch_url("episode", following["episode_id"])} if following else None)
     return JSONResponse(out)
 
 
-async def _decision(request: Request, conn: sqlite3.Connection, profile, target: Target) -> probe.ProbeResult:
+async def _decision(request: Request, conn: sqlite3.Connection, profile: Profile, target: Target) -> probe.ProbeResult:
     """The stored probe decision, or probe now through our own loopback proxy and store it."""
     found = probe.cached(conn, profile.id, target.type, target.item_id)
     if found is not None:
@@ -186,8 +177,7 @@ def _loopback_url(request: Request, conn: sqlite3.Connection, target: Target) ->
 
 
 @router.post("/play/{profile_id}/{type}/{item_id}/progress")
-async def progress(request: Request, profile_id: int, type: str, item_id: str,
-                   conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+async def progress(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
     """The player's periodic position report (every ~10 s and on leaving): History and resume."""
     Target(profile_id, type, item_id)
     try:
@@ -196,7 +186,7 @@ async def progress(request: Request, profile_id: int, type: str, item_id: str,
         duration = float(body["duration"]) if body.get("duration") else None
     except (ValueError, TypeError, AttributeError):
         raise PlaybackError("The position report was unreadable.") from None
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
     now_playing.record(conn, profile_id, type, item_id, position, duration, name)
     return JSONResponse({"ok": True})
@@ -213,10 +203,10 @@ def status(request: Request, profile_id: int, channel_id: str | None = None, sta
 
 
 @router.get("/play/{profile_id}/live/{item_id}/zap")
-def zap(request: Request, profile_id: int, item_id: str, step: int = 0, number: int | None = None,
-        conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+def zap(request: Request, profile_id: int, item_id: str, conn: Conn, step: int = 0,
+        number: int | None = None) -> JSONResponse:
     """The channel to switch to: ``step`` ±n in the list, or channel ``number``."""
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     if number is not None:
         found = channels.by_number(conn, profile.id, number)
         if found is None:
@@ -231,7 +221,7 @@ def zap(request: Request, profile_id: int, item_id: str, step: int = 0, number: 
 # --- the byte paths ----------------------------------------------------------------------
 
 
-async def _guarded(state: PlaybackState, target: Target, make) -> Response:
+async def _guarded(state: PlaybackState, target: Target, make: Callable[[], Awaitable[Response]]) -> Response:
     """Run a proxy action; an error is remembered for the player's message, then answered."""
     try:
         response = await make()
@@ -242,22 +232,23 @@ async def _guarded(state: PlaybackState, target: Target, make) -> Response:
     return response
 
 
-def _upstream(conn, request, profile_id: int, target: Target, ext: str | None = None) -> tuple[Any, str]:
-    profile = profile_of(conn, profile_id)
+def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, target: Target,
+              ext: str | None = None) -> tuple[Profile, str]:
+    profile = profiles.get_profile(conn, profile_id)
     return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
 
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")
 @router.get("/play/{profile_id}/live/{item_id}/open")
-async def open_stream(request: Request, profile_id: int, item_id: str | None = None, channel_id: str | None = None,
-                      start_ts: int | None = None, fmt: str = "", conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
+                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> JSONResponse:
     """Start a channel (or catch-up) upstream and say how the player plays what really came:
     engine, source and the formats tried (``fmt`` names the one to ask for first)."""
     state = playback_state(request)
     target = _stream_target(profile_id, item_id, channel_id, start_ts)
 
     async def make():
-        profile = profile_of(conn, profile_id)
+        profile = profiles.get_profile(conn, profile_id)
         return JSONResponse(await tuner.open_answer(state, conn, get_vault(request), profile, target, fmt or None))
 
     return await _guarded(state, target, make)
@@ -266,9 +257,9 @@ async def open_stream(request: Request, profile_id: int, item_id: str | None = N
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/stream.ts")
 @router.get("/play/{profile_id}/live/{item_id}/stream.ts")
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
-async def live_stream(request: Request, profile_id: int, item_id: str | None = None, channel_id: str | None = None,
-                      start_ts: int | None = None, park: str | None = None, release: bool = False,
-                      conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
+                      channel_id: str | None = None, start_ts: int | None = None, park: str | None = None,
+                      release: bool = False) -> Response:
     """A channel or catch-up as the provider really sends it (MPEG-TS relayed, a playlist
     rewritten), whatever the name asks for; the name only says which format to try first.
     ``release`` closes a parked start the player no longer wants."""
@@ -280,7 +271,7 @@ async def live_stream(request: Request, profile_id: int, item_id: str | None = N
     prefer = "m3u8" if request.url.path.endswith(".m3u8") else "ts"
 
     async def make():
-        profile = profile_of(conn, profile_id)
+        profile = profiles.get_profile(conn, profile_id)
         return await tuner.stream_answer(state, conn, get_vault(request), profile, target, prefer, park)
 
     return await _guarded(state, target, make)
@@ -294,14 +285,13 @@ def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None,
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/hls/{token}")
 @router.get("/play/{profile_id}/{type}/{item_id}/hls/{token}")
-async def hls_part(request: Request, profile_id: int, token: str, type: str = "catchup", item_id: str | None = None,
-                   channel_id: str | None = None, start_ts: int | None = None,
-                   conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def hls_part(request: Request, profile_id: int, token: str, conn: Conn, type: str = "catchup",
+                   item_id: str | None = None, channel_id: str | None = None, start_ts: int | None = None) -> Response:
     """A playlist, segment, key or init segment named by a token from a rewritten playlist."""
     state = playback_state(request)
     target = (Target(profile_id, "catchup", channel_id, start_ts) if channel_id is not None
               else Target(profile_id, type, item_id or ""))
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
 
     async def make():
         return await state.hls().serve(profile.id, token, _label(profile), play_path(target, "hls"), request.headers)
@@ -310,15 +300,14 @@ async def hls_part(request: Request, profile_id: int, token: str, type: str = "c
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/file")
-async def file(request: Request, profile_id: int, type: str, item_id: str,
-               conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def file(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> Response:
     """A movie or episode as the provider has it, with Range (the browser seeks with it)."""
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are files.")
 
-    async def make():
+    async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target)
         ext = url.rsplit(".", 1)[-1].lower()
         return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
@@ -327,15 +316,15 @@ async def file(request: Request, profile_id: int, type: str, item_id: str,
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/seek")
-async def seek_point(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
-                     conn: sqlite3.Connection = Depends(get_conn)) -> JSONResponse:
+async def seek_point(request: Request, profile_id: int, type: str, item_id: str, conn: Conn,
+                     start: float = 0.0) -> JSONResponse:
     """Where a conversion asked to start at ``start`` really starts: a remux copies the video,
     so it begins at the keyframe at or before ``start``; a transcode begins exactly there. The
     player counts its clock and subtitles from the answer."""
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are converted.")
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     start = max(0.0, start)
     decision = await _decision(request, conn, profile, target)
     if start == 0 or decision.mode == "transcode":
@@ -345,17 +334,17 @@ async def seek_point(request: Request, profile_id: int, type: str, item_id: str,
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/remux.mp4")
-async def remuxed(request: Request, profile_id: int, type: str, item_id: str, start: float = 0.0,
-                  audio: int = 0, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def remuxed(request: Request, profile_id: int, type: str, item_id: str, conn: Conn, start: float = 0.0,
+                  audio: int = 0) -> Response:
     """The file converted by ffmpeg to fragmented MP4 from ``start`` seconds (seeking restarts it),
     with audio stream ``audio`` (one the probe found; choosing another track restarts it too)."""
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes are converted.")
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
 
-    async def make():
+    async def make() -> Response:
         decision = await _decision(request, conn, profile, target)
         mode = "remux" if decision.mode == "direct" else decision.mode
         codec = decision.audio_codec
@@ -374,19 +363,19 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, st
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/subtitles/{index}.vtt")
-async def subtitles(request: Request, profile_id: int, type: str, item_id: str, index: int, start: float = 0.0,
-                    conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def subtitles(request: Request, profile_id: int, type: str, item_id: str, index: int, conn: Conn,
+                    start: float = 0.0) -> Response:
     """Text subtitle stream ``index`` as WebVTT (extracted by ffmpeg), times counted from ``start``
     so they line up with a remux started there."""
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
         raise ItemNotFound("Only movies and episodes have subtitle files.")
-    profile = profile_of(conn, profile_id)
+    profile = profiles.get_profile(conn, profile_id)
     decision = await _decision(request, conn, profile, target)
     decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
 
-    async def make():
+    async def make() -> Response:
         data = bytearray()
         async for chunk in state.ffmpeg.stream(remux.subtitle_args(_loopback_url(request, conn, target), index)):
             data += chunk

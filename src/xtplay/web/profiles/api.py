@@ -1,6 +1,6 @@
 """JSON API for profiles: ``/api/profiles`` — list, create, show, edit, delete, test, use.
 
-A thin wrapper over :mod:`xtplay.profiles`. The password is write-only: it is accepted in a
+A thin wrapper over :mod:`xtplay.accounts.profiles`. The password is write-only: it is accepted in a
 create or edit body and never appears in any answer. Errors are answered here as
 ``{"error": title, "message": text, "retryable": bool}`` with the error's status, so the
 router behaves the same in any app that includes it; request validation errors never echo
@@ -13,18 +13,17 @@ import sqlite3
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from xtplay.accounts import profiles
-from xtplay.config import Settings
+from xtplay.accounts.vault import Secret
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
-from xtplay.accounts.vault import Secret, Vault
-from xtplay.web.deps import get_conn, get_settings, get_vault
+from xtplay.web.deps import AppSettings, AppVault, Conn
 
 
 def _error(status: int, title: str, message: str, retryable: bool = False) -> JSONResponse:
@@ -88,7 +87,7 @@ def _out(conn: sqlite3.Connection, profile: profiles.Profile) -> dict[str, Any]:
 
 
 @router.get("")
-def list_profiles(conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+def list_profiles(conn: Conn) -> dict[str, Any]:
     """Every profile, with the active one marked."""
     active = profiles.active_profile(conn)
     active_id = active.id if active else None
@@ -99,12 +98,8 @@ def list_profiles(conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any
 
 
 @router.post("", status_code=201)
-async def create_profile(
-    body: ProfileCreate,
-    conn: sqlite3.Connection = Depends(get_conn),
-    vault: Vault = Depends(get_vault),
-    settings: Settings = Depends(get_settings),
-) -> dict[str, Any]:
+async def create_profile(body: ProfileCreate, conn: Conn, vault: AppVault,
+                         settings: AppSettings) -> dict[str, Any]:
     """Add a profile; the login is verified first unless ``verify`` is false."""
     saved = await profiles.add_profile(
         conn, vault, settings, name=body.name, url=body.url, username=body.username,
@@ -114,19 +109,14 @@ async def create_profile(
 
 
 @router.get("/{profile}")
-def show_profile(profile: str, conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+def show_profile(profile: str, conn: Conn) -> dict[str, Any]:
     """One profile by id or name."""
     return _out(conn, profiles.get_profile(conn, profile))
 
 
 @router.patch("/{profile}")
-async def edit_profile(
-    profile: str,
-    body: ProfileEdit,
-    conn: sqlite3.Connection = Depends(get_conn),
-    vault: Vault = Depends(get_vault),
-    settings: Settings = Depends(get_settings),
-) -> dict[str, Any]:
+async def edit_profile(profile: str, body: ProfileEdit, conn: Conn, vault: AppVault,
+                       settings: AppSettings) -> dict[str, Any]:
     """Change fields; new credentials are verified unless ``verify`` is false."""
     changes = body.model_dump(exclude_unset=True, exclude={"verify", "password"})
     if body.password is not None:
@@ -136,9 +126,7 @@ async def edit_profile(
 
 
 @router.delete("/{profile}")
-def delete_profile(
-    profile: str, conn: sqlite3.Connection = Depends(get_conn), vault: Vault = Depends(get_vault)
-) -> dict[str, Any]:
+def delete_profile(profile: str, conn: Conn, vault: AppVault) -> dict[str, Any]:
     """Delete the profile and everything stored for it."""
     removed = profiles.remove_profile(conn, vault, profile)
     active = profiles.active_profile(conn)
@@ -146,12 +134,7 @@ def delete_profile(
 
 
 @router.post("/{profile}/test")
-async def test_profile(
-    profile: str,
-    conn: sqlite3.Connection = Depends(get_conn),
-    vault: Vault = Depends(get_vault),
-    settings: Settings = Depends(get_settings),
-) -> dict[str, Any]:
+async def test_profile(profile: str, conn: Conn, vault: AppVault, settings: AppSettings) -> dict[str, Any]:
     """Log in with the stored credentials; answers the refreshed profile and its account."""
     account = await profiles.test_profile(conn, vault, settings, profile)
     refreshed = profiles.get_profile(conn, profile)
@@ -159,6 +142,6 @@ async def test_profile(
 
 
 @router.post("/{profile}/use")
-def use_profile(profile: str, conn: sqlite3.Connection = Depends(get_conn)) -> dict[str, Any]:
+def use_profile(profile: str, conn: Conn) -> dict[str, Any]:
     """Make this the active profile."""
     return _out(conn, profiles.use_profile(conn, profile))

@@ -10,13 +10,16 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay.accounts import profiles
-from xtplay.library import sync
-from xtplay.errors import InvalidProfile, ProfileBusy, ProfileExists, XtplayError
-from xtplay.web.deps import get_conn, get_settings, get_vault
+from xtplay.accounts.profiles import Profile
+from xtplay.accounts.vault import Vault
+from xtplay.config import Settings
+from xtplay.errors import InvalidProfile, ProfileBusy, ProfileExists, ProfileNotFound, XtplayError
+from xtplay.library import catalog, sync
+from xtplay.web.deps import AppSettings, AppVault, Conn
 from xtplay.web.sync_status import activate, is_syncing, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -41,12 +44,10 @@ def _redirect(request: Request, url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def _after_activation(request: Request, conn: sqlite3.Connection, profile: Any) -> str:
+def _after_activation(request: Request, conn: sqlite3.Connection, profile: Profile) -> str:
     """Sync an empty or stale library in the background (``sync_schedule.sync_if_stale``); where to send
     the person next: the loading page while an empty library fills, else home (a stale
     library stays browsable while it syncs)."""
-    from xtplay.library import catalog
-
     activate(request.app, conn, profile)
     if catalog.is_empty(conn, profile.id) and is_syncing(request.app, profile.id):
         return f"/profiles/{profile.id}/loading"
@@ -57,7 +58,7 @@ def _after_activation(request: Request, conn: sqlite3.Connection, profile: Any) 
 
 
 @router.get("/welcome")
-def welcome(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def welcome(request: Request, conn: Conn) -> Response:
     """First run: what xtplay needs, the add-profile form, and (demo mode) a one-click profile."""
     if profiles.list_profiles(conn):
         return RedirectResponse("/", status_code=303)
@@ -66,8 +67,7 @@ def welcome(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> R
 
 
 @router.post("/welcome/demo")
-async def add_demo_profile(request: Request, conn: sqlite3.Connection = Depends(get_conn),
-                           vault: Any = Depends(get_vault), settings: Any = Depends(get_settings)) -> Response:
+async def add_demo_profile(request: Request, conn: Conn, vault: AppVault, settings: AppSettings) -> Response:
     """Add (or repoint) the "Demo" profile at the running demo provider and switch to it."""
     demo = request.app.state.demo
     if demo is None:
@@ -77,12 +77,12 @@ async def add_demo_profile(request: Request, conn: sqlite3.Connection = Depends(
     return _redirect(request, _after_activation(request, conn, profile))
 
 
-async def ensure_demo_profile(conn: sqlite3.Connection, vault: Any, settings: Any, demo: Any,
-                              name: str = "Demo") -> Any:
+async def ensure_demo_profile(conn: sqlite3.Connection, vault: Vault, settings: Settings, demo: Any,
+                              name: str = "Demo") -> Profile:
     """The demo profile pointing at ``demo``'s current address (its port changes every start)."""
     try:
         existing = profiles.get_profile(conn, name)
-    except profiles.ProfileNotFound:
+    except ProfileNotFound:
         return await profiles.add_profile(conn, vault, settings, name=name, url=demo.url,
                                           username=demo.username, password=demo.password)
     return await profiles.edit_profile(conn, vault, settings, existing.id, url=demo.url,
@@ -93,7 +93,7 @@ async def ensure_demo_profile(conn: sqlite3.Connection, vault: Any, settings: An
 
 
 @router.get("/profiles")
-def list_page(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def list_page(request: Request, conn: Conn) -> Response:
     """Every profile with its account status, expiry, connections and last sync."""
     rows = []
     for p in profiles.list_profiles(conn):
@@ -104,17 +104,16 @@ def list_page(request: Request, conn: sqlite3.Connection = Depends(get_conn)) ->
 
 
 @router.get("/profiles/new")
-def new_page(request: Request, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def new_page(request: Request, conn: Conn) -> Response:
     """The add-profile form."""
     return render(request, "profiles_form.html", conn=conn, profile=None, values={}, errors={},
                   form_error=None, nav="profiles", page_title="Add a profile")
 
 
 @router.post("/profiles")
-async def add(request: Request, name: str = Form(""), url: str = Form(""), username: str = Form(""),
-              password: str = Form(""), origin: str = Form("profiles"),
-              conn: sqlite3.Connection = Depends(get_conn), vault: Any = Depends(get_vault),
-              settings: Any = Depends(get_settings)) -> Response:
+async def add(request: Request, conn: Conn, vault: AppVault, settings: AppSettings, name: str = Form(""),
+              url: str = Form(""), username: str = Form(""), password: str = Form(""),
+              origin: str = Form("profiles")) -> Response:
     """Verify the login, save, make it active and start its first sync."""
     values = {"name": name, "url": url, "username": username}
     try:
@@ -130,7 +129,7 @@ async def add(request: Request, name: str = Form(""), url: str = Form(""), usern
 
 
 @router.get("/profiles/{profile_id}/edit")
-def edit_page(request: Request, profile_id: int, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def edit_page(request: Request, profile_id: int, conn: Conn) -> Response:
     """The edit form (the password stays empty: leave it so to keep the stored one)."""
     profile = profiles.get_profile(conn, profile_id)
     values = {"name": profile.name, "url": profile.url, "username": profile.username}
@@ -139,10 +138,9 @@ def edit_page(request: Request, profile_id: int, conn: sqlite3.Connection = Depe
 
 
 @router.post("/profiles/{profile_id}/edit")
-async def edit(request: Request, profile_id: int, name: str = Form(""), url: str = Form(""),
-               username: str = Form(""), password: str = Form(""),
-               conn: sqlite3.Connection = Depends(get_conn), vault: Any = Depends(get_vault),
-               settings: Any = Depends(get_settings)) -> Response:
+async def edit(request: Request, profile_id: int, conn: Conn, vault: AppVault, settings: AppSettings,
+               name: str = Form(""), url: str = Form(""), username: str = Form(""),
+               password: str = Form("")) -> Response:
     """Save changes; a changed URL, username or password is verified by a login first."""
     profile = profiles.get_profile(conn, profile_id)
     values = {"name": name, "url": url, "username": username}
@@ -161,24 +159,23 @@ async def edit(request: Request, profile_id: int, name: str = Form(""), url: str
 
 
 @router.post("/profiles/test")
-async def test_new(request: Request, url: str = Form(""), username: str = Form(""),
-                   password: str = Form(""), settings: Any = Depends(get_settings)) -> Response:
+async def test_new(request: Request, settings: AppSettings, url: str = Form(""), username: str = Form(""),
+                   password: str = Form("")) -> Response:
     """Try a login with the values typed in the add form, without saving anything."""
     try:
         clean_url = profiles.normalize_url(url)
         if not username.strip() or not password:
             raise InvalidProfile("username" if not username.strip() else "password",
                                  "Enter the username and password to test the connection.")
-        account = await _check_login(settings, clean_url, username.strip(), password)
+        account = await profiles.check_login(settings, clean_url, username.strip(), password)
     except XtplayError as exc:
         return render_partial(request, "_test_result.html", ok=False, title=exc.title, message=str(exc))
     return render_partial(request, "_test_result.html", ok=True, account=profiles.account_dict(account))
 
 
 @router.post("/profiles/{profile_id}/test")
-async def test_saved(request: Request, profile_id: int, url: str = Form(""), username: str = Form(""),
-                     password: str = Form(""), conn: sqlite3.Connection = Depends(get_conn),
-                     vault: Any = Depends(get_vault), settings: Any = Depends(get_settings)) -> Response:
+async def test_saved(request: Request, profile_id: int, conn: Conn, vault: AppVault, settings: AppSettings,
+                     url: str = Form(""), username: str = Form(""), password: str = Form("")) -> Response:
     """Test a saved profile, with the edit form's values where they differ (nothing is saved)."""
     try:
         profile = profiles.get_profile(conn, profile_id)
@@ -188,36 +185,25 @@ async def test_saved(request: Request, profile_id: int, url: str = Form(""), use
             account = await profiles.test_profile(conn, vault, settings, profile.id)
         else:
             secret = password or profiles.decrypt_password(conn, vault, profile)
-            account = await _check_login(settings, new_url, new_user, secret, profile.user_agent)
+            account = await profiles.check_login(settings, new_url, new_user, secret, profile.user_agent)
     except XtplayError as exc:
         return render_partial(request, "_test_result.html", ok=False, title=exc.title, message=str(exc))
     return render_partial(request, "_test_result.html", ok=True, account=profiles.account_dict(account))
-
-
-async def _check_login(settings: Any, url: str, username: str, password: str, user_agent: str | None = None) -> Any:
-    """A login without saving (profiles has no public form of this yet; see the report)."""
-    check = getattr(profiles, "check_login", None)
-    if check is not None:
-        return await check(settings, url, username, password, user_agent)
-    return await profiles._login(settings, url, username, password, user_agent)  # noqa: SLF001
 
 
 # --- delete, switch, loading --------------------------------------------------------------
 
 
 @router.get("/profiles/{profile_id}/delete")
-def delete_page(request: Request, profile_id: int, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def delete_page(request: Request, profile_id: int, conn: Conn) -> Response:
     """Ask before deleting: everything of the profile goes with it."""
-    from xtplay.library import catalog
-
     profile = profiles.get_profile(conn, profile_id)
     return render(request, "profiles_delete.html", conn=conn, profile=profile,
                   counts=catalog.counts(conn, profile.id), nav="profiles", page_title=f"Delete {profile.name}")
 
 
 @router.post("/profiles/{profile_id}/delete")
-def delete(request: Request, profile_id: int, confirm: str = Form(""),
-           conn: sqlite3.Connection = Depends(get_conn), vault: Any = Depends(get_vault)) -> Response:
+def delete(request: Request, profile_id: int, conn: Conn, vault: AppVault, confirm: str = Form("")) -> Response:
     """Delete the profile and all its data (only with the confirmation field)."""
     if confirm != "yes":
         return _redirect(request, f"/profiles/{profile_id}/delete")
@@ -228,14 +214,14 @@ def delete(request: Request, profile_id: int, confirm: str = Form(""),
 
 
 @router.post("/profiles/switch")
-async def switch(request: Request, profile_id: int = Form(...), conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+async def switch(request: Request, conn: Conn, profile_id: int = Form(...)) -> Response:
     """Make another profile active; every view starts over from home (nothing of the old one stays)."""
     profile = profiles.use_profile(conn, profile_id)
     return _redirect(request, _after_activation(request, conn, profile))
 
 
 @router.get("/profiles/{profile_id}/loading")
-def loading_page(request: Request, profile_id: int, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def loading_page(request: Request, profile_id: int, conn: Conn) -> Response:
     """Shown while the profile's first sync runs; polls until it is ready."""
     profile = profiles.get_profile(conn, profile_id)
     if not is_syncing(request.app, profile.id):
@@ -245,7 +231,7 @@ def loading_page(request: Request, profile_id: int, conn: sqlite3.Connection = D
 
 
 @router.get("/profiles/{profile_id}/ready")
-def ready(request: Request, profile_id: int, conn: sqlite3.Connection = Depends(get_conn)) -> Response:
+def ready(request: Request, profile_id: int, conn: Conn) -> Response:
     """The loading page's poll: progress while syncing, then a redirect home (or the error)."""
     profile = profiles.get_profile(conn, profile_id)
     job = sync_progress(request.app, profile.id)
@@ -254,5 +240,3 @@ def ready(request: Request, profile_id: int, conn: sqlite3.Connection = Depends(
     if job is not None and job.status == "failed":
         return render_partial(request, "_loading_progress.html", profile=profile, job=job)
     return Response(status_code=204, headers={"HX-Redirect": "/"})
-
-

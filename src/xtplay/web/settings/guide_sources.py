@@ -10,36 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay import db, guide
+from xtplay.accounts import profiles
+from xtplay.accounts.vault import Vault
 from xtplay.errors import XtplayError
-from xtplay.web.deps import get_conn, get_vault, require_profile
+from xtplay.web.deps import ActiveProfile, Conn, get_vault
+from xtplay.web.settings.view import guide_refreshing, render_settings
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
 
-def guide_state(request: Request, conn: sqlite3.Connection, profile: Any) -> dict[str, Any]:
-    """What the settings page shows of the profile's guide."""
-    runs = guide.last_runs(conn, profile.id, 20)
-    provider = next((r for r in runs if r["source"] == guide.XTREAM), None)
-    return {"last_success": guide.last_success(conn, profile.id), "provider_run": provider,
-            "sources": guide.sources(conn, profile.id), "refreshing": _refreshing(request.app, profile.id)}
-
-
-def _refreshing(app: Any, profile_id: int) -> bool:
-    task = app.state.guide_jobs.get(profile_id)
-    return task is not None and not task.done()
-
-
-async def _refresh(app: Any, profile_id: int, vault: Any) -> None:
-    from xtplay.accounts import profiles
-
+async def _refresh(app: FastAPI, profile_id: int, vault: Vault) -> None:
     conn = db.open_library(app.state.settings.db_path)
     try:
         profile = profiles.get_profile(conn, profile_id)
@@ -52,21 +38,18 @@ async def _refresh(app: Any, profile_id: int, vault: Any) -> None:
 
 
 @router.post("/settings/guide/refresh")
-async def refresh_now(request: Request, profile: Any = Depends(require_profile)) -> Response:
+async def refresh_now(request: Request, profile: ActiveProfile) -> Response:
     """Load the active profile's guide now, in the background."""
-    if not _refreshing(request.app, profile.id):
+    if not guide_refreshing(request.app, profile.id):
         request.app.state.guide_jobs[profile.id] = asyncio.get_running_loop().create_task(
             _refresh(request.app, profile.id, get_vault(request)))
     return RedirectResponse("/settings?guide=refreshing#guide", status_code=303)
 
 
 @router.post("/settings/guide/sources")
-def add_source(request: Request, url: str = Form(""), conn: sqlite3.Connection = Depends(get_conn),
-               profile: Any = Depends(require_profile)) -> Response:
+def add_source(request: Request, conn: Conn, profile: ActiveProfile, url: str = Form("")) -> Response:
     """Add an XMLTV URL (kept encrypted: such URLs often hold the password); it loads with the
     next refresh."""
-    from xtplay.web.settings.pages import render_settings  # here: pages_settings imports this module
-
     try:
         guide.add_source(conn, get_vault(request), profile.id, url)
     except XtplayError as exc:
@@ -75,8 +58,7 @@ def add_source(request: Request, url: str = Form(""), conn: sqlite3.Connection =
 
 
 @router.post("/settings/guide/sources/{source_id}/remove")
-def remove_source(request: Request, source_id: int, conn: sqlite3.Connection = Depends(get_conn),
-                  profile: Any = Depends(require_profile)) -> Response:
+def remove_source(request: Request, source_id: int, conn: Conn, profile: ActiveProfile) -> Response:
     """Remove an added XMLTV URL and its programmes."""
     guide.remove_source(conn, profile.id, source_id)
     return RedirectResponse("/settings?guide=removed#guide", status_code=303)

@@ -1,0 +1,43 @@
+"""The one place the web app builds the URLs of its pages.
+
+Pages, the JSON API and (through :mod:`templating`, which registers them) the templates all
+link with these builders, so an address is spelled once. The ``/play/…`` paths the player
+loads are built by :func:`xtplay.playback.resolve.play_path`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+_SECTION_OF_TYPE = {"live": "live", "movie": "movies", "series": "series"}
+
+
+def item_url(type: str, provider_id: Any) -> str:
+    """The page of an item: a channel or an episode plays, a movie or series opens its page."""
+    if type in ("live", "episode"):
+        return watch_url(type, provider_id)
+    return f"/{_SECTION_OF_TYPE[type]}/{provider_id}"
+
+
+def watch_url(type: str, provider_id: Any, start: float | None = None) -> str:
+    """The player page for an item; ``start`` seconds resumes there (0 plays from the
+    beginning even when a resume position exists)."""
+    url = f"/watch/{type}/{provider_id}"
+    return f"{url}?{urlencode({'t': int(start)})}" if start is not None else url
+
+
+def catchup_url(channel_id: Any, start_ts: int) -> str:
+    """The player page for a past programme of a channel with an archive."""
+    return f"/watch/catchup/{channel_id}/{int(start_ts)}"
+
+
+def query(**params: Any) -> str:
+    """``?a=1&b=2`` from the parameters that have a value ('' when none has)."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def repeated(name: str, values: list[Any]) -> str:
+    """``?id=1&id=2``: one parameter given once per value."""
+    return f"?{urlencode([(name, v) for v in values])}"

@@ -1,0 +1,1 @@
+"""Profiles, the vault that keeps their passwords, and the encrypted export."""

@@ -1,0 +1,1 @@
+"""The ``xtplay`` command, run in-process or as a real process."""

@@ -1,0 +1,1 @@
+"""The programme guide: storage, queries, the grid, catch-up and refresh."""

@@ -1,0 +1,1 @@
+"""The SQLite library: catalog, sync, search, favorites and history."""

@@ -1,0 +1,87 @@
+"""Watch history, resume positions and continue-watching over a real library."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from xtplay.accounts import profiles
+from xtplay.library import history
+
+
+@pytest.fixture
+def filled(catalog_factory):
+    f = catalog_factory
+    f.category("movie", "10", "Drama")
+    f.category("live", "1", "News")
+    f.add("movie", "First Film", id=1, category_id="10")
+    f.add("movie", "Second Film", id=2, category_id="10")
+    f.add("live", "News 24", id=5, category_id="1")
+    f.save()
+    return f
+
+
+def test_record_keeps_position_and_name(filled):
+    conn, pid = filled.conn, filled.profile_id
+    entry = history.record(conn, pid, "movie", 1, 125.5, 3600)
+    assert (entry.name, entry.position_secs, entry.duration_secs, entry.watched) == ("First Film", 125.5, 3600, False)
+    assert history.resume_position(conn, pid, "movie", "1") == 125.5
+    assert round(entry.progress, 4) == round(125.5 / 3600, 4)
+
+
+def test_watched_from_ninety_percent_and_sticky(filled):
+    conn, pid = filled.conn, filled.profile_id
+    assert history.record(conn, pid, "movie", 1, 3239, 3600).watched is False
+    assert history.record(conn, pid, "movie", 1, 3240, 3600).watched is True
+    again = history.record(conn, pid, "movie", 1, 60, 3600)  # watching it again from the start
+    assert again.watched is True and again.position_secs == 60
+    assert history.resume_position(conn, pid, "movie", 1) is None
+    assert history.watched_ids(conn, pid, "movie") == {"1"}
+
+
+def test_resume_needs_a_real_start_and_not_live(filled):
+    conn, pid = filled.conn, filled.profile_id
+    history.record(conn, pid, "movie", 2, 10, 3600)
+    history.record(conn, pid, "live", 5, 900)
+    assert history.resume_position(conn, pid, "movie", 2) is None
+    assert history.resume_position(conn, pid, "live", 5) is None
+    assert history.resume_position(conn, pid, "movie", 99) is None
+
+
+def test_continue_watching_lists_started_unfinished_movies_and_episodes(filled):
+    conn, pid = filled.conn, filled.profile_id
+    start = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+    history.record(conn, pid, "movie", 1, 600, 3600, at=start)
+    history.record(conn, pid, "episode", "3", 300, 1500, name="S01E03 The Return", at=start + timedelta(minutes=1))
+    history.record(conn, pid, "movie", 2, 3500, 3600, at=start + timedelta(minutes=2))  # watched
+    history.record(conn, pid, "live", 5, 5000, at=start + timedelta(minutes=3))
+    got = [(e.type, e.provider_id, e.name) for e in history.continue_watching(conn, pid)]
+    assert got == [("episode", "3", "S01E03 The Return"), ("movie", "1", "First Film")]
+    assert [e.provider_id for e in history.list(conn, pid)][:1] == ["5"]
+    assert {e.type for e in history.list(conn, pid)} == {"movie", "episode", "live"}
+
+
+def test_name_survives_the_item_leaving_and_later_records(filled):
+    conn, pid = filled.conn, filled.profile_id
+    history.record(conn, pid, "episode", "9", 40, 100, name="Pilot")
+    assert history.record(conn, pid, "episode", "9", 50, 100).name == "Pilot"
+    history.record(conn, pid, "movie", 2, 100, 3600)
+    filled.rows["movie"] = [r for r in filled.rows["movie"] if r["_id"] != 2]
+    filled.save()
+    entry = next(e for e in history.list(conn, pid) if e.provider_id == "2")
+    assert (entry.name, entry.item) == ("Second Film", None)
+
+
+def test_mark_watched_remove_and_clear(filled, vault):
+    conn, pid = filled.conn, filled.profile_id
+    assert history.mark_watched(conn, pid, "movie", 2).watched is True
+    assert history.mark_watched(conn, pid, "movie", 2, False).watched is False
+    history.record(conn, pid, "movie", 1, 100, 3600)
+    assert history.remove(conn, pid, "movie", 1) is True
+    assert history.remove(conn, pid, "movie", 1) is False
+    other = profiles.insert_profile(conn, vault, name="Other", url="http://127.0.0.1:9", username="u", password="pw-other")
+    history.record(conn, other.id, "movie", "1", 100, 3600, name="Elsewhere")
+    assert history.clear(conn, pid) == 1
+    assert history.list(conn, pid) == []
+    assert [e.name for e in history.list(conn, other.id)] == ["Elsewhere"]

@@ -1,0 +1,84 @@
+"""Re-syncs cost only what changed: an unchanged list is neither parsed nor written, a changed
+one stores exactly its changes, and favorites, history and resume positions never move."""
+
+from __future__ import annotations
+
+import os
+
+from xtplay.accounts import profiles
+from xtplay.demo import DemoProvider
+from xtplay.library import catalog, favorites, history, search, sync, versions
+
+
+def _rows(conn, profile_id):
+    return conn.execute("SELECT type, provider_id, name, category_id, position FROM items WHERE profile_id = ? "
+                        "ORDER BY type, provider_id", (profile_id,)).fetchall()
+
+
+def _size(path) -> int:
+    wal = f"{path}-wal"
+    return os.path.getsize(path) + (os.path.getsize(wal) if os.path.exists(wal) else 0)
+
+
+def _keep(conn, profile_id):
+    favorites.add(conn, profile_id, "movie", "1", "Big Demo Movie")
+    history.record(conn, profile_id, "movie", "2", position_secs=1234.0, duration_secs=5400.0)
+    return _kept(conn, profile_id)
+
+
+def _kept(conn, profile_id):
+    return ([(f.type, f.provider_id) for f in favorites.list(conn, profile_id)],
+            [(h.type, h.provider_id, h.position_secs) for h in history.list(conn, profile_id)])
+
+
+async def test_an_unchanged_catalog_is_read_once_and_written_never(synced_profile, demo):
+    settings, conn, vault, profile = synced_profile
+    kept = _keep(conn, profile.id)
+    before, size = _rows(conn, profile.id), _size(settings.db_path)
+    demo.reset_stats()
+    result = await sync.sync_profile(settings, conn, vault, profile)
+    assert result.status == "ok" and result.counts == {"live": 60, "movie": 120, "series": 30}
+    assert _rows(conn, profile.id) == before
+    assert demo.stats()["requests"].get("not_modified") == 3  # the provider's ETags answered with 304
+    assert _size(settings.db_path) - size < 256 * 1024  # the run's record and the versions, no catalog pages
+    assert _kept(conn, profile.id) == kept
+
+
+async def test_without_validators_the_digest_of_the_bytes_decides(synced_profile, demo):
+    settings, conn, vault, profile = synced_profile
+    conn.execute("UPDATE list_versions SET etag = NULL, last_modified = NULL WHERE profile_id = ?", (profile.id,))
+    conn.commit()
+    before = _rows(conn, profile.id)
+    demo.reset_stats()
+    result = await sync.sync_profile(settings, conn, vault, profile)
+    assert result.status == "ok" and _rows(conn, profile.id) == before
+    assert "not_modified" not in demo.stats()["requests"]  # the whole lists came, and matched
+    assert set(versions.known(conn, profile.id, catalog.counts(conn, profile.id))) >= {
+        "get_live_streams", "get_vod_streams", "get_series", "get_vod_categories"}
+
+
+async def test_items_removed_behind_the_syncs_back_are_stored_again(synced_profile, demo):
+    settings, conn, vault, profile = synced_profile
+    before = _rows(conn, profile.id)
+    conn.execute("DELETE FROM items WHERE profile_id = ? AND type = 'movie' AND provider_id IN ('5', '6')", (profile.id,))
+    conn.commit()
+    result = await sync.sync_profile(settings, conn, vault, profile)
+    assert result.status == "ok" and _rows(conn, profile.id) == before
+
+
+async def test_a_changed_list_stores_exactly_its_changes(synced_profile, demo_media_dir):
+    settings, conn, vault, profile = synced_profile
+    kept = _keep(conn, profile.id)
+    before = {(t, p): (n, c) for t, p, n, c, _ in _rows(conn, profile.id)}
+    with DemoProvider(live=60, vod=123, series=30, seed=1, media_dir=demo_media_dir) as grown:
+        await profiles.edit_profile(conn, vault, settings, profile, url=grown.url)
+        profile = profiles.get_profile(conn, profile.id)
+        result = await sync.sync_profile(settings, conn, vault, profile)
+    assert result.status == "ok" and result.counts["movie"] == 123
+    after = {(t, p): (n, c) for t, p, n, c, _ in _rows(conn, profile.id)}
+    added = set(after) - set(before)
+    assert added == {("movie", "121"), ("movie", "122"), ("movie", "123")}
+    assert {k: after[k] for k in before} == before  # nothing else changed
+    newest = after[("movie", "123")][0]
+    assert any(h.provider_id == "123" for h in search.search(conn, profile.id, newest)["movie"])
+    assert _kept(conn, profile.id) == kept

@@ -1,0 +1,1 @@
+"""The playback proxy, ffmpeg conversion, tracks, seeking and external players."""

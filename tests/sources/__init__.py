@@ -1,0 +1,1 @@
+"""The wire clients and parsers: the Xtream client, M3U playlists, XMLTV guides."""

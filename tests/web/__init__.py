@@ -1,0 +1,1 @@
+"""The web pages and the JSON API, on the real app."""

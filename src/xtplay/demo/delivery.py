@@ -13,7 +13,8 @@ from xtplay.demo import epg, live_hls, streams
 from xtplay.demo.media import MediaSet
 from xtplay.demo.streams import Scope, to_int
 
-NGINX_403 = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
+NGINX_403 = (b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center>"
+             b"<hr><center>nginx</center></body></html>")
 MEDIA_TYPES = {"mp4": "video/mp4", "mkv": "video/x-matroska"}
 
 
@@ -27,7 +28,8 @@ class StreamDelivery:
         if len(parts) != 4 or not parts[3].endswith(".ts"):
             return Response(status_code=404)
         stream_id, seq = to_int(parts[2]), to_int(parts[3][:-3])
-        if stream_id is None or seq is None or parts[1] != streams.segment_token(self.state.secret, self.state.username, stream_id):
+        expected = streams.segment_token(self.state.secret, self.state.username, stream_id) if stream_id is not None else None
+        if seq is None or parts[1] != expected:
             return Response(b"token expired", status_code=403)
         media = await run_in_threadpool(self.state.media_set)
         return streams.FileStream(self.state, streams.segment_path(media, seq), self._type("video/mp2t", file=True),

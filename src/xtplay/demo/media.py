@@ -117,7 +117,7 @@ SUBTITLE_CUES = tuple((t, t + 2.5, f"Demo subtitle at {t} seconds") for t in ran
 
 
 def _srt_time(secs: float) -> str:
-    ms = int(round(secs * 1000))
+    ms = round(secs * 1000)
     return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from xtplay.errors import ConfigError
 
@@ -46,7 +47,7 @@ class Personality:
     #: A live TS connection is closed after this many seconds (None: never).
     live_cap_seconds: float | None = None
 
-    def with_(self, **changes: object) -> Personality:
+    def with_(self, **changes: Any) -> Personality:
         """This personality with some habits changed (tests shorten times)."""
         return dataclasses.replace(self, **changes)
 
@@ -72,12 +73,11 @@ PERSONALITIES = {p.name: p for p in (
 DEFAULT = "standard"
 
 
-def get(name: str | Personality = DEFAULT, **changes: object) -> Personality:
+def get(name: str | Personality = DEFAULT, **changes: Any) -> Personality:
     """The personality called ``name`` (or the one given), with ``changes`` applied."""
     if isinstance(name, Personality):
-        found = name
-    else:
-        found = PERSONALITIES.get(name)
-        if found is None:
-            raise ConfigError(f"The demo provider has no personality “{name}”; known: {', '.join(PERSONALITIES)}.")
+        return name.with_(**changes) if changes else name
+    found = PERSONALITIES.get(name)
+    if found is None:
+        raise ConfigError(f"The demo provider has no personality “{name}”; known: {', '.join(PERSONALITIES)}.")
     return found.with_(**changes) if changes else found

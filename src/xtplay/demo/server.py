@@ -44,7 +44,8 @@ KNOWN_ACTIONS = set(LIST_ACTIONS) | {"get_vod_info", "get_series_info", "get_sho
                                      "get_simple_date_table"}
 #: Where the "redirect" fault sends stream requests: the same path under this prefix, served as is.
 REDIRECTED = "/lb/"
-NGINX_500 = b"<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1></center></body></html>"
+NGINX_500 = (b"<html><head><title>500 Internal Server Error</title></head><body><center><h1>500 Internal Server Error</h1>"
+             b"</center></body></html>")
 CHALLENGE = (b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body><h1>Checking your browser"
              b" before accessing the site.</h1><p>Please enable JavaScript and cookies to continue.</p></body></html>")
 

@@ -58,7 +58,7 @@ class Link:
 
     @property
     def is_key(self) -> bool:
-        return bool(self.locator) and self.locator[:2] == ("attr", "EXT-X-KEY")
+        return self.locator is not None and self.locator[:2] == ("attr", "EXT-X-KEY")
 
 
 class TokenMap:
@@ -123,7 +123,8 @@ def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
     playlist under a fresh token."""
     found: list[tuple[int, str, Locator]] = []
     master = "#EXT-X-STREAM-INF" in text
-    seq, variant, tags = 0, 0, {}
+    seq, variant = 0, 0
+    tags: dict[str, int] = {}
     for n, line in enumerate(text.splitlines()):
         stripped = line.strip()
         if stripped.startswith("#EXT-X-MEDIA-SEQUENCE:"):
@@ -163,12 +164,19 @@ def rewrite_playlist(text: str, base_url: str, proxy_prefix: str, token_for: Cal
     for n, url, locator in entries(text, base_url):
         by_line.setdefault(n, []).append((url, locator))
     for n, found in by_line.items():
-        tokens = iter(f"{proxy_prefix}/{token_for(url, locator)}" for url, locator in found)
+        proxied = [f"{proxy_prefix}/{token_for(url, locator)}" for url, locator in found]
         if lines[n].startswith("#"):
-            lines[n] = _URI_ATTR.sub(lambda _: f'URI="{next(tokens)}"', lines[n])
+            lines[n] = _with_uris(lines[n], proxied)
         else:
-            lines[n] = next(tokens)
+            lines[n] = proxied[0]
     return "\n".join(lines) + "\n"
+
+
+def _with_uris(line: str, uris: list[str]) -> str:
+    """A tag line with its ``URI="…"`` attributes replaced, in order, by ``uris``."""
+    parts = _URI_ATTR.split(line)  # text, uri, text, uri, …, text
+    parts[1::2] = [f'URI="{uri}"' for uri in uris]
+    return "".join(parts)
 
 
 def find(text: str, base_url: str, locator: Locator, old_url: str) -> str | None:
@@ -247,8 +255,8 @@ class Hls:
             await response.aclose()
             raise NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
         cut = ranges.cut_for(response, wanted)
-        body = ranges.cut_body(proxy.prepend(first, chunks), cut)
-        return StreamingResponse(proxy.closing(body, response), status_code=cut.status, headers=cut.headers,
+        rest = ranges.cut_body(proxy.prepend(first, chunks), cut)
+        return StreamingResponse(proxy.closing(rest, response), status_code=cut.status, headers=cut.headers,
                                  media_type=_MEDIA_TYPES.get(kind, "application/octet-stream"))
 
     def playlist_response(self, profile_id: int, token: str, body: bytes, final_url: str, prefix: str) -> Response:

@@ -132,6 +132,7 @@ class Parking:
         self._waiting: dict[str, tuple[float, Started]] = {}
         self._seconds = seconds
         self._lock = threading.Lock()
+        self._closing: set[asyncio.Future] = set()  # closes under way (kept so none is collected early)
 
     def park(self, started: Started) -> str:
         """Keep ``started`` for the player; it is closed if not claimed in time."""
@@ -161,7 +162,9 @@ class Parking:
             old = [t for t, (when, _) in self._waiting.items() if now - when > self._seconds]
             stale = [self._waiting.pop(t)[1] for t in old]
         for started in stale:
-            asyncio.ensure_future(started.close())
+            closing = asyncio.ensure_future(started.close())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
 
     async def close(self) -> None:
         with self._lock:
@@ -214,8 +217,10 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
 async def _as_is(started: Started) -> AsyncIterator[bytes]:
     if started.first:
         yield started.first
+    if started.chunks is None:
+        return
     try:
-        async for chunk in started.chunks or ():
+        async for chunk in started.chunks:
             yield chunk
     except httpx.HTTPError:
         return

@@ -23,7 +23,8 @@ def live_info(conn: sqlite3.Connection, profile: Profile, target: Target) -> dic
         raise ItemNotFound(f"Channel {target.item_id} is not in this profile's library; sync and try again.")
     return {"kind": "live", "title": item.name, "status": play_path(target, "status"),
             "m3u": play_path(target, "playlist.m3u"), "mode": "live", "hls": play_path(target, "index.m3u8"),
-            "ts": play_path(target, "stream.ts"), "open": play_path(target, "open"), "num": item.num, "archive_days": item.archive_days,
+            "ts": play_path(target, "stream.ts"), "open": play_path(target, "open"), "num": item.num,
+            "archive_days": item.archive_days,
             "now_next": now_next(conn, profile.id, target.item_id)}
 
 

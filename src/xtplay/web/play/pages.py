@@ -241,7 +241,7 @@ def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, targe
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")
 @router.get("/play/{profile_id}/live/{item_id}/open")
 async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
-                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> JSONResponse:
+                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> Response:
     """Start a channel (or catch-up) upstream and say how the player plays what really came:
     engine, source and the formats tried (``fmt`` names the one to ask for first)."""
     state = playback_state(request)

@@ -223,3 +223,14 @@ def test_an_unknown_channel_is_a_typed_error_whatever_page_the_provider_sends(ht
     body = got.json()
     message = body["message"] if "message" in body else body["error"]["message"]
     assert "HTTP 404" in message and "<" not in message
+
+
+def test_a_start_the_player_gives_up_frees_its_provider_connection(live_app, demo, play_profile_id):
+    with httpx.Client(base_url=live_app.url, timeout=30) as client:
+        opened = _open(client, play_profile_id, "7", "ts")
+        assert opened["engine"] == "ts" and demo.stats()["open_streams"] == 1
+        assert client.get(opened["src"] + "&release=1").status_code == 204
+    deadline = time.monotonic() + 5
+    while demo.stats()["open_streams"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert demo.stats()["open_streams"] == 0

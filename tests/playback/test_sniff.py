@@ -191,3 +191,22 @@ def test_a_format_that_sends_nothing_in_time_gives_way_to_the_next():
     started = asyncio.run(run())
     assert started.ext == "ts" and started.kind is StreamKind.TS
     assert [f for f, _ in started.tried] == ["m3u8"] and "no data within 0.3 s" in str(started.tried[0][1])
+
+
+def test_a_parked_stream_nobody_claims_is_closed_in_time():
+    closed = []
+
+    class Response:
+        async def aclose(self):
+            closed.append(True)
+
+    async def run():
+        parking = live.Parking(seconds=0.2)
+        kept = parking.park(live.Started("ts", StreamKind.TS, "u", "u", TS, Response()))
+        forgotten = parking.park(live.Started("ts", StreamKind.TS, "u", "u", TS, Response()))
+        assert parking.claim(kept) is not None and parking.claim(kept) is None  # once
+        await asyncio.sleep(0.5)
+        assert parking.claim(forgotten) is None
+
+    asyncio.run(run())
+    assert closed == [True]  # the forgotten one, not the claimed one

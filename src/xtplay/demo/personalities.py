@@ -73,13 +73,12 @@ PERSONALITIES = {p.name: p for p in (
 DEFAULT = "standard"
 
 
-def get(name: str | Personality = DEFAULT, **changes: object) -> Personality:
+def get(name: str | Personality = DEFAULT, **changes: Any) -> Personality:
     """The personality called ``name`` (or the one given), with ``changes`` applied."""
     found: Personality | None
     if isinstance(name, Personality):
-        found = name
-    else:
-        found = PERSONALITIES.get(name)
-        if found is None:
-            raise ConfigError(f"The demo provider has no personality “{name}”; known: {', '.join(PERSONALITIES)}.")
+        return name.with_(**changes) if changes else name
+    found = PERSONALITIES.get(name)
+    if found is None:
+        raise ConfigError(f"The demo provider has no personality “{name}”; known: {', '.join(PERSONALITIES)}.")
     return found.with_(**changes) if changes else found

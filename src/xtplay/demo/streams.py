@@ -286,19 +286,20 @@ def stream_target(path: str, params: dict[str, str], action: str) -> tuple[str, 
     if action == "timeshift":  # timeshift/U/P/MIN/START/ID.ts
         if len(parts) != 6:
             return None
-        ident, _, ext = parts[5].partition(".")
-        minutes = to_int(parts[3])
-        if to_int(ident) is None or minutes is None:
+        name, _, ext = parts[5].partition(".")
+        number, minutes = to_int(name), to_int(parts[3])
+        if number is None or minutes is None:
             return None
-        return parts[1], parts[2], int(ident), ext, (minutes, parse_start(parts[4]))
+        return parts[1], parts[2], number, ext, (minutes, parse_start(parts[4]))
     if action == "live" and len(parts) == 3:
         parts = ["live", *parts]  # short form /U/P/ID(.ext)
     if len(parts) != 4:
         return None
-    ident, _, ext = parts[3].partition(".")
-    if to_int(ident) is None:
+    name, _, ext = parts[3].partition(".")
+    number = to_int(name)
+    if number is None:
         return None
-    return parts[1], parts[2], int(ident), ext, None
+    return parts[1], parts[2], number, ext, None
 
 
 def parse_start(text: str) -> datetime | None:

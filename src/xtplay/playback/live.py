@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 #: Seconds a format may take to send its first bytes before the next one is tried.
 START_TIMEOUT = 6.0
-#: Seconds a started stream waits for the player to claim it before it is closed.
-PARK_SECONDS = 15.0
+#: Seconds a started stream waits for the player to claim it before it is closed (it holds one
+#: of the account's connections meanwhile; a player claims it within milliseconds).
+PARK_SECONDS = 5.0
 #: Pauses between attempts to re-open a live TS stream the provider closed.
 RECONNECT_DELAYS = (0.2, 1.0, 2.5)
 #: A connection that delivered less than this counts as failed when it ends (no endless loops).
@@ -134,11 +135,19 @@ class Parking:
         self._closing: set[asyncio.Future[None]] = set()  # held so the loop does not drop them half-way
 
     def park(self, started: Started) -> str:
+        """Keep ``started`` for the player; it is closed if not claimed in time."""
         token = secrets.token_urlsafe(12)
         with self._lock:
             self._waiting[token] = (time.monotonic(), started)
         self._sweep()
+        asyncio.get_running_loop().call_later(self._seconds + 0.1, self._sweep)
         return token
+
+    async def release(self, token: str | None) -> None:
+        """Close a parked stream the player will not claim (it moved on before it could)."""
+        found = self.claim(token)
+        if found is not None:
+            await found.close()
 
     def claim(self, token: str | None) -> Started | None:
         """The stream parked under ``token`` (once), or None when unknown or too old."""
@@ -208,10 +217,11 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
 async def _as_is(started: Started) -> AsyncIterator[bytes]:
     if started.first:
         yield started.first
+    if started.chunks is None:
+        return
     try:
-        if started.chunks is not None:
-            async for chunk in started.chunks:
-                yield chunk
+        async for chunk in started.chunks:
+            yield chunk
     except httpx.HTTPError:
         return
 

@@ -51,9 +51,9 @@ def upstream_error(status: int, label: str) -> XtplayError:
     """The error a person should see for an upstream HTTP status (``label`` names the provider)."""
     err: XtplayError
     if status in (458, 459):
-        err = TooManyConnections(label, status)
-        err.retryable = True  # once another player stops, the same request works
-        return err
+        busy = TooManyConnections(label, status)
+        busy.retryable = True  # once another player stops, the same request works
+        return busy
     if status == 403:
         err = ProviderRefused(label, status, "The provider refused this stream (HTTP 403): all your account's "
                               "connections may be in use, or it is not in your package. Stop another player and try again.")

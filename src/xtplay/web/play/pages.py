@@ -258,10 +258,15 @@ async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 @router.get("/play/{profile_id}/live/{item_id}/stream.ts")
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
 async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
-                      channel_id: str | None = None, start_ts: int | None = None, park: str | None = None) -> Response:
+                      channel_id: str | None = None, start_ts: int | None = None, park: str | None = None,
+                      release: bool = False) -> Response:
     """A channel or catch-up as the provider really sends it (MPEG-TS relayed, a playlist
-    rewritten), whatever the name asks for; the name only says which format to try first."""
+    rewritten), whatever the name asks for; the name only says which format to try first.
+    ``release`` closes a parked start the player no longer wants."""
     state = playback_state(request)
+    if release:
+        await state.parking.release(park)
+        return Response(status_code=204)
     target = _stream_target(profile_id, item_id, channel_id, start_ts)
     prefer = "m3u8" if request.url.path.endswith(".m3u8") else "ts"
 

@@ -128,7 +128,10 @@
     return fetch(info.open + (fmt ? "?fmt=" + encodeURIComponent(fmt) : ""), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
-        if (gen !== state.generation) return;
+        if (gen !== state.generation) {  /* zapped on meanwhile: free the provider connection it holds */
+          if (res.ok && res.body.src && res.body.src.indexOf("park=") > 0) fetch(res.body.src + "&release=1");
+          return;
+        }
         if (!res.ok) { failed(res.body); return; }
         var opened = res.body;
         state.opened = opened;

@@ -5,6 +5,7 @@ which live format to ask for first."""
 from __future__ import annotations
 
 import asyncio
+import random
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from xtplay import db
 from xtplay.errors import NoLiveFormatWorked, NotAStream, TooManyConnections
 from xtplay.playback import hls, live, live_formats, ranges
-from xtplay.playback.sniff import StreamKind, conclusive, kind_of, page_title, ts_offset
+from xtplay.playback.sniff import SNIFF_BYTES, StreamKind, conclusive, kind_of, page_title, ts_offset
 
 TS = b"".join(bytes([0x47]) + bytes([n % 256]) * 187 for n in range(8))
 
@@ -39,6 +40,18 @@ TS = b"".join(bytes([0x47]) + bytes([n % 256]) * 187 for n in range(8))
 ])
 def test_the_first_bytes_say_what_a_stream_is(first, kind):
     assert kind_of(first) is kind
+
+
+def test_encrypted_bytes_that_begin_like_a_page_are_not_one():
+    """An AES-128 segment is random bytes: about one in a hundred begins with ``{``, ``[`` or
+    ``<`` and must not be taken for an error page (it stopped live channels at random)."""
+    rng = random.Random(7)
+    for lead in (b"{", b"[", b" {", b"<html>"):
+        for _ in range(200):
+            noise = lead + rng.randbytes(SNIFF_BYTES)
+            assert kind_of(noise) not in (StreamKind.JSON, StreamKind.HTML), noise[:16]
+    assert kind_of('{"error":"Stream indisponible é"}'.encode()) is StreamKind.JSON
+    assert kind_of("<html><title>Accès refusé</title>".encode("latin-1")) is StreamKind.HTML
 
 
 def test_a_ts_needs_aligned_sync_bytes_and_says_where_packets_start():

@@ -172,13 +172,6 @@ def rewrite_playlist(text: str, base_url: str, proxy_prefix: str, token_for: Cal
     return "\n".join(lines) + "\n"
 
 
-def _with_uris(line: str, uris: list[str]) -> str:
-    """A tag line with its ``URI="…"`` attributes replaced, in order, by ``uris``."""
-    parts = _URI_ATTR.split(line)  # text, uri, text, uri, …, text
-    parts[1::2] = [f'URI="{uri}"' for uri in uris]
-    return "".join(parts)
-
-
 def find(text: str, base_url: str, locator: Locator, old_url: str) -> str | None:
     """Where the thing ``locator`` names is in a fresh copy of its playlist (by file name as
     a last resort), or None when it is gone."""

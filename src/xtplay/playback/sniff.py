@@ -85,6 +85,14 @@ def _text_start(data: bytes) -> bytes:
     return data[len(_BOM):].lstrip() if data.startswith(_BOM) else data.lstrip()
 
 
+def _is_text(data: bytes) -> bool:
+    """Whether ``data`` reads as text (UTF-8 or Latin-1 letters, no control bytes but
+    whitespace): an error page is text, and an encrypted or compressed segment that happens
+    to begin with ``{`` or ``<`` is not."""
+    sample = data[:512]
+    return not any((b < 0x20 and b not in (0x09, 0x0A, 0x0D)) or b == 0x7F for b in sample)
+
+
 def kind_of(first: bytes) -> StreamKind:
     """The kind of stream whose answer begins with ``first``."""
     if not first:
@@ -102,9 +110,9 @@ def kind_of(first: bytes) -> StreamKind:
         return StreamKind.FLV
     if first.startswith(b"ICY "):
         return StreamKind.ICY
-    if _HTML_START.match(text) or b"<html" in first[:512].lower():
+    if _is_text(text) and (_HTML_START.match(text) or b"<html" in first[:512].lower()):
         return StreamKind.HTML
-    if text[:1] in (b"{", b"["):
+    if _is_text(text) and text[:1] in (b"{", b"["):
         return StreamKind.JSON
     if len(first) >= 2 and first[0] == 0xFF and first[1] & 0xF6 == 0xF0:
         return StreamKind.AAC  # ADTS: 12-bit sync 0xFFF, layer 00

@@ -11,7 +11,15 @@ import httpx
 import pytest
 
 from xtplay import db
-from xtplay.errors import NoLiveFormatWorked, NotAStream, TooManyConnections
+from xtplay.errors import (
+    AccountInactive,
+    ItemNotFound,
+    NoLiveFormatWorked,
+    NotAStream,
+    ProviderServerError,
+    TooManyConnections,
+    WrongCredentials,
+)
 from xtplay.playback import hls, live, live_formats, ranges
 from xtplay.playback.sniff import SNIFF_BYTES, StreamKind, conclusive, kind_of, page_title, ts_offset
 
@@ -179,9 +187,31 @@ def test_every_format_failing_lists_each_reason_and_account_errors_stop_at_once(
         asyncio.run(run(["m3u8", "ts"], lambda ext: f"http://panel/live/1.{ext}"))
     assert [f for f, _ in failed.value.tried] == ["m3u8", "ts"]
     assert isinstance(failed.value.tried[0][1], NotAStream) and "HLS disabled" in str(failed.value)
-    assert "an empty answer" in str(failed.value)
+    assert "off-air" in str(failed.value)  # an empty 200: the panel has nothing for this channel now
     with pytest.raises(TooManyConnections):
         asyncio.run(run(["ts", "m3u8"], lambda ext: f"http://panel/live/busy.{ext}"))
+
+
+@pytest.mark.parametrize(("status", "body", "error"), [
+    (403, b"<html><body><h1>Max connections reached</h1></body></html>", TooManyConnections),
+    (200, b"<html><body>Max connections reached for this line</body></html>", TooManyConnections),
+    (200, b'{"user_info":{"auth":0}}', WrongCredentials),
+    (200, b"Line has expired.", AccountInactive),
+    (404, b"<html><head><title>404 Not Found</title></head></html>", ItemNotFound),
+    (502, b"<html><head><title>502 Bad Gateway</title></head></html>", ProviderServerError),
+    (200, b"<html><head><title>Just a moment...</title></head></html>", NotAStream),
+])
+def test_a_refused_stream_is_the_error_its_words_and_status_say(status, body, error):
+    """Panels refuse streams with words as often as with statuses; both decide."""
+    def app(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=body, headers={"content-type": "text/html"})
+
+    async def run():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(app)) as client:
+            return await live.start(client, "ts", "http://panel/live/u/p/1.ts", "of “P”", timeout=2)
+
+    with pytest.raises(error):
+        asyncio.run(run())
 
 
 def test_a_format_that_sends_nothing_in_time_gives_way_to_the_next():

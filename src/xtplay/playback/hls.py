@@ -23,9 +23,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from starlette.responses import Response, StreamingResponse
 
-from xtplay.errors import ItemNotFound, NotAStream, PlaybackError
+from xtplay.errors import ItemNotFound, PlaybackError
 from xtplay.playback import proxy, ranges
-from xtplay.playback.sniff import SNIFF_BYTES, StreamKind, kind_of, page_title
+from xtplay.playback.sniff import SNIFF_BYTES, StreamKind, kind_of
 
 #: Longest playlist we accept (a live playlist is a few kB; this guards against a file).
 MAX_PLAYLIST_BYTES = 2 * 1024 * 1024
@@ -207,8 +207,7 @@ class Hls:
                 self.tokens.move(token, link.origin or link.url)
             response = await proxy.send(self.client, link.url, label, headers)
         if response.status_code >= 400 and response.status_code != 416:
-            await response.aclose()
-            raise proxy.upstream_error(response.status_code, label)
+            raise await proxy.refusal(response, label)
         return response
 
     async def _refind(self, token: str, link: Link, label: str) -> None:
@@ -246,7 +245,7 @@ class Hls:
             return self.playlist_response(profile_id, token, body, str(response.url), prefix)
         if not link.is_key and kind in (StreamKind.HTML, StreamKind.JSON, StreamKind.EMPTY):
             await response.aclose()
-            raise NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
+            raise proxy.not_a_stream(label, first, response.headers)
         cut = ranges.cut_for(response, wanted)
         sent = ranges.cut_body(proxy.prepend(first, chunks), cut)
         return StreamingResponse(proxy.closing(sent, response), status_code=cut.status, headers=cut.headers,

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 import httpx
 from starlette.responses import StreamingResponse
 
-from xtplay.errors import AuthError, NoLiveFormatWorked, NotAStream, PlaybackError, TooManyConnections, XtplayError
+from xtplay.errors import AuthError, NoLiveFormatWorked, PlaybackError, TooManyConnections, XtplayError
 from xtplay.playback import hls, proxy
-from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, page_title, ts_offset
+from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, ts_offset
 from xtplay.playback.splice import Splicer
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ async def start(client: httpx.AsyncClient, ext: str, url: str, label: str,
         return Started(ext, kind_of(body), url, str(response.url), body)
     if kind not in ENGINES:
         await response.aclose()
-        raise NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
+        raise proxy.not_a_stream(label, first, response.headers)
     return Started(ext, kind, url, str(response.url), first, response, chunks)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import httpx
 from starlette.responses import Response, StreamingResponse
@@ -29,6 +29,7 @@ from xtplay.errors import (
 )
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title
+from xtplay.sources import refusals
 
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
@@ -82,9 +83,35 @@ async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers
     """Open a streamed GET; every failure becomes one of our errors (the URL is never in it)."""
     response = await send(client, url, label, headers)
     if response.status_code >= 400 and response.status_code not in ok_statuses:
-        await response.aclose()
-        raise upstream_error(response.status_code, label)
+        raise await refusal(response, label)
     return response
+
+
+async def refusal(response: httpx.Response, label: str) -> XtplayError:
+    """The typed error of a refused stream, from its status and the words of its first bytes
+    (a 403 page saying "max connections reached" is the connection limit); closes the answer."""
+    head = b""
+    try:
+        async for chunk in response.aiter_bytes():
+            head += chunk
+            if len(head) >= refusals.HEAD_BYTES:
+                break
+    except httpx.HTTPError:
+        pass
+    finally:
+        await response.aclose()
+    return refusals.error_for_answer(label, response.status_code, head, response.headers) or upstream_error(
+        response.status_code, label)
+
+
+def not_a_stream(label: str, first: bytes, headers: Mapping[str, str] | None = None) -> XtplayError:
+    """What a success answer that is no media says: the login object or a panel's words
+    ("Line has expired", "Max connections reached") as their typed error, else :class:`NotAStream`."""
+    said = refusals.error_for_answer(label, 200, first, headers)
+    if said is not None and type(said) is not ProviderRefused:
+        return said
+    kind = kind_of(first)
+    return NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
 
 
 async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
@@ -112,7 +139,7 @@ def refuse_page(first: bytes, label: str) -> None:
     """Raise :class:`NotAStream` when a body that should be media starts as a page or nothing."""
     kind = kind_of(first)
     if kind in (StreamKind.HTML, StreamKind.JSON, StreamKind.EMPTY) or kind.is_hls:
-        raise NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
+        raise not_a_stream(label, first)
 
 
 async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str) -> Response:

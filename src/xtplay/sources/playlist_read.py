@@ -1,0 +1,171 @@
+"""Reading an M3U playlist from where a profile says it is: an http(s) address or a local file.
+
+The body is streamed (plain or gzip, over HTTP or from disk) a line at a time into
+:class:`~xtplay.sources.m3u.PlaylistReader`, digested on the way, so a 200 MB playlist is
+never held as one text. An address asked again with the validators of the last read
+(``ETag``/``Last-Modified``) may answer 304: then nothing is read at all. What is not a
+playlist (a web page, an empty or binary file, a missing file) is a
+:class:`~xtplay.errors.NotAPlaylist` that says so in words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from xtplay.config import Settings
+from xtplay.errors import MalformedResponse, NotAPlaylist
+from xtplay.logs import redact, register_secret
+from xtplay.sources.http import ProviderHttp, host_of
+from xtplay.sources.m3u import M3UEntry, Playlist, PlaylistReader, decode_line
+from xtplay.sources.refusals import looks_like_html
+from xtplay.sources.source import ListVersion
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_FILE_CHUNK = 1 << 20
+#: A line longer than this is not M3U (a minified web page, a binary file): reading stops.
+MAX_LINE = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class PlaylistRead:
+    """One read of a playlist: its entries (``None`` when a 304 said it is unchanged) and version."""
+
+    playlist: Playlist | None
+    version: ListVersion
+
+
+def is_address(location: str) -> bool:
+    """Whether a playlist location is an http(s) address (else it is a file path)."""
+    return location.strip().lower().startswith(("http://", "https://"))
+
+
+def shown_location(location: str) -> str:
+    """How a location may be shown: a host, or a file's name; never a path's token or a query."""
+    if is_address(location):
+        return host_of(location.strip())
+    return Path(location).name or "the file"
+
+
+def register_location(location: str) -> None:
+    """Mask the location and its parts (password, query values, path segments) in every log line."""
+    register_secret(location)
+    if not is_address(location):
+        return
+    parts = urlsplit(location.strip())
+    register_secret(parts.password)
+    for _key, value in parse_qsl(parts.query):
+        register_secret(value if len(value) >= 4 else None)
+    for segment in parts.path.split("/")[1:-1]:  # /get/USER/PASS/… : every inner segment may be one
+        if len(segment) >= 4:
+            register_secret(segment)
+
+
+async def read_playlist(settings: Settings, location: str, *, user_agent: str | None = None,
+                        known: ListVersion | None = None) -> PlaylistRead:
+    """The playlist at ``location``, or ``playlist=None`` when the address answered 304 to the
+    ``known`` validators. Raises :class:`NotAPlaylist` for what is not one, and the
+    ``ProviderError`` of an address that cannot be reached."""
+    location = location.strip()
+    register_location(location)
+    if not is_address(location):
+        path = Path(location).expanduser()
+        where = f"The file {path.name or location}"
+        if not path.is_file():
+            raise NotAPlaylist(where, "does not exist" if not path.exists() else "is not a file")
+        try:
+            with path.open("rb") as handle:
+                return await _consume(_file_chunks(handle), path.resolve().as_uri(), where)
+        except OSError as exc:
+            raise NotAPlaylist(where, f"cannot be read ({exc.strerror or 'error'})") from None
+    parts = urlsplit(location)
+    where = f"The address at {host_of(location)}"
+    headers = {}
+    if known is not None and known.etag:
+        headers["If-None-Match"] = known.etag
+    if known is not None and known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    http = ProviderHttp(f"{parts.scheme}://{parts.netloc}", timeouts=settings.timeouts, retry=settings.retry,
+                        limits=settings.limits, user_agent=user_agent)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    try:
+        async with http.stream_unless(parts.path.lstrip("/"), query, headers) as (response, chunks):
+            etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+            if chunks is None and known is not None:
+                return PlaylistRead(None, ListVersion(known.digest, etag or known.etag, modified or known.last_modified))
+            assert chunks is not None
+            read = await _consume(chunks, str(response.url), where)
+            return PlaylistRead(read.playlist, ListVersion(read.version.digest, etag, modified))
+    except MalformedResponse as exc:
+        if exc.what == "a web page":
+            raise NotAPlaylist(where, "returned a web page, not a playlist") from None
+        raise NotAPlaylist(where, f"sent {exc.what}") from None
+    finally:
+        await http.aclose()
+
+
+async def _file_chunks(handle: Any) -> AsyncIterator[bytes]:
+    inflater: Any = None
+    first = True
+    while chunk := handle.read(_FILE_CHUNK):
+        if first and chunk.startswith(_GZIP_MAGIC):
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        first = False
+        if inflater is None:
+            yield chunk
+            continue
+        try:
+            while chunk:
+                yield inflater.decompress(chunk)
+                chunk = b""
+                if inflater.eof and inflater.unused_data:
+                    chunk, inflater = inflater.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
+        except zlib.error:
+            raise NotAPlaylist("The file", "is a damaged gzip file") from None
+
+
+async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str) -> PlaylistRead:
+    """Feed the chunks line by line to a reader; refuse a body that is not a playlist."""
+    reader = PlaylistReader(base_url)
+    entries: list[M3UEntry] = []
+    digest = hashlib.blake2b(digest_size=16)
+    rest = b""
+    first = True
+    async for chunk in chunks:
+        if not chunk:
+            continue
+        digest.update(chunk)
+        if first:
+            first = False
+            _refuse_noise(chunk, where)
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        if len(rest) > MAX_LINE:
+            raise NotAPlaylist(where, "holds something that is not a playlist (a line of over a megabyte)")
+        for line in lines:
+            if (entry := reader.feed(decode_line(line))) is not None:
+                entries.append(entry)
+    if rest and (entry := reader.feed(decode_line(rest))) is not None:
+        entries.append(entry)
+    if first:
+        raise NotAPlaylist(where, "is empty")
+    if not entries:
+        said = "has a playlist header but no streams" if reader.saw_header else "is not an M3U playlist"
+        raise NotAPlaylist(where, said)
+    return PlaylistRead(reader.playlist(entries), ListVersion(digest.hexdigest()))
+
+
+def _refuse_noise(first: bytes, where: str) -> None:
+    head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if looks_like_html(head[:1024]):
+        raise NotAPlaylist(where, "holds a web page, not a playlist")
+    if b"\x00" in first[:4096] or head.startswith(_GZIP_MAGIC):
+        raise NotAPlaylist(where, "is a binary file, not a playlist")
+
+
+__all__ = ["MAX_LINE", "PlaylistRead", "is_address", "read_playlist", "redact", "register_location", "shown_location"]

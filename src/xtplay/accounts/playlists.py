@@ -91,6 +91,13 @@ def save_upload(settings: Settings, data: bytes) -> str:
     return str(path)
 
 
+def forget_upload(settings: Settings, location: str) -> None:
+    """Remove an uploaded playlist that was only tested (a path outside the upload folder is left)."""
+    path = Path(location)
+    if path.parent == settings.home / UPLOAD_DIR:
+        path.unlink(missing_ok=True)
+
+
 async def add_playlist_profile(
     conn: sqlite3.Connection,
     vault: Vault,
@@ -175,5 +182,5 @@ def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index:
         _cache[profile.id] = (version.digest, stamp, index)
 
 
-__all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "save_upload",
+__all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "forget_upload", "save_upload",
            "store_index", "stored_index"]

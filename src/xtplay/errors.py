@@ -266,7 +266,8 @@ class StreamProtected(ProviderError):
 
     def __init__(self, name: str, scheme: str) -> None:
         self.name, self.scheme = name, scheme
-        super().__init__(f"“{name}” is protected ({scheme} DRM), not playable here.")
+        what = "DRM" if scheme.upper() == "DRM" else f"{scheme} DRM"
+        super().__init__(f"“{name}” is protected ({what}), not playable here.")
 
 
 class ItemNotFound(ProviderError):

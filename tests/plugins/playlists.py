@@ -87,7 +87,7 @@ def _handler(server: PlaylistServer) -> type[BaseHTTPRequestHandler]:
             if body is None and path.startswith("/media/") and server.media is not None:
                 file = server.media / path.removeprefix("/media/")
                 if file.is_file():
-                    kind = "video/mp2t" if file.suffix == ".ts" else "video/mp4"
+                    kind = {".ts": "video/mp2t", ".m3u8": "application/vnd.apple.mpegurl"}.get(file.suffix, "video/mp4")
                     return self._send_file(file, kind)
             if body is None:
                 return self._answer(404, b"not found", "text/plain")

@@ -69,7 +69,9 @@ class M3UEntry:
         needs a decryption module no browser player here has."""
         kind = self.options.get("inputstream.adaptive.license_type") or self.options.get("inputstream.adaptive.drm")
         if kind:
-            return kind.rsplit(".", 1)[-1] or "DRM"
+            lowered = kind.lower()
+            known = next((name for name in ("widevine", "playready", "clearkey", "fairplay") if name in lowered), None)
+            return known or kind.rsplit(".", 1)[-1] or "DRM"
         if self.options.get("inputstream.adaptive.license_key") or self.options.get("inputstream.adaptive.drm_legacy"):
             return "DRM"
         return None

@@ -35,17 +35,17 @@ class M3UEntry:
     @property
     def user_agent(self) -> str | None:
         """The User-Agent the playlist asks players to send for this stream, if any."""
-        return (self.options.get("http-user-agent") or self.options.get("user-agent")
+        return (self.options.get("user-agent") or self.options.get("http-user-agent")  # a url|pipe first
                 or self.attrs.get("user-agent") or None)
 
     @property
     def referrer(self) -> str | None:
-        return self.options.get("http-referrer") or self.options.get("referer") or self.options.get("referrer")
+        return self.options.get("referer") or self.options.get("referrer") or self.options.get("http-referrer")
 
     @property
     def origin(self) -> str | None:
         """The Origin the playlist asks players to send, if any."""
-        return self.options.get("http-origin") or self.options.get("origin") or None
+        return self.options.get("origin") or self.options.get("http-origin") or None
 
     @property
     def headers(self) -> dict[str, str]:

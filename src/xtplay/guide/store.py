@@ -297,3 +297,15 @@ def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
         conn.execute("DELETE FROM guide_map WHERE profile_id=?", (profile_id,))
         conn.executemany("INSERT INTO guide_map VALUES (?,?,?,?,?)", mapping)
     return len(mapping), unmatched
+
+
+def match_state(conn: sqlite3.Connection, profile_id: int, limit: int = 200) -> tuple[int, int, list[str]]:
+    """(channels with a guide, live channels, names of up to ``limit`` without one), as the last
+    :func:`rematch` left them: what the settings page shows."""
+    total = conn.execute("SELECT count(*) FROM items WHERE profile_id=? AND type='live'", (profile_id,)).fetchone()[0]
+    matched = conn.execute("SELECT count(*) FROM guide_map WHERE profile_id=?", (profile_id,)).fetchone()[0]
+    names = [r[0] for r in conn.execute(
+        "SELECT i.name FROM items i WHERE i.profile_id=? AND i.type='live' AND NOT EXISTS "
+        "(SELECT 1 FROM guide_map m WHERE m.profile_id=i.profile_id AND m.provider_id=i.provider_id) "
+        "ORDER BY i.position LIMIT ?", (profile_id, limit))]
+    return matched, total, names

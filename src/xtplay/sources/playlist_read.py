@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from xtplay.config import Settings
 from xtplay.errors import MalformedResponse, NotAPlaylist
-from xtplay.logs import redact, register_secret
+from xtplay.logs import register_secret
 from xtplay.sources.http import ProviderHttp, host_of
 from xtplay.sources.m3u import M3UEntry, Playlist, PlaylistReader, decode_line
 from xtplay.sources.refusals import looks_like_html
@@ -80,7 +80,7 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             raise NotAPlaylist(where, "does not exist" if not path.exists() else "is not a file")
         try:
             with path.open("rb") as handle:
-                return await _consume(_file_chunks(handle), path.resolve().as_uri(), where)
+                return await _consume(file_chunks(handle), path.resolve().as_uri(), where)
         except OSError as exc:
             raise NotAPlaylist(where, f"cannot be read ({exc.strerror or 'error'})") from None
     parts = urlsplit(location)
@@ -109,7 +109,8 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
         await http.aclose()
 
 
-async def _file_chunks(handle: Any) -> AsyncIterator[bytes]:
+async def file_chunks(handle: Any) -> AsyncIterator[bytes]:
+    """The decompressed chunks of an open binary file, plain or gzip (an XMLTV file too)."""
     inflater: Any = None
     first = True
     while chunk := handle.read(_FILE_CHUNK):
@@ -168,4 +169,4 @@ def _refuse_noise(first: bytes, where: str) -> None:
         raise NotAPlaylist(where, "is a binary file, not a playlist")
 
 
-__all__ = ["MAX_LINE", "PlaylistRead", "is_address", "read_playlist", "redact", "register_location", "shown_location"]
+__all__ = ["MAX_LINE", "PlaylistRead", "file_chunks", "is_address", "read_playlist", "register_location", "shown_location"]

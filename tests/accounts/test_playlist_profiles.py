@@ -132,3 +132,26 @@ def _add(conn, settings, m3u: str, name: str = "P"):
     from tests.plugins.web import run_async
 
     return run_async(playlists.add_playlist_profile(conn, Vault.open(settings), settings, name=name, m3u=m3u))
+
+
+def test_export_and_import_keep_a_playlist_profile_and_its_guides(playlist_server, settings, tmp_path,
+                                                                  _vault_uses_key_file):
+    from xtplay.accounts import export
+
+    url = playlist_server.put(f"/get.php?password={TOKEN}", PLAYLIST)
+    conn = db.open_library(settings.db_path)
+    try:
+        vault = Vault.open(settings)
+        from tests.plugins.web import run_async
+
+        run_async(playlists.add_playlist_profile(conn, vault, settings, name="Home", m3u=url,
+                                                 xmltv=["http://guide.example/more.xml"]))
+        export.export_profiles(conn, vault, tmp_path / "out.xtplay", "long enough passphrase")
+        assert TOKEN.encode() not in (tmp_path / "out.xtplay").read_bytes()
+        (outcome,) = export.import_profiles(conn, vault, tmp_path / "out.xtplay", "long enough passphrase",
+                                            on_conflict="rename")
+        copy = profiles.get_profile(conn, outcome.saved_as)
+        assert copy.kind == "m3u" and copy.name != "Home"
+        assert profiles.playlist_locations(conn, vault, copy) == (url, ("http://guide.example/more.xml",))
+    finally:
+        conn.close()

@@ -119,13 +119,34 @@ async def add_playlist_profile(
     if conn.execute("SELECT 1 FROM profiles WHERE name = ? COLLATE NOCASE", (name,)).fetchone() is not None:
         raise ProfileExists(name)
     check = await check_playlist(settings, location, agent) if verify else None
+    return insert_playlist_profile(conn, vault, name=name, m3u=location, xmltv=guides, user_agent=agent), check
+
+
+def insert_playlist_profile(
+    conn: sqlite3.Connection,
+    vault: Vault,
+    *,
+    name: str,
+    m3u: str,
+    xmltv: tuple[str, ...] | list[str] = (),
+    user_agent: str | None = None,
+    sync_interval_hours: int = 24,
+    adult_enabled: bool = False,
+    timezone: str | None = None,
+) -> Profile:
+    """Save a playlist profile without reading the playlist (after the check; an import)."""
+    name, location = fields.clean_name(name), clean_location(m3u)
+    guides = [clean_location(g, "xmltv") for g in xmltv if (g or "").strip()]
+    interval, tz = fields.clean_interval(sync_interval_hours), fields.clean_timezone(timezone)
+    agent = (user_agent or "").strip() or None
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    sealed = json.dumps({"m3u": location, "xmltv": list(guides)})
+    sealed = json.dumps({"m3u": location, "xmltv": guides})
     try:
         with db.transaction(conn):
             cur = conn.execute(
-                "INSERT INTO profiles (name, url, username, user_agent, created_at, updated_at, kind) "
-                "VALUES (?, ?, '', ?, ?, ?, 'm3u')", (name, shown_location(location), agent, now, now))
+                "INSERT INTO profiles (name, url, username, user_agent, created_at, updated_at, sync_interval_hours,"
+                " adult_enabled, timezone, kind) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?, 'm3u')",
+                (name, shown_location(location), agent, now, now, interval, 1 if adult_enabled else 0, tz))
             assert cur.lastrowid is not None  # an INSERT always has one
             conn.execute("UPDATE profiles SET secret = ? WHERE id = ?", (vault.encrypt(cur.lastrowid, sealed), cur.lastrowid))
     except sqlite3.IntegrityError:
@@ -133,7 +154,7 @@ async def add_playlist_profile(
     profile_id = cur.lastrowid
     if active_profile(conn) is None:
         use_profile(conn, profile_id)
-    return get_profile(conn, profile_id), check
+    return get_profile(conn, profile_id)
 
 
 # ----------------------------------------------------------------------------- the stored index
@@ -182,5 +203,5 @@ def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index:
         _cache[profile.id] = (version.digest, stamp, index)
 
 
-__all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "forget_upload", "save_upload",
-           "store_index", "stored_index"]
+__all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "forget_upload",
+           "insert_playlist_profile", "save_upload", "store_index", "stored_index"]

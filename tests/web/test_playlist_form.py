@@ -55,3 +55,19 @@ def test_an_uploaded_playlist_file_becomes_a_profile(web_client):
 def test_an_empty_playlist_form_says_what_is_missing(web_client):
     answer = _htmx(web_client, "/profiles/playlist", name="X")
     assert "Enter the playlist address, or choose a playlist file." in answer.text
+
+
+def test_a_playlist_profile_is_renamed_and_tested_from_its_edit_page(web_client, playlist_server):
+    url = playlist_server.put("/list.m3u", PLAYLIST)
+    assert _htmx(web_client, "/profiles/playlist", name="Old", m3u=url).status_code == 204
+    with db.connect(web_client.app.state.settings.db_path) as conn:
+        (profile,) = profiles.list_profiles(conn)
+    page = web_client.get(f"/profiles/{profile.id}/edit")
+    assert page.status_code == 200 and TOKEN not in page.text
+    tested = _htmx(web_client, f"/profiles/{profile.id}/test", url=profile.url, username="")
+    assert "Connection works" in tested.text
+    saved = web_client.post(f"/profiles/{profile.id}/edit", data={"csrf_token": web_client.csrf, "name": "New",
+                                                                  "url": profile.url, "username": ""})
+    assert saved.status_code == 303
+    with db.connect(web_client.app.state.settings.db_path) as conn:
+        assert profiles.get_profile(conn, profile.id).name == "New"

@@ -183,6 +183,11 @@ async def edit_profile(
     if unknown:
         raise InvalidProfile(sorted(unknown)[0], f"“{sorted(unknown)[0]}” is not a profile field.")
     current = get_profile(conn, name_or_id)
+    if current.is_playlist:  # its address is sealed; the shown host and empty username are not fields
+        for key in ("url", "username", "password"):
+            if changes.get(key) not in (None, "", getattr(current, key, None)):
+                raise InvalidProfile(key, "A playlist profile's address cannot be changed; remove it and add it again.")
+            changes.pop(key, None)
     values: dict[str, Any] = {}
     if changes.get("name") is not None:
         values["name"] = fields.clean_name(changes["name"])

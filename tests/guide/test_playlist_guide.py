@@ -44,26 +44,35 @@ http://streams.example/b.ts
 http://streams.example/c.ts
 #EXTINF:-1 tvg-id="nowhere",Delta
 http://streams.example/d.ts
+#EXTINF:-1 tvg-id="alpha.id" tvg-shift="1",Alpha an hour later
+http://streams.example/a1.ts
 """
     url = playlist_server.put("/list.m3u", body)
     profile = add_playlist_profile(settings, url, xmltv=(str(added),))
     conn = db.open_library(settings.db_path)
     try:
         result = run_async(guide.refresh_guide(settings, conn, Vault.open(settings), profiles.get_profile(conn, profile.id)))
-        assert result.errors == {} and (result.channels_matched, result.unmatched) == (3, ["Delta"])
+        assert result.errors == {} and (result.channels_matched, result.unmatched) == (4, ["Delta"])
         how = dict(conn.execute("SELECT i.name, m.matched_by FROM guide_map m JOIN items i ON i.profile_id = m.profile_id "
                                 "AND i.provider_id = m.provider_id AND i.type = 'live' WHERE m.profile_id = ?",
                                 (profile.id,)).fetchall())
-        assert how == {"Alpha": "id", "BETA TELE FHD": "name", "Gamma": "id"}
+        assert how == {"Alpha": "id", "BETA TELE FHD": "name", "Gamma": "id", "Alpha an hour later": "id"}
         ids = [r[0] for r in conn.execute("SELECT provider_id FROM items WHERE profile_id = ? AND type = 'live' "
                                           "ORDER BY position", (profile.id,))]
         now = guide.now_next(conn, profile.id, ids)
         assert now[ids[0]].now is not None and now[ids[0]].now.title == "alpha.id show 1"
         assert now[ids[1]].now is not None and now[ids[1]].now.title == "bt show 1"
+        later = now[ids[4]].now  # tvg-shift=1: the guide's programme of an hour ago, at this hour
+        assert later is not None and later.title == "alpha.id show 0" and later.start == now[ids[0]].now.start
+        grid = guide.grid(conn, profile.id, datetime.now(UTC) - timedelta(hours=2), 4)
+        rows = {row.name: {c.programme.title: c.programme.start for c in row.cells} for row in grid.rows}
+        later_cells, plain_cells = rows["Alpha an hour later"], rows["Alpha"]
+        assert later_cells and all(start == plain_cells[title] + timedelta(hours=1)
+                                   for title, start in later_cells.items() if title in plain_cells)
     finally:
         conn.close()
     app = start_app(settings)
     import httpx
 
     page = httpx.get(app.url + "/settings").text
-    assert 'id="guide-matched">3 of 4<' in page and "<li>Delta</li>" in page
+    assert 'id="guide-matched">4 of 5<' in page and "<li>Delta</li>" in page

@@ -193,12 +193,12 @@ def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index:
                          (version.etag, version.last_modified, profile.id))
             return
         conn.execute(
-            "INSERT INTO playlist_index (profile_id, digest, etag, last_modified, secret, entries, stored_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id) DO UPDATE SET digest = excluded.digest, "
+            "INSERT INTO playlist_index (profile_id, digest, etag, last_modified, secret, entries, stored_at, shifts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id) DO UPDATE SET digest = excluded.digest, "
             "etag = excluded.etag, last_modified = excluded.last_modified, secret = excluded.secret, "
-            "entries = excluded.entries, stored_at = excluded.stored_at",
+            "entries = excluded.entries, stored_at = excluded.stored_at, shifts = excluded.shifts",
             (profile.id, version.digest, version.etag, version.last_modified,
-             vault.encrypt(profile.id, index.to_json()), index.entry_count, stamp))
+             vault.encrypt(profile.id, index.to_json()), index.entry_count, stamp, json.dumps(index.shifts)))
     with _cache_lock:
         _cache[profile.id] = (version.digest, stamp, index)
 

@@ -264,7 +264,8 @@ def _store_short(conn: sqlite3.Connection, profile_id: int, provider_id: str, en
             (profile_id, SHORT, provider_id, now),
         )
         conn.execute(
-            "INSERT INTO guide_map VALUES (?,?,?,?,'short') ON CONFLICT DO NOTHING",
+            "INSERT INTO guide_map (profile_id, provider_id, source, channel_key, matched_by) VALUES (?,?,?,?,'short') "
+            "ON CONFLICT DO NOTHING",
             (profile_id, provider_id, SHORT, provider_id),
         )
     return len(block)

@@ -98,16 +98,18 @@ class PlaylistIndex:
     streams: dict[str, list[Any]] = field(default_factory=dict)  #: "kind:id" → [url, headers, catchup, drm, name]
     series: dict[str, list[list[Any]]] = field(default_factory=dict)  #: series id → [[id, season, ep, title, ext]]
     guides: list[str] = field(default_factory=list)  #: the playlist's own XMLTV addresses
+    shifts: dict[str, int] = field(default_factory=dict)  #: live channel id → tvg-shift in seconds
 
     def to_json(self) -> str:
         return orjson.dumps({"digest": self.digest, "categories": self.categories, "rows": self.rows,
-                             "streams": self.streams, "series": self.series, "guides": self.guides}).decode()
+                             "streams": self.streams, "series": self.series, "guides": self.guides,
+                             "shifts": self.shifts}).decode()
 
     @classmethod
     def from_json(cls, text: str) -> PlaylistIndex:
         data = orjson.loads(text)
         return cls(data["digest"], {k: [tuple(c) for c in v] for k, v in data["categories"].items()},
-                   data["rows"], data["streams"], data["series"], data["guides"])
+                   data["rows"], data["streams"], data["series"], data["guides"], data.get("shifts") or {})
 
     @property
     def entry_count(self) -> int:
@@ -135,6 +137,8 @@ def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
         index.streams[key] = [entry.url, entry.headers or None, entry.catchup, entry.drm, entry.name]
         if kind == "live":
             catchup = entry.catchup
+            if entry.shift_hours:
+                index.shifts[str(item_id)] = int(entry.shift_hours * 3600)
             rows["get_live_streams"].append({
                 "stream_id": item_id, "name": entry.name, "category_id": cid, "stream_icon": entry.tvg_logo,
                 "epg_channel_id": entry.tvg_id or entry.tvg_name, "num": entry.channel_number,

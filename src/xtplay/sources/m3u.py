@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 _ATTR = re.compile(r'([A-Za-z0-9_:.-]+)\s*=\s*(?:"([^"]*)"|([^\s"]+))')
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,18 +159,16 @@ def decode_line(line: bytes) -> str:
 
 def _split_extinf(body: str) -> tuple[str, str]:
     """Split ``-1 key="a, b",Name, with comma`` at the first comma outside quotes."""
-    in_quote = False
-    for index, char in enumerate(body):
-        if char == '"':
-            in_quote = not in_quote
-        elif char == "," and not in_quote:
-            return body[:index], body[index + 1:]
+    comma = body.find(",")
+    while comma >= 0:
+        if body.count('"', 0, comma) % 2 == 0:  # an even number of quotes before it: outside any
+            return body[:comma], body[comma + 1:]
+        comma = body.find(",", comma + 1)
     return body, ""
 
 
 def _attributes(text: str) -> dict[str, str]:
-    return {m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)).strip()
-            for m in _ATTR.finditer(text)}
+    return {key.lower(): (quoted or bare).strip() for key, quoted, bare in _ATTR.findall(text)}
 
 
 def _option(text: str) -> tuple[str, str] | None:
@@ -183,7 +182,7 @@ def _location(line: str) -> tuple[str, dict[str, str]] | None:
     """``url|Key=v&Key2=v2`` → (url, options); ``None`` for a line that is not a location."""
     url, _, pipe = line.partition("|")
     url = url.strip()
-    if not url or url.startswith("[") or any(ch.isspace() for ch in url):
+    if not url or url.startswith("[") or _SPACE.search(url):
         return None
     options = {}
     for part in pipe.split("&") if pipe else ():

@@ -44,6 +44,8 @@ _CATEGORIES = {"get_live_categories": "live", "get_vod_categories": "movie", "ge
 
 def fold(text: str) -> str:
     """Case and accents folded, spaces collapsed: the part of a name identity depends on."""
+    if text.isascii():
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text or "")
     return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
@@ -56,7 +58,7 @@ def stable_id(*parts: str | None) -> int:
 
 def kind_of(entry: M3UEntry) -> str:
     """``live``, ``movie`` or ``episode``: what a playlist entry is, from its URL, name and group."""
-    path = urlsplit(entry.url).path.lower()
+    path = _path(entry.url)
     if "/series/" in path:
         return "episode"
     group = entry.group or ""
@@ -78,8 +80,13 @@ def episode_parts(name: str) -> tuple[str, int, int, str]:
     return show, season, number, title
 
 
+def _path(url: str) -> str:
+    """The URL without its query or fragment, lower-cased (cheaper than a full split, 100,000 times)."""
+    return url.split("?", 1)[0].split("#", 1)[0].lower()
+
+
 def _extension(url: str, default: str) -> str:
-    found = _FILE_EXT.search(urlsplit(url).path)
+    found = _FILE_EXT.search(_path(url))
     return found.group(1).lower() if found else default
 
 
@@ -122,13 +129,14 @@ def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
     cats: dict[str, dict[str, str]] = {"live": {}, "movie": {}, "series": {}}
     rows: dict[str, list[dict[str, Any]]] = {action: [] for action in _LISTS}
     series_rows: dict[str, dict[str, Any]] = {}
+    group_ids: dict[tuple[str, str], str] = {}
     for entry in playlist.entries:
         kind = kind_of(entry)
         group = entry.group or ("Radio" if entry.is_radio else "")
         type = "series" if kind == "episode" else kind
         cid = ""
         if group:
-            cid = _category_id(type, group)
+            cid = group_ids.get((type, group)) or group_ids.setdefault((type, group), _category_id(type, group))
             cats[type].setdefault(cid, group)
         item_id = stable_id(kind, entry.tvg_id, fold(entry.name))
         key = f"{kind}:{item_id}"

@@ -1,8 +1,9 @@
 """Reading an M3U playlist from where a profile says it is: an http(s) address or a local file.
 
-The body is streamed (plain or gzip, over HTTP or from disk) a line at a time into
-:class:`~xtplay.sources.m3u.PlaylistReader`, digested on the way, so a 200 MB playlist is
-never held as one text. An address asked again with the validators of the last read
+The body is streamed (plain or gzip, over HTTP or from disk) into a temporary file and
+digested on the way, then read a line at a time into :class:`~xtplay.sources.m3u.PlaylistReader`,
+so a 200 MB playlist is never held as one text, and a body with the digest of the last read
+is not parsed at all. An address asked again with the validators of the last read
 (``ETag``/``Last-Modified``) may answer 304: then nothing is read at all. What is not a
 playlist (a web page, an empty or binary file, a missing file) is a
 :class:`~xtplay.errors.NotAPlaylist` that says so in words.
@@ -11,6 +12,7 @@ playlist (a web page, an empty or binary file, a missing file) is a
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -80,7 +82,8 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             raise NotAPlaylist(where, "does not exist" if not path.exists() else "is not a file")
         try:
             with path.open("rb") as handle:
-                return await _consume(file_chunks(handle), path.resolve().as_uri(), where)
+                return await _consume(file_chunks(handle), path.resolve().as_uri(), where,
+                                      known.digest if known else None)
         except OSError as exc:
             raise NotAPlaylist(where, f"cannot be read ({exc.strerror or 'error'})") from None
     parts = urlsplit(location)
@@ -99,7 +102,7 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             if chunks is None and known is not None:
                 return PlaylistRead(None, ListVersion(known.digest, etag or known.etag, modified or known.last_modified))
             assert chunks is not None
-            read = await _consume(chunks, str(response.url), where)
+            read = await _consume(chunks, str(response.url), where, known.digest if known else None)
             return PlaylistRead(read.playlist, ListVersion(read.version.digest, etag, modified))
     except MalformedResponse as exc:
         if exc.what == "a web page":
@@ -130,35 +133,39 @@ async def file_chunks(handle: Any) -> AsyncIterator[bytes]:
             raise NotAPlaylist("The file", "is a damaged gzip file") from None
 
 
-async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str) -> PlaylistRead:
-    """Feed the chunks line by line to a reader; refuse a body that is not a playlist."""
-    reader = PlaylistReader(base_url)
-    entries: list[M3UEntry] = []
+async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, known: str | None = None) -> PlaylistRead:
+    """Spool the body to a temporary file while digesting it, then read it line by line,
+    unless its digest is the ``known`` one (then nothing is parsed: ``playlist=None``).
+    Refuses a body that is not a playlist."""
     digest = hashlib.blake2b(digest_size=16)
-    rest = b""
     first = True
-    async for chunk in chunks:
-        if not chunk:
-            continue
-        digest.update(chunk)
+    with tempfile.TemporaryFile(prefix="xtplay-playlist-") as spool:
+        async for chunk in chunks:
+            if not chunk:
+                continue
+            if first:
+                first = False
+                _refuse_noise(chunk, where)
+            digest.update(chunk)
+            spool.write(chunk)
         if first:
-            first = False
-            _refuse_noise(chunk, where)
-        lines = (rest + chunk).split(b"\n")
-        rest = lines.pop()
-        if len(rest) > MAX_LINE:
-            raise NotAPlaylist(where, "holds something that is not a playlist (a line of over a megabyte)")
-        for line in lines:
-            if (entry := reader.feed(decode_line(line))) is not None:
-                entries.append(entry)
-    if rest and (entry := reader.feed(decode_line(rest))) is not None:
-        entries.append(entry)
-    if first:
-        raise NotAPlaylist(where, "is empty")
+            raise NotAPlaylist(where, "is empty")
+        version = ListVersion(digest.hexdigest())
+        if version.digest == known:
+            return PlaylistRead(None, version)
+        spool.seek(0)
+        reader = PlaylistReader(base_url)
+        entries: list[M3UEntry] = []
+        feed, add = reader.feed, entries.append
+        while line := spool.readline(MAX_LINE + 1):
+            if len(line) > MAX_LINE:
+                raise NotAPlaylist(where, "holds something that is not a playlist (a line of over a megabyte)")
+            if (entry := feed(decode_line(line))) is not None:
+                add(entry)
     if not entries:
         said = "has a playlist header but no streams" if reader.saw_header else "is not an M3U playlist"
         raise NotAPlaylist(where, said)
-    return PlaylistRead(reader.playlist(entries), ListVersion(digest.hexdigest()))
+    return PlaylistRead(reader.playlist(entries), version)
 
 
 def _refuse_noise(first: bytes, where: str) -> None:

@@ -65,7 +65,9 @@ def test_a_reader_fed_line_by_line_gives_the_same_entries():
 @pytest.mark.parametrize(("line", "group", "kind"), [
     ("http://h/movie/u/p/1.mkv", "", "movie"),
     ("http://h/files/film.mp4", "Anything", "movie"),
-    ("http://h/live/u/p/1.ts", "VOD Films", "movie"),
+    ("http://h/get/1234", "VOD Films", "movie"),
+    ("http://h/live/u/p/1.ts", "Movies HD", "live"),
+    ("http://h/channels/hbo.m3u8", "Movies", "live"),
     ("http://h/series/u/p/9.mp4", "", "episode"),
     ("http://h/files/Show.S01E02.mkv", "", "movie"),
     ("http://h/live/u/p/1.ts", "News", "live"),

@@ -36,6 +36,8 @@ _FILE_EXT = re.compile(r"\.(mp4|mkv|avi|mov|m4v|webm|wmv|flv|mpg|mpeg|divx|xvid|
 _VOD_GROUP = re.compile(r"\b(vod|movies?|films?|filmes|peliculas|cinema|kino|series|shows?|tv shows)\b", re.I)
 _EPISODE = re.compile(r"^(?P<show>.*?)[\s._-]*(?:\bS(?P<s>\d{1,3})[\s._-]*E(?P<e>\d{1,4})"
                       r"|\b(?P<s2>\d{1,2})x(?P<e2>\d{1,3}))\b(?P<rest>.*)$", re.I)
+#: Ends of a stream URL that is live whatever its group is called (a "Movies" group of channels).
+_LIVE_ENDINGS = (".ts", ".m3u8", ".mpd", ".m3u", "/mpegts", "/index.m3u8")
 _TAIL = re.compile(r"[\s\-–|:._([]+$")
 #: The three list actions of a catalog, in Xtream's words, and the kind each fills.
 _LISTS = {"get_live_streams": "live", "get_vod_streams": "movie", "get_series": "series"}
@@ -63,7 +65,9 @@ def kind_of(entry: M3UEntry) -> str:
         return "episode"
     group = entry.group or ""
     is_file = bool(_FILE_EXT.search(path)) or "/movie/" in path
-    if entry.is_radio or not (is_file or (_VOD_GROUP.search(group) and not entry.channel_number)):
+    looks_live = "/live/" in path or path.endswith(_LIVE_ENDINGS) or not path.startswith("http")
+    vod_group = bool(_VOD_GROUP.search(group)) and not entry.channel_number and not looks_live
+    if entry.is_radio or not (is_file or vod_group):
         return "live"
     return "episode" if _EPISODE.match(entry.name) else "movie"
 

@@ -30,6 +30,8 @@ from xtplay.sources.source import ListVersion
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _FILE_CHUNK = 1 << 20
+#: Query keys whose values are credentials (``get.php?username=…&password=…``, ``?token=…``).
+_SECRET_KEYS = frozenset({"username", "user", "password", "pass", "pwd", "passwd", "token", "key", "auth", "u", "p"})
 #: A line longer than this is not M3U (a minified web page, a binary file): reading stops.
 MAX_LINE = 1 << 20
 
@@ -55,17 +57,17 @@ def shown_location(location: str) -> str:
 
 
 def register_location(location: str) -> None:
-    """Mask the location and its parts (password, query values, path segments) in every log line."""
+    """Mask the location and its credential parts (user-info password, ``password=``/``token=``
+    query values) in every log line; stream paths like ``/live/USER/PASS/1.ts`` are masked by
+    :func:`xtplay.logs.redact` itself."""
     register_secret(location)
     if not is_address(location):
         return
     parts = urlsplit(location.strip())
     register_secret(parts.password)
-    for _key, value in parse_qsl(parts.query):
-        register_secret(value if len(value) >= 4 else None)
-    for segment in parts.path.split("/")[1:-1]:  # /get/USER/PASS/… : every inner segment may be one
-        if len(segment) >= 4:
-            register_secret(segment)
+    for key, value in parse_qsl(parts.query):
+        if key.lower() in _SECRET_KEYS:
+            register_secret(value)
 
 
 async def read_playlist(settings: Settings, location: str, *, user_agent: str | None = None,

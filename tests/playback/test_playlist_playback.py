@@ -97,3 +97,21 @@ def test_a_drm_entry_is_protected_not_playable_here(playlist_app, playlist_serve
     assert got.status_code == 403
     assert "protected (widevine DRM), not playable here" in got.text
     assert not playlist_server.seen("/media/live.ts?locked")
+
+
+def test_a_direct_export_has_the_entries_urls_and_leaves_out_drm(playlist_server, settings, _vault_uses_key_file):
+    from xtplay import db
+    from xtplay.accounts.vault import Vault
+    from xtplay.playback.external import export_profile
+
+    body = ("#EXTM3U\n#EXTINF:-1,Open\nhttp://streams.example/open.ts\n#EXTINF:-1,Locked\n"
+            "#KODIPROP:inputstream.adaptive.license_type=com.widevine.alpha\nhttp://streams.example/locked.mpd\n")
+    profile = add_playlist_profile(settings, playlist_server.put("/list.m3u", body))
+    conn = db.open_library(settings.db_path)
+    try:
+        text = export_profile(conn, Vault.open(settings), profile, "http://127.0.0.1:8470", direct=True)
+        proxied = export_profile(conn, None, profile, "http://127.0.0.1:8470")
+    finally:
+        conn.close()
+    assert "http://streams.example/open.ts" in text and "locked.mpd" not in text
+    assert "streams.example" not in proxied and proxied.count("/play/") == 2

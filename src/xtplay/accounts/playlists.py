@@ -163,22 +163,28 @@ _cache: dict[int, tuple[str, int, PlaylistIndex]] = {}
 _cache_lock = threading.Lock()
 
 
-def stored_index(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> tuple[PlaylistIndex, ListVersion] | None:
-    """The index of the profile's last read playlist and its version, or ``None`` before the first."""
-    row = conn.execute("SELECT digest, etag, last_modified, stored_at FROM playlist_index WHERE profile_id = ?",
+def stored_version(conn: sqlite3.Connection, profile: Profile) -> ListVersion | None:
+    """The version of the profile's last read playlist (digest and validators), or ``None``."""
+    row = conn.execute("SELECT digest, etag, last_modified FROM playlist_index WHERE profile_id = ?",
                        (profile.id,)).fetchone()
+    return ListVersion(row[0], row[1], row[2]) if row is not None else None
+
+
+def stored_index(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> PlaylistIndex | None:
+    """The index of the profile's last read playlist, or ``None`` before the first (opened once
+    per change, then kept in memory)."""
+    row = conn.execute("SELECT digest, stored_at FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()
     if row is None:
         return None
-    version = ListVersion(row[0], row[1], row[2])
     with _cache_lock:
         held = _cache.get(profile.id)
-    if held is not None and held[:2] == (row[0], row[3]):
-        return held[2], version
+    if held is not None and held[:2] == (row[0], row[1]):
+        return held[2]
     blob = conn.execute("SELECT secret FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()[0]
     index = PlaylistIndex.from_json(vault.decrypt(profile.id, blob, profile.name))
     with _cache_lock:
-        _cache[profile.id] = (row[0], row[3], index)
-    return index, version
+        _cache[profile.id] = (row[0], row[1], index)
+    return index
 
 
 def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index: PlaylistIndex,
@@ -198,10 +204,10 @@ def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index:
             "etag = excluded.etag, last_modified = excluded.last_modified, secret = excluded.secret, "
             "entries = excluded.entries, stored_at = excluded.stored_at, shifts = excluded.shifts",
             (profile.id, version.digest, version.etag, version.last_modified,
-             vault.encrypt(profile.id, index.to_json()), index.entry_count, stamp, json.dumps(index.shifts)))
+             vault.encrypt_bytes(profile.id, index.to_json()), index.entry_count, stamp, json.dumps(index.shifts)))
     with _cache_lock:
         _cache[profile.id] = (version.digest, stamp, index)
 
 
 __all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "forget_upload",
-           "insert_playlist_profile", "save_upload", "store_index", "stored_index"]
+           "insert_playlist_profile", "save_upload", "store_index", "stored_index", "stored_version"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from xtplay.accounts.playlists import store_index, stored_index
+from xtplay.accounts.playlists import store_index, stored_index, stored_version
 from xtplay.accounts.profiles import Profile, decrypt_password, get_profile, playlist_locations, stream_credentials
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
@@ -49,8 +49,7 @@ def stream_urls_for(conn: sqlite3.Connection, vault: Vault, profile: str | int |
     """
     profile = get_profile(conn, profile)
     if profile.is_playlist:
-        held = stored_index(conn, vault, profile)
-        return PlaylistUrls(held[0] if held else None)
+        return PlaylistUrls(stored_index(conn, vault, profile))
     base, username, password = stream_credentials(conn, vault, profile)
     zone = server_zone((profile.account or {}).get("server_timezone"))
     return StreamUrls(base, username, password, server_tz=zone)
@@ -61,6 +60,7 @@ def _playlist_source(conn: sqlite3.Connection, vault: Vault, settings: Settings,
     location, guides = playlist_locations(conn, vault, profile)
     return PlaylistSource(
         location, settings=settings, user_agent=profile.user_agent, extra_guides=guides,
+        known=lambda: stored_version(conn, profile),
         stored=lambda: stored_index(conn, vault, profile),
         save=lambda index, version: store_index(conn, vault, profile, index, version),
     )

@@ -111,13 +111,13 @@ class PlaylistIndex:
     guides: list[str] = field(default_factory=list)  #: the playlist's own XMLTV addresses
     shifts: dict[str, int] = field(default_factory=dict)  #: live channel id → tvg-shift in seconds
 
-    def to_json(self) -> str:
+    def to_json(self) -> bytes:
         return orjson.dumps({"digest": self.digest, "categories": self.categories, "rows": self.rows,
                              "streams": self.streams, "series": self.series, "guides": self.guides,
-                             "shifts": self.shifts}).decode()
+                             "shifts": self.shifts})
 
     @classmethod
-    def from_json(cls, text: str) -> PlaylistIndex:
+    def from_json(cls, text: str | bytes) -> PlaylistIndex:
         data = orjson.loads(text)
         return cls(data["digest"], {k: [tuple(c) for c in v] for k, v in data["categories"].items()},
                    data["rows"], data["streams"], data["series"], data["guides"], data.get("shifts") or {})
@@ -279,12 +279,14 @@ class PlaylistSource(Source):
     """One playlist profile's catalog; reads its playlist once (at :meth:`login`)."""
 
     def __init__(self, location: str, *, settings: Settings, user_agent: str | None = None,
-                 stored: Callable[[], tuple[PlaylistIndex, ListVersion] | None] | None = None,
+                 known: Callable[[], ListVersion | None] | None = None,
+                 stored: Callable[[], PlaylistIndex | None] | None = None,
                  save: Callable[[PlaylistIndex, ListVersion], None] | None = None,
                  extra_guides: tuple[str, ...] = ()) -> None:
         self._location = location
         self._settings = settings
         self._user_agent = user_agent
+        self._known = known or (lambda: None)
         self._stored = stored or (lambda: None)
         self._save = save or (lambda index, version: None)
         self._extra_guides = extra_guides
@@ -299,23 +301,33 @@ class PlaylistSource(Source):
         return PlaylistUrls(self._index or self._held_index())
 
     def _held_index(self) -> PlaylistIndex | None:
-        held = self._stored()
-        return held[0] if held else None
+        return self._stored()
 
     async def load(self) -> PlaylistIndex:
-        """Read the playlist (asking with the stored validators) and keep its index."""
+        """Read the playlist (asking with the stored validators) and keep its index; the stored
+        index is opened only when the playlist did not change."""
         if self._index is not None:
             return self._index
-        held = self._stored()
-        read = await read_playlist(self._settings, self._location, user_agent=self._user_agent,
-                                   known=held[1] if held else None)
-        if held is not None and (read.playlist is None or held[1].digest == read.version.digest):
-            self._index, self._version = held[0], read.version
-        else:
-            assert read.playlist is not None
-            self._index, self._version = index_playlist(read.playlist, read.version.digest), read.version
-        if held is None or held[1] != self._version:
-            self._save(self._index, self._version)
+        known = self._known()
+        read = await read_playlist(self._settings, self._location, user_agent=self._user_agent, known=known)
+        version = read.version
+        held = None
+        if known is not None and (read.playlist is None or known.digest == version.digest):
+            held = self._stored()
+        if held is not None:
+            self._index = held
+        elif read.playlist is None:  # unchanged, but the stored index is gone: read it whole again
+            read = await read_playlist(self._settings, self._location, user_agent=self._user_agent)
+            version = read.version
+        if self._index is None:
+            playlist = read.playlist
+            assert playlist is not None
+            del read  # the entries go as soon as they are indexed
+            self._index = index_playlist(playlist, version.digest)
+            del playlist
+        self._version = version
+        if known != version or held is None:
+            self._save(self._index, version)
         return self._index
 
     async def aclose(self) -> None:

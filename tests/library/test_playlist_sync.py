@@ -109,3 +109,16 @@ def test_a_broken_playlist_at_sync_keeps_the_previous_library(playlist_server, s
     result = _sync(settings, library, profile)
     assert result.status == "failed" and "returned a web page, not a playlist" in result.errors["live"]
     assert catalog.counts(library, profile.id) == {"live": 3, "movie": 2, "series": 1}
+
+
+def test_the_playlist_address_and_stream_tokens_never_reach_a_log(playlist_server, settings, library, caplog):
+    import logging
+
+    secret = "Very-Secret-Token-42"
+    url = playlist_server.put(f"/get.php?username=me&password={secret}&type=m3u_plus", playlist(token="tok1"))
+    with caplog.at_level(logging.DEBUG):
+        profile = add_playlist_profile(settings, url)
+        playlist_server.put(f"/get.php?username=me&password={secret}&type=m3u_plus",
+                            "<html>down</html>", content_type="text/html")
+        _sync(settings, library, profile)
+    assert caplog.records and secret not in caplog.text

@@ -155,3 +155,18 @@ def test_export_and_import_keep_a_playlist_profile_and_its_guides(playlist_serve
         assert profiles.playlist_locations(conn, vault, copy) == (url, ("http://guide.example/more.xml",))
     finally:
         conn.close()
+
+
+def test_a_file_of_one_endless_line_and_an_empty_file_are_refused(settings, tmp_path, _vault_uses_key_file):
+    endless = tmp_path / "minified.m3u"
+    endless.write_bytes(b"#EXTM3U " + b"x" * (2 << 20))
+    empty = tmp_path / "empty.m3u"
+    empty.write_bytes(b"")
+    conn = db.open_library(settings.db_path)
+    try:
+        with pytest.raises(NotAPlaylist, match="a line of over a megabyte"):
+            _add(conn, settings, str(endless))
+        with pytest.raises(NotAPlaylist, match=r"The file empty\.m3u is empty"):
+            _add(conn, settings, str(empty))
+    finally:
+        conn.close()

@@ -242,8 +242,10 @@ class PlaylistReader:
         if not line:
             return None
         self.lines += 1
-        upper = line[:12].upper()
         pending = self._pending
+        if line[0] != "#":
+            return self._located(line, pending)
+        upper = line[:12].upper()
         if upper.startswith("#EXTM3U"):
             self.saw_header = True
             attrs = _attributes(line[7:])
@@ -261,18 +263,19 @@ class PlaylistReader:
             option = _option(line.split(":", 1)[1])
             if pending is not None and option is not None:
                 pending.options[option[0]] = option[1]
-        elif line.startswith("#"):
-            return None  # comments, #EXT-X-SESSION-DATA and other tags
-        else:
-            location = _location(line)
-            absolute = location is not None and "://" in location[0]
-            if location is not None and self.base_url and not absolute:
-                location = (urljoin(self.base_url, location[0]), location[1])
-            if pending is not None:
-                self._pending = None  # a placeholder such as "[NO PUBLIC STREAM]" drops the entry
-                return pending.finish(*location) if location is not None else None
-            if location is not None and absolute:
-                return _Pending(",").finish(*location)  # plain list of URLs
+        return None  # comments, #EXT-X-SESSION-DATA and other tags
+
+    def _located(self, line: str, pending: _Pending | None) -> M3UEntry | None:
+        """A location line: it completes the pending ``#EXTINF``, or is an entry of a bare list."""
+        location = _location(line)
+        absolute = location is not None and "://" in location[0]
+        if location is not None and self.base_url and not absolute:
+            location = (urljoin(self.base_url, location[0]), location[1])
+        if pending is not None:
+            self._pending = None  # a placeholder such as "[NO PUBLIC STREAM]" drops the entry
+            return pending.finish(*location) if location is not None else None
+        if location is not None and absolute:
+            return _Pending(",").finish(*location)  # plain list of URLs
         return None
 
     def read(self, lines: Iterable[str]) -> list[M3UEntry]:

@@ -146,9 +146,9 @@ def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
         key = f"{kind}:{item_id}"
         if key in index.streams:
             continue  # a duplicate (or a backup URL of the same channel): the first one plays
-        index.streams[key] = [entry.url, entry.headers or None, entry.catchup, entry.drm, entry.name]
+        catchup = entry.catchup
+        index.streams[key] = [entry.url, entry.headers or None, catchup, entry.drm, entry.name]
         if kind == "live":
-            catchup = entry.catchup
             if entry.shift_hours:
                 index.shifts[str(item_id)] = int(entry.shift_hours * 3600)
             rows["get_live_streams"].append({

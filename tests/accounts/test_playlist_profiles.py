@@ -50,7 +50,7 @@ def test_cli_adds_a_checked_playlist_whose_address_is_sealed(xtplay, playlist_se
     url = playlist_server.put(f"/get.php?username=user&password={TOKEN}&type=m3u_plus", PLAYLIST)
     code, out, err = xtplay("profile", "add", "Home", "--m3u", url, "--user-agent", "MyBox/1.0")
     assert code == 0, err
-    assert "3 entries found" in out and "2 live" in out and "1 movies" in out
+    assert "3 entries found" in out and "2 live" in out and "1 movie" in out
     assert TOKEN not in out + err
     assert playlist_server.seen("/get.php")[0].headers["user-agent"] == "MyBox/1.0"
     code, listed, _ = xtplay("profile", "list", "--json")
@@ -72,7 +72,7 @@ def test_cli_adds_a_playlist_file_with_a_guide(xtplay, tmp_path, shared_fixtures
     code, out, err = xtplay("profile", "add", "Kodi", "--m3u", str(shared_fixtures / "m3u" / "kodi.m3u"),
                             "--xmltv", str(guide))
     assert code == 0, err
-    assert "Added playlist profile “Kodi” (kodi.m3u; 1 entries found, 1 live, 1 guide address)" in out
+    assert "Added playlist profile “Kodi” (kodi.m3u; 1 entry found, 1 live, 1 guide address)" in out
 
 
 def test_cli_refuses_a_playlist_with_a_password_option(xtplay, tmp_path):

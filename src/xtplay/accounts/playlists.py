@@ -46,9 +46,9 @@ class PlaylistCheck:
 
     @property
     def summary(self) -> str:
-        parts = [f"{self.entries:,} entries found", f"{self.live:,} live"]
+        parts = [f"{self.entries:,} {'entry' if self.entries == 1 else 'entries'} found", f"{self.live:,} live"]
         if self.movies:
-            parts.append(f"{self.movies:,} movies")
+            parts.append(f"{self.movies:,} movie{'' if self.movies == 1 else 's'}")
         if self.series:
             parts.append(f"{self.series:,} series")
         if self.guides:

@@ -106,6 +106,7 @@ def test_duplicates_keep_the_first_and_ids_ignore_position_group_and_url():
     ("flussonic", None, "http://h/ch1/index.m3u8", f"http://h/ch1/index-{int(START.timestamp())}-3600.m3u8"),
     ("flussonic", None, "http://h/ch1/mpegts", f"http://h/ch1/timeshift_abs-{int(START.timestamp())}.ts"),
     ("xc", None, "http://h:8080/live/user/pass/42.ts", "http://h:8080/timeshift/user/pass/60/2026-03-04:20-30/42.ts"),
+    ("default", None, "http://h/ch/{start}/{end}.ts", f"http://h/ch/{int(START.timestamp())}/{int(START.timestamp()) + 3600}.ts"),
 ])
 def test_catchup_urls_by_type(kind, source, url, expected):
     assert catchup_url(url, (kind, 7, source), START, 60, now=NOW) == expected

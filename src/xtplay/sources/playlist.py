@@ -218,6 +218,8 @@ def catchup_url(url: str, catchup: list[Any] | tuple[Any, ...], start: datetime,
             stream, _, ext = leaf.partition(".")
             path = f"/timeshift/{user}/{password}/{minutes}/{start:%Y-%m-%d:%H-%M}/{stream}.{ext or 'ts'}"
             return parts._replace(path=path).geturl()
+    if kind == "default" and not source and "{" in url:  # the stream URL is its own template
+        source = url
     if kind == "shift" and not source:
         source, kind = "?utc={utc}&lutc={lutc}", "append"
     if kind == "append" or (source and "://" not in source):

@@ -127,25 +127,31 @@ class PlaylistIndex:
         return len(self.streams)
 
 
-def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
-    """Sort a playlist's entries into categories, rows and streams (first of a duplicate wins)."""
-    index = PlaylistIndex(digest, guides=playlist.guide_urls)
-    cats: dict[str, dict[str, str]] = {"live": {}, "movie": {}, "series": {}}
-    rows: dict[str, list[dict[str, Any]]] = {action: [] for action in _LISTS}
-    series_rows: dict[str, dict[str, Any]] = {}
-    group_ids: dict[tuple[str, str], str] = {}
-    for entry in playlist.entries:
+class IndexBuilder:
+    """Sorts entries into categories, rows and streams as they are read (first of a duplicate
+    wins), so a big playlist's entries are never all held at once."""
+
+    def __init__(self) -> None:
+        self.index = PlaylistIndex("")
+        self._cats: dict[str, dict[str, str]] = {"live": {}, "movie": {}, "series": {}}
+        self._rows: dict[str, list[dict[str, Any]]] = {action: [] for action in _LISTS}
+        self._series: dict[str, dict[str, Any]] = {}
+        self._group_ids: dict[tuple[str, str], str] = {}
+
+    def add(self, entry: M3UEntry) -> None:
+        """Index one entry."""
+        index, rows = self.index, self._rows
         kind = kind_of(entry)
         group = entry.group or ("Radio" if entry.is_radio else "")
         type = "series" if kind == "episode" else kind
         cid = ""
         if group:
-            cid = group_ids.get((type, group)) or group_ids.setdefault((type, group), _category_id(type, group))
-            cats[type].setdefault(cid, group)
+            cid = self._group_ids.get((type, group)) or self._group_ids.setdefault((type, group), _category_id(type, group))
+            self._cats[type].setdefault(cid, group)
         item_id = stable_id(kind, entry.tvg_id, fold(entry.name))
         key = f"{kind}:{item_id}"
         if key in index.streams:
-            continue  # a duplicate (or a backup URL of the same channel): the first one plays
+            return  # a duplicate (or a backup URL of the same channel): the first one plays
         catchup = entry.catchup
         index.streams[key] = [entry.url, entry.headers or None, catchup, entry.drm, entry.name]
         if kind == "live":
@@ -162,13 +168,26 @@ def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
         else:
             show, season, number, title = episode_parts(entry.name)
             sid = str(stable_id("series", fold(show)))
-            if sid not in series_rows:
-                series_rows[sid] = {"series_id": int(sid), "name": show, "category_id": cid, "cover": entry.tvg_logo}
-                rows["get_series"].append(series_rows[sid])
+            if sid not in self._series:
+                self._series[sid] = {"series_id": int(sid), "name": show, "category_id": cid, "cover": entry.tvg_logo}
+                rows["get_series"].append(self._series[sid])
             index.series.setdefault(sid, []).append([item_id, season, number, title, _extension(entry.url, "mp4")])
-    index.categories = {type: list(found.items()) for type, found in cats.items()}
-    index.rows = rows
-    return index
+
+    def finish(self, digest: str, guides: list[str]) -> PlaylistIndex:
+        """The index of every entry added, for the playlist of this digest and guide addresses."""
+        index = self.index
+        index.digest, index.guides = digest, guides
+        index.categories = {type: list(found.items()) for type, found in self._cats.items()}
+        index.rows = self._rows
+        return index
+
+
+def index_playlist(playlist: Playlist, digest: str) -> PlaylistIndex:
+    """Sort a parsed playlist's entries into categories, rows and streams (first of a duplicate wins)."""
+    builder = IndexBuilder()
+    for entry in playlist.entries:
+        builder.add(entry)
+    return builder.finish(digest, playlist.guide_urls)
 
 
 def _format(template: str, start: datetime, minutes: int, now: datetime) -> str:
@@ -306,30 +325,28 @@ class PlaylistSource(Source):
         return self._stored()
 
     async def load(self) -> PlaylistIndex:
-        """Read the playlist (asking with the stored validators) and keep its index; the stored
-        index is opened only when the playlist did not change."""
+        """Read the playlist (asking with the stored validators), indexing entries as they are
+        read, and keep its index; the stored index is opened only when the playlist did not change."""
         if self._index is not None:
             return self._index
         known = self._known()
-        read = await read_playlist(self._settings, self._location, user_agent=self._user_agent, known=known)
-        version = read.version
+        builder = IndexBuilder()
+        read = await read_playlist(self._settings, self._location, user_agent=self._user_agent, known=known,
+                                   consume=builder.add)
         held = None
-        if known is not None and (read.playlist is None or known.digest == version.digest):
+        if read.playlist is None and known is not None:
             held = self._stored()
+            if held is None:  # unchanged, but the stored index is gone: read it whole again
+                read = await read_playlist(self._settings, self._location, user_agent=self._user_agent,
+                                           consume=builder.add)
         if held is not None:
             self._index = held
-        elif read.playlist is None:  # unchanged, but the stored index is gone: read it whole again
-            read = await read_playlist(self._settings, self._location, user_agent=self._user_agent)
-            version = read.version
-        if self._index is None:
-            playlist = read.playlist
-            assert playlist is not None
-            del read  # the entries go as soon as they are indexed
-            self._index = index_playlist(playlist, version.digest)
-            del playlist
-        self._version = version
-        if known != version or held is None:
-            self._save(self._index, version)
+        else:
+            assert read.playlist is not None
+            self._index = builder.finish(read.version.digest, read.playlist.guide_urls)
+        self._version = read.version
+        if known != read.version or held is None:
+            self._save(self._index, read.version)
         return self._index
 
     async def aclose(self) -> None:
@@ -395,5 +412,16 @@ class PlaylistSource(Source):
         return [*own, *(g for g in self._extra_guides if g not in own)]
 
 
-__all__ = ["EMPTY_GUIDE", "PlaylistIndex", "PlaylistSource", "PlaylistUrls", "catchup_url", "episode_parts",
-           "fold", "index_playlist", "kind_of", "stable_id"]
+__all__ = [
+    "EMPTY_GUIDE",
+    "IndexBuilder",
+    "PlaylistIndex",
+    "PlaylistSource",
+    "PlaylistUrls",
+    "catchup_url",
+    "episode_parts",
+    "fold",
+    "index_playlist",
+    "kind_of",
+    "stable_id",
+]

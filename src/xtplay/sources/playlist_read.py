@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,9 +71,12 @@ def register_location(location: str) -> None:
 
 
 async def read_playlist(settings: Settings, location: str, *, user_agent: str | None = None,
-                        known: ListVersion | None = None) -> PlaylistRead:
+                        known: ListVersion | None = None,
+                        consume: Callable[[M3UEntry], None] | None = None) -> PlaylistRead:
     """The playlist at ``location``, or ``playlist=None`` when the address answered 304 to the
-    ``known`` validators. Raises :class:`NotAPlaylist` for what is not one, and the
+    ``known`` validators or sent the body of their digest. With ``consume``, each entry is
+    handed to it as it is read and the playlist returned holds none (a big list is never held
+    whole). Raises :class:`NotAPlaylist` for what is not one, and the
     ``ProviderError`` of an address that cannot be reached."""
     location = location.strip()
     register_location(location)
@@ -85,7 +88,7 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
         try:
             with path.open("rb") as handle:
                 return await _consume(file_chunks(handle), path.resolve().as_uri(), where,
-                                      known.digest if known else None)
+                                      known.digest if known else None, consume)
         except OSError as exc:
             raise NotAPlaylist(where, f"cannot be read ({exc.strerror or 'error'})") from None
     parts = urlsplit(location)
@@ -104,7 +107,7 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             if chunks is None and known is not None:
                 return PlaylistRead(None, ListVersion(known.digest, etag or known.etag, modified or known.last_modified))
             assert chunks is not None
-            read = await _consume(chunks, str(response.url), where, known.digest if known else None)
+            read = await _consume(chunks, str(response.url), where, known.digest if known else None, consume)
             return PlaylistRead(read.playlist, ListVersion(read.version.digest, etag, modified))
     except MalformedResponse as exc:
         if exc.what == "a web page":
@@ -135,7 +138,8 @@ async def file_chunks(handle: Any) -> AsyncIterator[bytes]:
             raise NotAPlaylist("The file", "is a damaged gzip file") from None
 
 
-async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, known: str | None = None) -> PlaylistRead:
+async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, known: str | None = None,
+                   consume: Callable[[M3UEntry], None] | None = None) -> PlaylistRead:
     """Spool the body to a temporary file while digesting it, then read it line by line,
     unless its digest is the ``known`` one (then nothing is parsed: ``playlist=None``).
     Refuses a body that is not a playlist."""
@@ -158,13 +162,15 @@ async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, know
         spool.seek(0)
         reader = PlaylistReader(base_url)
         entries: list[M3UEntry] = []
-        feed, add = reader.feed, entries.append
+        feed, add = reader.feed, consume or entries.append
+        count = 0
         while line := spool.readline(MAX_LINE + 1):
             if len(line) > MAX_LINE:
                 raise NotAPlaylist(where, "holds something that is not a playlist (a line of over a megabyte)")
             if (entry := feed(decode_line(line))) is not None:
                 add(entry)
-    if not entries:
+                count += 1
+    if not count:
         said = "has a playlist header but no streams" if reader.saw_header else "is not an M3U playlist"
         raise NotAPlaylist(where, said)
     return PlaylistRead(reader.playlist(entries), version)

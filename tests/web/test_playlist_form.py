@@ -55,6 +55,11 @@ def test_an_uploaded_playlist_file_becomes_a_profile(web_client):
 def test_an_empty_playlist_form_says_what_is_missing(web_client):
     answer = _htmx(web_client, "/profiles/playlist", name="X")
     assert "Enter the playlist address, or choose a playlist file." in answer.text
+    page = {"m3u_file": ("page.m3u", b"<html><body>no</body></html>", "audio/x-mpegurl")}
+    refused = _htmx(web_client, "/profiles/playlist", files=page, name="X")
+    assert "holds a web page, not a playlist" in refused.text
+    uploads = web_client.app.state.settings.home / "playlists"
+    assert not uploads.exists() or not list(uploads.iterdir())  # the refused upload is not kept
 
 
 def test_a_playlist_profile_is_renamed_and_tested_from_its_edit_page(web_client, playlist_server):

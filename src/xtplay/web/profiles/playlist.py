@@ -54,12 +54,15 @@ async def add_playlist(request: Request, conn: Conn, vault: AppVault, settings: 
                        user_agent: str = Form(""), m3u_file: UploadFile | None = File(None)) -> Response:
     """Check the playlist, save the profile, make it active and start its first sync."""
     values = {"name": name, "xmltv": "", "user_agent": user_agent}
+    location = None
     try:
         location = await _location(settings, m3u, m3u_file)
         profile, _check = await playlists.add_playlist_profile(
             conn, vault, settings, name=name, m3u=location, xmltv=[xmltv] if xmltv.strip() else [],
             user_agent=user_agent)
     except XtplayError as exc:
+        if location is not None:
+            playlists.forget_upload(settings, location)  # an uploaded file that made no profile
         errors, form_error = _errors(exc)
         return _form(request, 200, values, errors, form_error)  # htmx swaps only a 2xx answer
     profiles.use_profile(conn, profile.id)

@@ -33,6 +33,8 @@ def playlist_app(playlist_server, settings, start_app, _vault_uses_key_file):
 {base}/media/live.ts?locked
 #EXTINF:-1 group-title="Movies",A Movie
 {base}/media/movie_h264_aac.mp4
+#EXTINF:-1 tvg-chno="6" group-title="Live",Tuner
+udp://@239.0.0.1:1234
 """
     url = playlist_server.put("/list.m3u", body)
     profile = add_playlist_profile(settings, url)
@@ -115,3 +117,9 @@ def test_a_direct_export_has_the_entries_urls_and_leaves_out_drm(playlist_server
         conn.close()
     assert "http://streams.example/open.ts" in text and "locked.mpd" not in text
     assert "streams.example" not in proxied and proxied.count("/play/") == 2
+
+
+def test_a_udp_entry_says_only_an_external_player_opens_it(playlist_app):
+    client, pid, ids = playlist_app
+    got = client.get(f"/play/{pid}/live/{ids['Tuner']}/open", headers={"Accept": "application/json"})
+    assert got.status_code >= 400 and "only an external player such as mpv or VLC can open it" in got.text

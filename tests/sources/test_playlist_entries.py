@@ -117,3 +117,4 @@ def test_catchup_attributes_are_read():
     assert entry.catchup == ("flussonic", 3, None)
     assert one('#EXTINF:-1 catchup-source="http://h/{utc}",B\nhttp://h/b\n').catchup == ("default", 7, "http://h/{utc}")
     assert one('#EXTINF:-1 timeshift="2",C\nhttp://h/c\n').catchup is None
+

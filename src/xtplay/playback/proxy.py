@@ -107,6 +107,9 @@ def upstream_error(status: int, label: str) -> XtplayError:
 
 async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None) -> httpx.Response:
     """A streamed GET whatever its status; transport failures become our errors (never the URL)."""
+    if not url[:8].lower().startswith(("http://", "https://")):  # a playlist's udp://, rtmp:// or file entry
+        raise ProviderRefused(label, 0, "This stream's address is not an http(s) one (udp://, rtmp:// …): only an "
+                              "external player such as mpv or VLC can open it.")
     request = client.build_request("GET", url, headers=headers or {})
     try:
         return await client.send(request, stream=True)

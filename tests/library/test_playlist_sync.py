@@ -122,3 +122,21 @@ def test_the_playlist_address_and_stream_tokens_never_reach_a_log(playlist_serve
                             "<html>down</html>", content_type="text/html")
         _sync(settings, library, profile)
     assert caplog.records and secret not in caplog.text
+
+
+def test_last_modified_is_asked_back_and_a_dead_address_keeps_the_library(playlist_server, settings, library):
+    stamp = "Wed, 02 Dec 2026 10:00:00 GMT"
+    url = playlist_server.put("/list.m3u", playlist(), last_modified=stamp)
+    profile = add_playlist_profile(settings, url)
+    assert _sync(settings, library, profile).status == "ok"
+    assert playlist_server.seen("/list.m3u")[-1].headers.get("if-modified-since") == stamp
+    conn = db.open_library(settings.db_path)
+    try:
+        conn.execute("UPDATE profiles SET secret = ? WHERE id = ?", (Vault.open(settings).encrypt(
+            profile.id, '{"m3u": "http://127.0.0.1:9/list.m3u", "xmltv": []}'), profile.id))
+        conn.commit()
+    finally:
+        conn.close()
+    result = _sync(settings, library, profile)
+    assert result.status == "failed" and "127.0.0.1:9" in result.errors["live"]
+    assert catalog.counts(library, profile.id) == {"live": 3, "movie": 2, "series": 1}

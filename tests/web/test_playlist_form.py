@@ -76,3 +76,10 @@ def test_a_playlist_profile_is_renamed_and_tested_from_its_edit_page(web_client,
     assert saved.status_code == 303
     with db.connect(web_client.app.state.settings.db_path) as conn:
         assert profiles.get_profile(conn, profile.id).name == "New"
+
+
+def test_an_xtream_form_error_stays_on_the_xtream_form(web_client, demo):
+    answer = web_client.post("/profiles", data={"csrf_token": web_client.csrf, "name": "", "url": demo.url,
+                                                "username": "u", "password": "p"})
+    form = answer.text.split('id="playlist-form"', 1)[1]
+    assert "The profile name is required." in answer.text and "The profile name is required." not in form

@@ -35,9 +35,9 @@ async def _location(settings: Settings, m3u: str, upload: UploadFile | None) -> 
 
 
 def _form(request: Request, status: int, values: dict[str, str], errors: dict[str, str],
-          form_error: str | None = None, check: str | None = None) -> Response:
-    return render_partial(request, "_playlist_form.html", status, values=values, errors=errors,
-                          form_error=form_error, check=check)
+          form_error: str | None = None) -> Response:
+    return render_partial(request, "_playlist_form.html", status, playlist_values=values, playlist_errors=errors,
+                          playlist_error=form_error)
 
 
 def _errors(exc: XtplayError) -> tuple[dict[str, str], str | None]:

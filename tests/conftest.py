@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.plugins.guide",
     "tests.plugins.personalities",
     "tests.plugins.playback",
+    "tests.plugins.playlists",
     "tests.plugins.profiles",
     "tests.plugins.web",
 ]

@@ -23,8 +23,10 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   ├── ProviderRefused         another unexpected status (403, 405, 406, 458, 884 …)
     │   │   └── TooManyConnections  the line's connection limit is reached (458, or words saying so)
     │   ├── MalformedResponse       not an Xtream server, HTML where JSON was expected, truncated
+    │   ├── NotAPlaylist            an M3U address or file that holds a web page, nothing, or noise
     │   ├── ItemNotFound            the provider does not know this id
     │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
+    │   ├── StreamProtected         a playlist entry locked by DRM (a licence server): not playable here
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
@@ -244,6 +246,28 @@ class MalformedResponse(ProviderError):
             f"The server {host} sent {what} instead of Xtream data. Check the server address; "
             "if it is right, the provider may be having trouble."
         )
+
+
+class NotAPlaylist(ProviderError):
+    """An M3U playlist address or file that does not hold a playlist (or cannot be read)."""
+
+    title = "Not a playlist"
+
+    def __init__(self, where: str, reason: str) -> None:
+        self.where, self.reason = where, reason
+        super().__init__(f"{where} {reason}.")
+
+
+class StreamProtected(ProviderError):
+    """A playlist entry whose stream is encrypted with DRM, which no player here can open."""
+
+    status_code = 403
+    title = "Protected, not playable here"
+
+    def __init__(self, name: str, scheme: str) -> None:
+        self.name, self.scheme = name, scheme
+        what = "DRM" if scheme.upper() == "DRM" else f"{scheme} DRM"
+        super().__init__(f"“{name}” is protected ({what}), not playable here.")
 
 
 class ItemNotFound(ProviderError):

@@ -9,6 +9,7 @@ import pytest
 
 from xtplay.errors import ItemNotFound
 from xtplay.sources.models import Account, Category
+from xtplay.sources.playlist import PlaylistSource, PlaylistUrls
 from xtplay.sources.source import Source, StreamUrlBuilder
 from xtplay.sources.xmltv import XmltvReader
 from xtplay.sources.xtream import StreamUrls, XtreamClient
@@ -33,12 +34,14 @@ def test_the_xtream_client_is_a_source() -> None:
 
 SOURCE_OPERATIONS = {"__aenter__", "__aexit__", "aclose", "login", "live_categories", "vod_categories",
                      "series_categories", "raw_list", "changed_list", "vod_info", "series_info", "short_epg", "simple_data_table",
-                     "stream_xmltv"}
+                     "stream_xmltv", "guides"}
 
 
 @pytest.mark.parametrize(("protocol", "concrete", "expected"), [
     (Source, XtreamClient, SOURCE_OPERATIONS),
     (StreamUrlBuilder, StreamUrls, {"live", "movie", "episode", "timeshift"}),
+    (Source, PlaylistSource, SOURCE_OPERATIONS),
+    (StreamUrlBuilder, PlaylistUrls, {"live", "movie", "episode", "timeshift"}),
 ])
 def test_the_xtream_classes_take_the_protocols_arguments(protocol, concrete, expected):
     operations = _operations(protocol)

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from xtplay.accounts import profiles
+from xtplay.accounts import playlists, profiles
 from xtplay.accounts.vault import Vault
 from xtplay.errors import ConfigError, ProfileError, SecretUnreadable, VaultError
 from xtplay.logs import register_secret
@@ -87,6 +87,7 @@ def export_profiles(
                 "sync_interval_hours": profile.sync_interval_hours,
                 "adult_enabled": profile.adult_enabled,
                 "timezone": profile.timezone,
+                "kind": profile.kind,  # a playlist's "password" is its sealed address and guides
             }
         )
         result.exported.append(profile.name)
@@ -156,6 +157,14 @@ def import_profiles(
                 continue
             target = _free_name(conn, name)
         try:
+            if entry.get("kind") == "m3u":
+                sealed = json.loads(entry.get("password") or "{}")
+                playlists.insert_playlist_profile(
+                    conn, vault, name=target, m3u=str(sealed.get("m3u") or ""), xmltv=list(sealed.get("xmltv") or []),
+                    user_agent=entry.get("user_agent"), sync_interval_hours=entry.get("sync_interval_hours", 24),
+                    adult_enabled=bool(entry.get("adult_enabled")), timezone=entry.get("timezone"))
+                outcomes.append(ImportOutcome(name, "renamed" if target != name else "added", target))
+                continue
             profiles.insert_profile(
                 conn,
                 vault,

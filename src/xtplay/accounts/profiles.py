@@ -22,6 +22,8 @@ from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import AccountInactive, InvalidProfile, ProfileExists, ProfileNotFound, SecretUnreadable
 from xtplay.logs import forget_secret, register_secret
+from xtplay.sources.playlist import PlaylistSource
+from xtplay.sources.playlist_read import register_location
 from xtplay.sources.xtream import XtreamClient
 
 ACTIVE_KEY = "active_profile"
@@ -46,6 +48,11 @@ class Profile:
     user_agent: str | None = None
     account_checked_at: datetime | None = None
     has_password: bool = True
+    kind: str = "xtream"  #: ``xtream`` (a login) or ``m3u`` (a playlist address or file)
+
+    @property
+    def is_playlist(self) -> bool:
+        return self.kind == "m3u"
 
     def __hash__(self) -> int:  # the account dict is unhashable; a profile is its id
         return hash((Profile, self.id, self.updated_at))
@@ -67,6 +74,7 @@ class Profile:
             "adult_enabled": self.adult_enabled,
             "timezone": self.timezone,
             "has_password": self.has_password,
+            "kind": self.kind,
         }
 
 
@@ -175,6 +183,11 @@ async def edit_profile(
     if unknown:
         raise InvalidProfile(sorted(unknown)[0], f"“{sorted(unknown)[0]}” is not a profile field.")
     current = get_profile(conn, name_or_id)
+    if current.is_playlist:  # its address is sealed; the shown host and empty username are not fields
+        for key in ("url", "username", "password"):
+            if changes.get(key) not in (None, "", getattr(current, key, None)):
+                raise InvalidProfile(key, "A playlist profile's address cannot be changed; remove it and add it again.")
+            changes.pop(key, None)
     values: dict[str, Any] = {}
     if changes.get("name") is not None:
         values["name"] = fields.clean_name(changes["name"])
@@ -305,6 +318,12 @@ def record_account(conn: sqlite3.Connection, profile: str | int | Profile, accou
 async def test_profile(conn: sqlite3.Connection, vault: Vault, settings: Settings, name_or_id: str | int | Profile) -> Any:
     """Log in with the stored credentials and refresh the stored account info."""
     profile = get_profile(conn, name_or_id)
+    if profile.is_playlist:
+        location = playlist_locations(conn, vault, profile)[0]
+        account = await PlaylistSource(location, settings=settings, user_agent=profile.user_agent).login()
+        with db.transaction(conn):
+            _store_account(conn, profile.id, account, _now())
+        return account
     password = decrypt_password(conn, vault, profile)
     try:
         account = await _login(settings, profile.url, profile.username, password, profile.user_agent)
@@ -325,6 +344,8 @@ async def test_profile(conn: sqlite3.Connection, vault: Vault, settings: Setting
 def stream_credentials(conn: sqlite3.Connection, vault: Vault, profile: str | int | Profile) -> tuple[str, str, str]:
     """(base URL, username, password) for the stream URLs of ``accounts.source`` — playback only."""
     profile = get_profile(conn, profile)
+    if profile.is_playlist:
+        raise InvalidProfile("url", f"“{profile.name}” is a playlist profile: its streams have no Xtream login.")
     return profile.url, profile.username, decrypt_password(conn, vault, profile)
 
 
@@ -351,6 +372,16 @@ def decrypt_password(conn: sqlite3.Connection, vault: Vault, profile: Profile) -
     password = vault.decrypt(profile.id, row[0] if row else None, profile.name)
     register_secret(password)
     return password
+
+
+def playlist_locations(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> tuple[str, tuple[str, ...]]:
+    """(playlist location, added XMLTV locations) of a playlist profile, decrypted for the one
+    call that reads them; each is masked in logs from now on."""
+    sealed = json.loads(decrypt_password(conn, vault, profile))
+    location, guides = str(sealed["m3u"]), tuple(str(g) for g in sealed.get("xmltv") or ())
+    for each in (location, *guides):
+        register_location(each)
+    return location, guides
 
 
 def _password_in_use(conn: sqlite3.Connection, vault: Vault, password: str) -> bool:
@@ -431,7 +462,15 @@ def _from_row(row: sqlite3.Row) -> Profile:
         user_agent=row["user_agent"],
         account_checked_at=_parse(row["account_checked_at"]),
         has_password=row["secret"] is not None,
+        kind=_kind(row),
     )
+
+
+def _kind(row: sqlite3.Row) -> str:
+    try:
+        return str(row["kind"])
+    except IndexError:  # a library before migration 0012 (tests of older schemas)
+        return "xtream"
 
 
 def _now() -> str:

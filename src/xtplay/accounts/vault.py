@@ -122,6 +122,11 @@ class Vault:
         sealed = self._aead.encrypt(nonce, reveal(text).encode("utf-8"), _aad(profile_id))
         return bytes([BLOB_VERSION]) + nonce + sealed
 
+    def encrypt_bytes(self, profile_id: int, data: bytes) -> bytes:
+        """:meth:`encrypt` of bytes (a large secret such as a playlist's index, without a text copy)."""
+        nonce = os.urandom(NONCE_BYTES)
+        return bytes([BLOB_VERSION]) + nonce + self._aead.encrypt(nonce, data, _aad(profile_id))
+
     def decrypt(self, profile_id: int, blob: bytes | None, profile_name: str | None = None) -> str:
         """The clear secret; ``SecretUnreadable`` (naming the profile) when it cannot be opened."""
         if not blob or len(blob) < 1 + NONCE_BYTES + 16 or blob[0] != BLOB_VERSION:

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from xtplay import db
 from xtplay.accounts import export as profile_export
-from xtplay.accounts import profiles
+from xtplay.accounts import playlists, profiles
 from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import ConfigError
@@ -79,27 +79,45 @@ def register(group: click.Group) -> None:
 
 @click.group()
 def profile() -> None:
-    """Provider accounts (Xtream Codes logins)."""
+    """Provider accounts (Xtream Codes logins and M3U playlists)."""
 
 
 @profile.command("add")
 @click.argument("name")
-@click.option("--url", required=True, help="Server address, e.g. http://example.com:8080")
-@click.option("--username", required=True)
+@click.option("--url", default=None, help="Server address, e.g. http://example.com:8080")
+@click.option("--username", default=None)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--m3u", "m3u", default=None, metavar="URL_OR_FILE",
+              help="An M3U playlist (address or file) instead of an Xtream login.")
+@click.option("--xmltv", multiple=True, metavar="URL_OR_FILE", help="An XMLTV guide for the playlist (repeatable).")
 @click.option("--no-verify", is_flag=True, help="Save without logging in (offline set-up).")
 @click.option("--user-agent", default=None, help="User-Agent sent to this provider.")
 @click.pass_obj
 def add_cmd(
     settings: Settings,
     name: str,
-    url: str,
-    username: str,
+    url: str | None,
+    username: str | None,
     password_stdin: bool,
+    m3u: str | None,
+    xmltv: tuple[str, ...],
     no_verify: bool,
     user_agent: str | None,
 ) -> None:
-    """Add a profile; the login is checked first unless --no-verify."""
+    """Add a profile: an Xtream login (--url, --username) or a playlist (--m3u); checked first unless --no-verify."""
+    if m3u is not None:
+        if url or username or password_stdin:
+            raise ConfigError("A playlist profile takes --m3u (and --xmltv), not --url, --username or a password.")
+        with db.library(settings) as conn:
+            added, check = asyncio.run(playlists.add_playlist_profile(
+                conn, Vault.open(settings), settings, name=name, m3u=m3u, xmltv=xmltv, user_agent=user_agent,
+                verify=not no_verify))
+        click.echo(f"Added playlist profile “{added.name}” ({added.url}; {check.summary if check else 'not verified'}).")
+        return
+    if xmltv:
+        raise ConfigError("--xmltv goes with --m3u; an Xtream profile’s extra guides are added with `xtplay guide add-source`.")
+    if not url or not username:
+        raise ConfigError("Give --url and --username (an Xtream login), or --m3u (a playlist).")
     password = _read_password(password_stdin)
     with db.library(settings) as conn:
         vault = Vault.open(settings)

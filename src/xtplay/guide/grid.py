@@ -8,6 +8,7 @@ their programmes in the window.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 from xtplay.guide import catchup
 from xtplay.guide.blocks import entries, epoch, programme
 from xtplay.guide.model import Programme
-from xtplay.guide.query import resolve_channels
+from xtplay.guide.query import resolve_channels, shifts
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,8 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
     chans = conn.execute(f"SELECT provider_id, name, num, logo, archive_days FROM items WHERE {where} "
                          "ORDER BY position LIMIT ? OFFSET ?", [*args, channels, channel_offset]).fetchall()
     located = resolve_channels(conn, profile_id, [c[0] for c in chans])
+    moved = shifts(conn, profile_id, list(located))
+    reach = max((abs(v) for v in moved.values()), default=0)  # a shifted channel's programmes lie outside [lo, hi)
     by_where: dict[tuple[int, str], list[Programme]] = {}
     groups: dict[int, list[str]] = {}
     for run_id, key in set(located.values()):
@@ -112,15 +115,19 @@ def grid(conn: sqlite3.Connection, profile_id: int, start: datetime, hours: floa
         blocks: dict[str, list[tuple]] = {}
         for key, data in conn.execute(
                 f"SELECT channel_key, data FROM programme_blocks WHERE profile_id=? AND run_id=? "
-                f"AND channel_key IN ({marks}) AND first_start < ? AND last_stop > ?", (profile_id, run_id, *keys, hi, lo)):
+                f"AND channel_key IN ({marks}) AND first_start < ? AND last_stop > ?",
+                (profile_id, run_id, *keys, hi + reach, lo - reach)):
             blocks.setdefault(key, []).append((data,))
         for key, found in blocks.items():
-            by_where[(run_id, key)] = [programme("", e) for e in entries(found, lo, hi)]
+            by_where[(run_id, key)] = [programme("", e) for e in entries(found, lo - reach, hi + reach)]
     span = hi - lo
     rows: list[GridRow] = []
     for pid, name, num, logo, archive_days in chans:
         cells = []
+        move = timedelta(seconds=moved.get(str(pid), 0))
         for prog in by_where.get(located.get(pid, (0, "")), []):
+            if move:
+                prog = dataclasses.replace(prog, start=prog.start + move, stop=prog.stop + move)
             s, e = max(epoch(prog.start), lo), min(epoch(prog.stop), hi)
             if e <= s:
                 continue

@@ -33,20 +33,40 @@ def resolve_channels(conn: sqlite3.Connection, profile_id: int, provider_ids: li
     return out
 
 
+def shifts(conn: sqlite3.Connection, profile_id: int, provider_ids: list[str]) -> dict[str, int]:
+    """provider id → seconds its guide is read shifted by (a playlist's ``tvg-shift``), where not 0."""
+    ids = [str(p) for p in provider_ids]
+    out: dict[str, int] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        marks = ",".join("?" * len(part))
+        out.update(conn.execute(f"SELECT provider_id, shift_secs FROM guide_map WHERE profile_id = ? AND shift_secs != 0 "
+                                f"AND provider_id IN ({marks})", [profile_id, *part]).fetchall())
+    return out
+
+
+def shifted(channel_id: str, e: list, shift: int) -> Programme:
+    """A stored entry as the channel's programme, its times moved by ``shift`` seconds."""
+    return programme(channel_id, [e[0] + shift, e[1] + shift, *e[2:]] if shift else e)
+
+
 def now_next(conn: sqlite3.Connection, profile_id: int, channel_provider_ids: list[str],
              at: datetime | None = None) -> dict[str, NowNext]:
     """For each channel: the programme on at ``at`` (default now) and the one after it.
 
     Channels without guide data map to ``NowNext(None, None)`` ("no programme information").
     """
-    ts = epoch(at)
+    at_ts = epoch(at)
     found = resolve_channels(conn, profile_id, channel_provider_ids)
+    moved = shifts(conn, profile_id, list(found))
     result: dict[str, NowNext] = {}
     for pid in map(str, channel_provider_ids):
         where = found.get(pid)
         if where is None:
             result[pid] = NowNext(None, None)
             continue
+        shift = moved.get(pid, 0)
+        ts = at_ts - shift
         rows = conn.execute(BLOCKS_SQL + "AND last_stop > ? ORDER BY first_start LIMIT 3", (profile_id, *where, ts))
         now = nxt = None
         for e in entries(rows, ts, 2**62):
@@ -54,7 +74,7 @@ def now_next(conn: sqlite3.Connection, profile_id: int, channel_provider_ids: li
                 now = e
             elif nxt is None:
                 nxt = e
-        result[pid] = NowNext(programme(pid, now) if now else None, programme(pid, nxt) if nxt else None)
+        result[pid] = NowNext(shifted(pid, now, shift) if now else None, shifted(pid, nxt, shift) if nxt else None)
     return result
 
 
@@ -65,9 +85,10 @@ def programmes_between(conn: sqlite3.Connection, profile_id: int, channel_provid
     where = resolve_channels(conn, profile_id, [pid]).get(pid)
     if where is None:
         return []
-    lo, hi = epoch(start), epoch(end)
+    shift = shifts(conn, profile_id, [pid]).get(pid, 0)
+    lo, hi = epoch(start) - shift, epoch(end) - shift
     rows = conn.execute(BLOCKS_SQL + "AND first_start < ? AND last_stop > ? ORDER BY first_start", (profile_id, *where, hi, lo))
-    return [programme(pid, e) for e in entries(rows, lo, hi)]
+    return [shifted(pid, e, shift) for e in entries(rows, lo, hi)]
 
 
 def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -90,9 +111,10 @@ def programme_at(conn: sqlite3.Connection, profile_id: int, channel_provider_id:
     where = resolve_channels(conn, profile_id, [pid]).get(pid)
     if where is None:
         return None
-    ts = epoch(start)
+    shift = shifts(conn, profile_id, [pid]).get(pid, 0)
+    ts = epoch(start) - shift
     rows = conn.execute(BLOCKS_SQL + "AND first_start <= ? AND last_stop > ?", (profile_id, *where, ts, ts))
     for e in entries(rows, ts, ts + 1):
         if e[0] == ts:
-            return programme(pid, e)
+            return shifted(pid, e, shift)
     return None

@@ -10,12 +10,14 @@ asked only for the channels a page shows, since providers ban clients that poll 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -26,7 +28,7 @@ from xtplay.accounts.source import source_for
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import open_library, transaction
-from xtplay.errors import ConfigError, XtplayError
+from xtplay.errors import ConfigError, GuideError, XtplayError
 from xtplay.guide.blocks import epoch
 from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
@@ -35,6 +37,7 @@ from xtplay.library.catalog import is_empty
 from xtplay.logs import redact, register_secret
 from xtplay.sources.http import ProviderHttp
 from xtplay.sources.models import EpgEntry
+from xtplay.sources.playlist_read import file_chunks, is_address, shown_location
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,27 @@ async def _url_stream(settings: Settings, url: str, user_agent: str | None) -> A
         await http.aclose()
 
 
+def named_source_key(where: str) -> str:
+    """The guide source key of a guide a source names: stable for the same address or file."""
+    return "list:" + hashlib.blake2b(where.encode("utf-8"), digest_size=6).hexdigest()
+
+
+@asynccontextmanager
+async def _guide_stream(settings: Settings, where: str, user_agent: str | None) -> AsyncIterator[AsyncIterator[bytes]]:
+    """Chunks of a named guide: an address (as :func:`_url_stream`) or a file, plain or gzip."""
+    if is_address(where):
+        async with _url_stream(settings, where, user_agent) as chunks:
+            yield chunks
+        return
+    path = Path(where).expanduser()
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise GuideError(f"The guide file {path.name} cannot be read ({exc.strerror or 'error'}).") from None
+    with handle:
+        yield file_chunks(handle)
+
+
 # ----------------------------------------------------------------------------- refresh
 
 
@@ -160,9 +184,11 @@ async def refresh_guide(
         add_source(conn, vault, profile.id, url)
     errors: dict[str, str] = {}
     stored = 0
+    named: list[str] = []  # the guides the source names (a playlist's url-tvg and added guides)
     if include_provider:
         try:
             async with source_for(conn, vault, settings, profile) as source, source.stream_xmltv() as chunks:
+                named = source.guides()
                 stored += await ingest_stream(
                     conn,
                     profile.id,
@@ -175,6 +201,14 @@ async def refresh_guide(
         except XtplayError as exc:
             log.warning("guide of %s: provider XMLTV failed: %s", profile.name, exc)
             errors["provider"] = str(exc)
+    for where in named:
+        try:
+            async with _guide_stream(settings, where, profile.user_agent) as chunks:
+                stored += await ingest_stream(conn, profile.id, named_source_key(where), chunks, retention=retention,
+                                              now=now, default_tz=naive_time_zone(profile, provider_guide=False))
+        except XtplayError as exc:
+            log.warning("guide of %s: %s failed: %s", profile.name, shown_location(where), exc)
+            errors[shown_location(where)] = str(exc)
     for src in sources(conn, profile.id):
         try:
             url = _source_url(conn, vault, profile.id, src["id"])
@@ -230,7 +264,8 @@ def _store_short(conn: sqlite3.Connection, profile_id: int, provider_id: str, en
             (profile_id, SHORT, provider_id, now),
         )
         conn.execute(
-            "INSERT INTO guide_map VALUES (?,?,?,?,'short') ON CONFLICT DO NOTHING",
+            "INSERT INTO guide_map (profile_id, provider_id, source, channel_key, matched_by) VALUES (?,?,?,?,'short') "
+            "ON CONFLICT DO NOTHING",
             (profile_id, provider_id, SHORT, provider_id),
         )
     return len(block)

@@ -255,6 +255,16 @@ def normalise_name(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def _shifts(conn: sqlite3.Connection, profile_id: int) -> dict[str, int]:
+    """Channel id → seconds its guide is shifted by (a playlist's ``tvg-shift``; none elsewhere)."""
+    row = conn.execute("SELECT shifts FROM playlist_index WHERE profile_id=?", (profile_id,)).fetchone()
+    try:
+        found = orjson.loads(row[0]) if row else {}
+    except orjson.JSONDecodeError:
+        return {}
+    return {str(k): int(v) for k, v in found.items()}
+
+
 def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
     """Map every live catalog channel to a guide channel; returns (matched, unmatched names).
 
@@ -277,6 +287,7 @@ def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
                 norm = normalise_name(name)
                 if norm:
                     by_name.setdefault(norm, (source, key))
+    shifts = _shifts(conn, profile_id)
     shorts = {r[0] for r in conn.execute(
         "SELECT DISTINCT channel_key FROM guide_channels WHERE profile_id=? AND source=?", (profile_id, SHORT))}
     mapping, unmatched = [], []
@@ -292,8 +303,21 @@ def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
         if hit is None:
             unmatched.append(name)
         else:
-            mapping.append((profile_id, pid, hit[0], hit[1], how))
+            mapping.append((profile_id, pid, hit[0], hit[1], how, shifts.get(pid, 0)))
     with transaction(conn):
         conn.execute("DELETE FROM guide_map WHERE profile_id=?", (profile_id,))
-        conn.executemany("INSERT INTO guide_map VALUES (?,?,?,?,?)", mapping)
+        conn.executemany("INSERT INTO guide_map (profile_id, provider_id, source, channel_key, matched_by, shift_secs) "
+                         "VALUES (?,?,?,?,?,?)", mapping)
     return len(mapping), unmatched
+
+
+def match_state(conn: sqlite3.Connection, profile_id: int, limit: int = 200) -> tuple[int, int, list[str]]:
+    """(channels with a guide, live channels, names of up to ``limit`` without one), as the last
+    :func:`rematch` left them: what the settings page shows."""
+    total = conn.execute("SELECT count(*) FROM items WHERE profile_id=? AND type='live'", (profile_id,)).fetchone()[0]
+    matched = conn.execute("SELECT count(*) FROM guide_map WHERE profile_id=?", (profile_id,)).fetchone()[0]
+    names = [r[0] for r in conn.execute(
+        "SELECT i.name FROM items i WHERE i.profile_id=? AND i.type='live' AND NOT EXISTS "
+        "(SELECT 1 FROM guide_map m WHERE m.profile_id=i.profile_id AND m.provider_id=i.provider_id) "
+        "ORDER BY i.position LIMIT ?", (profile_id, limit))]
+    return matched, total, names

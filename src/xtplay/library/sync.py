@@ -349,8 +349,8 @@ async def sync_profile(
         try:
             client = source_for(conn, vault, settings, profile)
             async with client:
-                await client.login()  # an expired or refused account fails here, with its reason
-                with _cyclic_gc_paused():
+                with _cyclic_gc_paused():  # a playlist source reads its whole list at login
+                    await client.login()  # an expired or refused account fails here, with its reason
                     counts, errors = await sync_with_client(conn, profile.id, client, progress, types)
         except XtplayError as exc:  # login, vault or client creation failed: every type failed
             for type in types:

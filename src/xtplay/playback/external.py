@@ -22,7 +22,7 @@ from xtplay import db
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import stream_urls_for
 from xtplay.accounts.vault import Vault
-from xtplay.errors import PlaybackError
+from xtplay.errors import PlaybackError, StreamProtected
 from xtplay.library import catalog
 from xtplay.playback.resolve import Target, upstream_url
 
@@ -147,8 +147,11 @@ def export_profile(conn: sqlite3.Connection, vault: Vault | None, profile: Profi
             for item in page.items:
                 target = Target(profile.id, type, item.provider_id)
                 if urls is not None:
-                    url = (urls.live(int(item.provider_id), ext="ts") if type == "live"
-                           else urls.movie(int(item.provider_id), (item.container or "mp4").lstrip(".")))
+                    try:
+                        url = (urls.live(int(item.provider_id), ext="ts") if type == "live"
+                               else urls.movie(int(item.provider_id), (item.container or "mp4").lstrip(".")))
+                    except StreamProtected:  # a playlist entry under DRM: no player here opens it
+                        continue
                 else:
                     url = proxy_url(conn, base_url, target)
                 attrs = {"tvg-id": item.epg_channel_id or "", "tvg-logo": item.logo or "",

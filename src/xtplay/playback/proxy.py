@@ -38,13 +38,52 @@ CONTENT_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "mkv": "video/x-matrosk
                  "ts": "video/mp2t", "avi": "video/x-msvideo", "mov": "video/quicktime"}
 
 
-def make_client() -> httpx.AsyncClient:
-    """The pooled client every proxied request uses: redirects followed, player-like agent."""
+class StreamHeaders:
+    """Headers a playlist asks players to send for its streams (User-Agent, Referer, Origin),
+    kept by host: every request of the pooled client to that host carries them (the stream,
+    its HLS playlists and segments, each redirect hop), and no request to another host does."""
+
+    def __init__(self) -> None:
+        self._by_host: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def register(self, url: str, headers: dict[str, str] | None) -> None:
+        """Send ``headers`` to ``url``'s host from now on (nothing when there are none)."""
+        if headers:
+            with self._lock:
+                self._by_host[_netloc(url)] = dict(headers)
+
+    def follow(self, url: str, final_url: str) -> None:
+        """The stream at ``url`` ended at ``final_url`` (a redirect): its host gets the same headers."""
+        with self._lock:
+            found = self._by_host.get(_netloc(url))
+            if found is not None and final_url:
+                self._by_host[_netloc(final_url)] = found
+
+    def for_host(self, netloc: str) -> dict[str, str]:
+        with self._lock:
+            return dict(self._by_host.get(netloc, {}))
+
+    async def apply(self, request: httpx.Request) -> None:
+        """The client's request hook: add the registered headers of the request's host."""
+        found = self.for_host(request.url.netloc.decode("ascii", "replace"))
+        if found:
+            request.headers.update(found)
+
+
+def _netloc(url: str) -> str:
+    return httpx.URL(url).netloc.decode("ascii", "replace")
+
+
+def make_client(stream_headers: StreamHeaders | None = None) -> httpx.AsyncClient:
+    """The pooled client every proxied request uses: redirects followed, player-like agent, and
+    the per-host headers playlists ask for."""
     return httpx.AsyncClient(
         follow_redirects=True,
         timeout=httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=10.0),
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=32),
         headers={"User-Agent": DEFAULT_USER_AGENT},
+        event_hooks={"request": [stream_headers.apply]} if stream_headers is not None else None,
     )
 
 
@@ -69,6 +108,9 @@ def upstream_error(status: int, label: str) -> XtplayError:
 
 async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None) -> httpx.Response:
     """A streamed GET whatever its status; transport failures become our errors (never the URL)."""
+    if not url[:8].lower().startswith(("http://", "https://")):  # a playlist's udp://, rtmp:// or file entry
+        raise ProviderRefused(label, 0, "This stream's address is not an http(s) one (udp://, rtmp:// …): only an "
+                              "external player such as mpv or VLC can open it.")
     request = client.build_request("GET", url, headers=headers or {})
     try:
         return await client.send(request, stream=True)

@@ -17,6 +17,7 @@ from xtplay.errors import ConfigError, ItemNotFound
 from xtplay.guide import catchup
 from xtplay.guide.catchup import TimeshiftRequest
 from xtplay.library import catalog, details
+from xtplay.playback.proxy import StreamHeaders
 from xtplay.sources.source import StreamUrlBuilder
 
 #: What the browser may ask to play.
@@ -57,9 +58,22 @@ def play_path(target: Target, leaf: str) -> str:
 
 
 def upstream_url(conn: sqlite3.Connection, vault: Vault, profile: Profile, target: Target, *, ext: str | None = None,
-                 urls: StreamUrlBuilder | None = None) -> str:
-    """The provider's URL for the target, with credentials: for the proxy and ffmpeg only."""
+                 urls: StreamUrlBuilder | None = None, headers: StreamHeaders | None = None) -> str:
+    """The provider's URL for the target, with credentials: for the proxy and ffmpeg only.
+
+    A playlist entry may ask for its own headers (User-Agent, Referer, Origin): they are
+    registered in ``headers`` for the URL's host, so the proxy's client sends them there."""
     urls = urls or stream_urls_for(conn, vault, profile)
+    url = _upstream_url(conn, profile, target, ext, urls)
+    asked = getattr(urls, "headers_for", None)
+    if headers is not None and asked is not None:
+        kind = "live" if target.type == "catchup" else target.type
+        headers.register(url, asked(kind, _int_id(str(target.item_id))))
+    return url
+
+
+def _upstream_url(conn: sqlite3.Connection, profile: Profile, target: Target, ext: str | None,
+                  urls: StreamUrlBuilder) -> str:
     item = str(target.item_id)
     if target.type == "live":
         return urls.live(_int_id(item), ext=ext or "ts")

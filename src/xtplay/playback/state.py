@@ -19,10 +19,11 @@ class PlaybackState:
     parking: live.Parking = field(default_factory=live.Parking)
     errors: proxy.ErrorBoard = field(default_factory=proxy.ErrorBoard)
     ffmpeg: remux.FfmpegPool = field(default_factory=remux.FfmpegPool)
+    headers: proxy.StreamHeaders = field(default_factory=proxy.StreamHeaders)
 
     def http(self):
         if self.client is None:
-            self.client = proxy.make_client()
+            self.client = proxy.make_client(self.headers)
         return self.client
 
     def hls(self) -> hls.Hls:

@@ -28,7 +28,7 @@ def label(profile) -> str:
 
 def formats(conn: sqlite3.Connection, profile, target: Target, prefer: str | None) -> list[str]:
     """The formats to try for this target, best bet first (a catch-up has only its recording)."""
-    if target.type == "catchup":
+    if target.type == "catchup" or profile.is_playlist:  # a playlist entry has one URL, whatever its format
         return ["ts"]
     return live_formats.order(conn, profile.id, target.item_id, live_formats.allowed(profile.account), prefer)
 
@@ -39,9 +39,11 @@ async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, t
     urls = stream_urls_for(conn, vault, profile)
 
     def url_for(ext: str) -> str:
-        return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls)
+        return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls,
+                            headers=state.headers)
 
     started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile))
+    state.headers.follow(started.origin, started.final_url)  # a redirect's host serves the same stream
     if target.type == "live":
         live_formats.remember(conn, profile.id, target.item_id, started.ext, started.kind.value)
     return started

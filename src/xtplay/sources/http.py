@@ -263,14 +263,34 @@ class ProviderHttp:
         finally:
             await response.aclose()
 
-    async def _open_stream(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout) -> httpx.Response:
-        request = self._client.build_request("GET", path, params=params or None, timeout=timeout)
+    @asynccontextmanager
+    async def stream_unless(self, path: str, params: Mapping[str, Any], headers: Mapping[str, str]
+                            ) -> AsyncIterator[tuple[httpx.Response, AsyncIterator[bytes] | None]]:
+        """:meth:`stream` asked with validators (``If-None-Match``/``If-Modified-Since``):
+        yields the response (its ``ETag`` and ``Last-Modified``) and its chunks, or ``None``
+        instead of chunks when the answer is a 304."""
+        timeout = self._list_timeout
+        response: httpx.Response | None = None
+        async for attempt in self._retrying(path):
+            with attempt:
+                response = await self._open_stream(path, params, timeout, headers)
+        assert response is not None
+        try:
+            yield response, (None if response.status_code == 304 else self._chunks(response, timeout))
+        finally:
+            await response.aclose()
+
+    async def _open_stream(self, path: str, params: Mapping[str, Any], timeout: httpx.Timeout,
+                           headers: Mapping[str, str] | None = None) -> httpx.Response:
+        request = self._client.build_request("GET", path, params=params or None, timeout=timeout, headers=headers)
         try:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             log.info("GET %s failed: %s", redact(str(request.url)), type(exc).__name__)
             raise _translate(exc, self.host, timeout) from exc
         log.debug("GET %s -> %d (streaming)", redact(str(request.url)), response.status_code)
+        if response.status_code == 304 and headers:
+            return response
         if not 200 <= response.status_code < 300:
             try:
                 body = await response.aread()

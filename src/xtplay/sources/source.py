@@ -180,6 +180,12 @@ class Source(Protocol):
         is none. Raises ``ProviderError``."""
         return []
 
+    def guides(self) -> list[str]:
+        """MAY keep (a source whose guide is :meth:`stream_xmltv` alone): further XMLTV guides
+        the source names, as http(s) addresses or file paths (a playlist's ``url-tvg`` and the
+        guides added to it); the default is none. Raises nothing."""
+        return []
+
     def stream_xmltv(self) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """MAY keep (a source without a guide): an async context manager yielding the whole
         XMLTV guide as byte chunks (plain or gzip), never held in memory at once.

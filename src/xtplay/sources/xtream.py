@@ -359,6 +359,10 @@ class XtreamClient:
             entries = self._listings(await self._api("get_simple_date_table", stream_id=stream_id)) or []
         return entries
 
+    def guides(self) -> list[str]:
+        """No guide besides ``xmltv.php`` (added guides are the guide layer's own)."""
+        return []
+
     @asynccontextmanager
     async def stream_xmltv(self) -> AsyncIterator[AsyncIterator[bytes]]:
         """The whole XMLTV guide as decompressed byte chunks, never held in memory at once."""

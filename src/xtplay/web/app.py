@@ -33,6 +33,7 @@ from xtplay.web.play import external as play_external
 from xtplay.web.play import pages as play_pages
 from xtplay.web.profiles import api as profiles_api
 from xtplay.web.profiles import pages as profiles_pages
+from xtplay.web.profiles import playlist as profiles_playlist
 from xtplay.web.settings import guide_sources as settings_guide_sources
 from xtplay.web.settings import pages as settings_pages
 from xtplay.web.templating import STATIC_DIR
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 #: The modules whose ``router`` the app includes, in this order.
 ROUTER_MODULES = (
-    login, profiles_api, profiles_pages, settings_pages, library_api,
+    login, profiles_api, profiles_playlist, profiles_pages, settings_pages, library_api,
     browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
     settings_guide_sources,
 )

@@ -235,7 +235,8 @@ async def _guarded(state: PlaybackState, target: Target, make: Callable[[], Awai
 def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, target: Target,
               ext: str | None = None) -> tuple[Profile, str]:
     profile = profiles.get_profile(conn, profile_id)
-    return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext)
+    return profile, upstream_url(conn, get_vault(request), profile, target, ext=ext,
+                                 headers=playback_state(request).headers)
 
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")

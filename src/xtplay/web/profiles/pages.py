@@ -179,9 +179,9 @@ async def test_saved(request: Request, profile_id: int, conn: Conn, vault: AppVa
     """Test a saved profile, with the edit form's values where they differ (nothing is saved)."""
     try:
         profile = profiles.get_profile(conn, profile_id)
-        new_url = profiles.normalize_url(url) if url.strip() else profile.url
+        new_url = profiles.normalize_url(url) if url.strip() and not profile.is_playlist else profile.url
         new_user = username.strip() or profile.username
-        if not password and new_url == profile.url and new_user == profile.username:
+        if profile.is_playlist or (not password and new_url == profile.url and new_user == profile.username):
             account = await profiles.test_profile(conn, vault, settings, profile.id)
         else:
             secret = password or profiles.decrypt_password(conn, vault, profile)

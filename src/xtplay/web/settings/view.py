@@ -57,7 +57,9 @@ def guide_state(request: Request, conn: sqlite3.Connection, profile: Profile) ->
     """What the settings page shows of the profile's guide."""
     runs = guide.last_runs(conn, profile.id, 20)
     provider = next((r for r in runs if r["source"] == guide.XTREAM), None)
+    matched, channels, unmatched = guide.match_state(conn, profile.id)
     return {"last_success": guide.last_success(conn, profile.id), "provider_run": provider,
+            "matched": matched, "channels": channels, "unmatched": unmatched,
             "sources": guide.sources(conn, profile.id), "refreshing": guide_refreshing(request.app, profile.id)}
 
 

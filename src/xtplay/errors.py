@@ -25,6 +25,7 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   ├── MalformedResponse       not an Xtream server, HTML where JSON was expected, truncated
     │   ├── ItemNotFound            the provider does not know this id
     │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
+    │   ├── UnsafeUpstream          a URL the provider gave points where xtplay never fetches from
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
@@ -252,6 +253,20 @@ class ItemNotFound(ProviderError):
     status_code = 404
     title = "Not found"
     retryable = False
+
+
+class UnsafeUpstream(ProviderError):
+    """A URL a provider gave (a playlist entry, a redirect) points at a place xtplay never fetches
+    from: a file, this app itself, a cloud metadata service. It is refused, not followed."""
+
+    status_code = 502
+    title = "Refused to follow"
+    retryable = False
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(f"A link from the provider points at {why}; xtplay does not follow such links, "
+                         "so this cannot be played.")
 
 
 class StreamOffAir(ProviderError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 
 import httpx
 from starlette.responses import Response, StreamingResponse
@@ -29,6 +29,7 @@ from xtplay.errors import (
 )
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title
+from xtplay.sources.admission import admitting_transport
 
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
@@ -37,12 +38,15 @@ CONTENT_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "mkv": "video/x-matrosk
                  "ts": "video/mp2t", "avi": "video/x-msvideo", "mov": "video/quicktime"}
 
 
-def make_client() -> httpx.AsyncClient:
-    """The pooled client every proxied request uses: redirects followed, player-like agent."""
+def make_client(own_ports: Iterable[int] = ()) -> httpx.AsyncClient:
+    """The pooled client every proxied request uses: redirects followed, player-like agent,
+    each URL and redirect admitted first (never a file, a metadata address, or this app on
+    ``own_ports``: see :mod:`xtplay.sources.admission`)."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=32)
     return httpx.AsyncClient(
         follow_redirects=True,
         timeout=httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=10.0),
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=32),
+        transport=admitting_transport(own_ports, limits),
         headers={"User-Agent": DEFAULT_USER_AGENT},
     )
 

@@ -19,10 +19,11 @@ class PlaybackState:
     parking: live.Parking = field(default_factory=live.Parking)
     errors: proxy.ErrorBoard = field(default_factory=proxy.ErrorBoard)
     ffmpeg: remux.FfmpegPool = field(default_factory=remux.FfmpegPool)
+    own_ports: frozenset[int] = frozenset()  #: the app's own ports, never fetched upstream
 
     def http(self):
         if self.client is None:
-            self.client = proxy.make_client()
+            self.client = proxy.make_client(self.own_ports)
         return self.client
 
     def hls(self) -> hls.Hls:

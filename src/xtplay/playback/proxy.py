@@ -22,7 +22,6 @@ from xtplay.errors import (
     NotAStream,
     ProviderRefused,
     ProviderServerError,
-    ProviderTimeout,
     ProviderUnreachable,
     TooManyConnections,
     XtplayError,
@@ -30,6 +29,7 @@ from xtplay.errors import (
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title
 from xtplay.sources.admission import admitting_transport
+from xtplay.sources.http import translate_error
 
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
@@ -75,10 +75,8 @@ async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | 
     request = client.build_request("GET", url, headers=headers or {})
     try:
         return await client.send(request, stream=True)
-    except httpx.TimeoutException:
-        raise ProviderTimeout(label, client.timeout.connect) from None
-    except (httpx.TransportError, httpx.TooManyRedirects) as exc:
-        raise ProviderUnreachable(label, type(exc).__name__) from None
+    except httpx.HTTPError as exc:
+        raise translate_error(exc, label, client.timeout) from None
 
 
 async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None,

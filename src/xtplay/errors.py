@@ -31,6 +31,7 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
     ├── CatalogError                browse/search/sync problems that are not the provider's
     │   ├── SyncAlreadyRunning      another sync of this profile is in progress
+    │   ├── InvalidBrowse           a browse request that cannot be answered (stale cursor, unknown sort)
     │   ├── UnknownItemType         a type that is not live, movie, series or episode
     │   └── NotInLibrary            no such item in the profile's library
     ├── GuideError                  programme guide problems (broken XMLTV …)
@@ -323,6 +324,13 @@ class CatalogError(XtplayError):
     """Browse, search or sync failed for a reason that is not the provider's."""
 
     title = "Catalog error"
+
+
+class InvalidBrowse(CatalogError):
+    """A browse request names a page cursor or a sort that does not exist: the request's fault."""
+
+    status_code = 400
+    title = "Cannot show this list"
 
 
 class SyncAlreadyRunning(CatalogError):

@@ -91,6 +91,7 @@ class _Crafted:
                 "#EXTINF:4,", "/jump/meta",
                 "#EXTINF:4,", "/jump/app",
                 "#EXTINF:4,", "http://[fd00:ec2::254]/latest/meta-data/",
+                "#EXTINF:4,", "http://[unbalanced/seg.ts",
             ]) + "\n"
             return 200, {"content-type": "application/vnd.apple.mpegurl"}, text.encode()
         if path.endswith("/2.m3u8"):  # the channel itself redirects to the app

@@ -138,14 +138,14 @@ def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
         elif stripped.startswith("#"):
             for uri in _URI_ATTR.findall(stripped):
                 tag = stripped[1:].split(":", 1)[0]
-                url = urljoin(base_url, uri.strip())
+                url = _join(base_url, uri.strip())
                 if tag in ("EXT-X-KEY", "EXT-X-MAP", "EXT-X-SESSION-KEY"):
                     found.append((n, url, ("attr", tag, _name(url))))
                 else:
                     tags[tag] = tags.get(tag, -1) + 1
                     found.append((n, url, ("attr", tag, tags[tag])))
         elif stripped:
-            url = urljoin(base_url, stripped)
+            url = _join(base_url, stripped)
             if master:
                 found.append((n, url, ("variant", variant)))
                 variant += 1
@@ -153,6 +153,15 @@ def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
                 found.append((n, url, ("seq", seq)))
                 seq += 1
     return found
+
+
+def _join(base_url: str, uri: str) -> str:
+    """``uri`` made absolute; one no URL parser reads (``http://[x``) becomes one the admission
+    check refuses, so a hostile playlist cannot break the rewriting of the others."""
+    try:
+        return urljoin(base_url, uri)
+    except ValueError:
+        return "invalid:"
 
 
 def _name(url: str) -> str:

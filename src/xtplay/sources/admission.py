@@ -62,7 +62,7 @@ def check_url(url: str, own_ports: Iterable[int] = ()) -> tuple[str, int]:
         raise UnsafeUpstream("an address that is not a web address") from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise UnsafeUpstream(f"a {scheme or 'schemeless'} link (only web addresses are followed)")
+        raise UnsafeUpstream(f"a “{scheme}:” link, not a web address" if scheme else "a link that is not a web address")
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         raise UnsafeUpstream("an address without a host")

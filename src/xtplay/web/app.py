@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from xtplay import db, guide
@@ -127,6 +127,11 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
             return RedirectResponse("/welcome", status_code=303)
         return RedirectResponse("/live", status_code=303)
 
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_json() -> JSONResponse:
+        """The OpenAPI schema of the JSON API (behind the same login as every page)."""
+        return JSONResponse(api_schema(app))
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
@@ -134,6 +139,14 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     for module in ROUTER_MODULES:
         app.include_router(module.router)
     return app
+
+
+def api_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of the JSON API only (``/api/…``): pages and the byte paths of
+    ``/play/`` are for the browser and players, not a contract."""
+    full = app.openapi()
+    paths = {path: ops for path, ops in full.get("paths", {}).items() if path.startswith("/api/")}
+    return {**full, "info": {**full.get("info", {}), "title": "xtplay JSON API"}, "paths": paths}
 
 
 class _SecurityHeaders:

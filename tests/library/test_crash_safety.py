@@ -10,6 +10,7 @@ crash_kills`` runs 50), ``XTPLAY_CRASH_SEED`` the seed (default 18)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -134,18 +135,20 @@ def test_sigkill_at_random_moments_of_sync_and_guide_ingest_loses_nothing(home):
             def began(before: int = runs_before) -> bool:
                 with closing(home.connect()) as c:
                     return len(sync.runs(c, home.profile_id, 10_000)) != before
-            killed_running += _kill_at(home, ("sync",), rng.uniform(0.0, 2.5), began)
+            killed_running += _kill_at(home, ("sync",), rng.uniform(0.0, 1.6), began)
         else:
             def began_guide(before: int = guide_before) -> bool:
                 with closing(home.connect()) as c:
                     return c.execute("SELECT COUNT(*) FROM guide_runs").fetchone()[0] != before
-            killed_running += _kill_at(home, ("guide", "refresh"), rng.uniform(0.0, 2.5), began_guide)
+            killed_running += _kill_at(home, ("guide", "refresh"), rng.uniform(0.0, 1.6), began_guide)
         conn = home.connect()
         try:
             seen.append(_state(conn, home.profile_id))
         finally:
             conn.close()
-    assert killed_running >= KILLS * 6 // 10, killed_running  # most kills landed mid-work
+    if os.environ.get("XTPLAY_CRASH_REPORT"):  # for bench/crash_kills.py
+        Path(os.environ["XTPLAY_CRASH_REPORT"]).write_text(json.dumps({"kills": KILLS, "mid_work": killed_running}))
+    assert killed_running >= KILLS // 2, killed_running  # most kills landed mid-work, not after it
 
     home.big.clear_faults()  # whole runs now give the new catalog and guide to compare with
     for args in (("sync",), ("guide", "refresh")):

@@ -172,3 +172,30 @@ def test_stream_tokens_are_bound_to_the_session_that_got_them(crafted_app):
         assert viewer.get(guessed).status_code == 404
         token = good.rsplit("/", 1)[1]
         assert len(token) >= 16  # 96 random bits
+
+
+def test_an_external_player_follows_a_playlist_with_its_item_token(crafted, settings, start_app,
+                                                                   _vault_uses_key_file):
+    """mpv or VLC has no cookie: the playlist it gets carries its item token on every URI, so the
+    segments pass the login too, and only for that player's token."""
+    from xtplay.playback import external
+    from xtplay.playback.resolve import Target
+    from xtplay.web import auth
+
+    conn = db.open_library(settings.db_path)
+    try:
+        pid = profiles.insert_profile(conn, Vault.open(settings), name="Crafted", url=crafted.url, username="u",
+                                      password="crafted-pw-1").id
+        auth.set_access_password(conn, "Corr3ct-Horse-Battery")
+        entry = external.proxy_url(conn, "", Target(pid, "live", "1")).replace("/stream.ts", "/index.m3u8")
+    finally:
+        conn.close()
+    app = start_app(settings, require_login=True)
+    crafted.app_port = int(app.url.rsplit(":", 1)[1])
+    with httpx.Client(base_url=app.url, timeout=30) as player:
+        playlist = player.get(entry)
+        assert playlist.status_code == 200, playlist.text
+        good = _tokens(playlist.text)[0]
+        assert "?k=" in good
+        assert player.get(good).content == TS
+        assert player.get(good.split("?", 1)[0]).status_code == 401  # without the token: the login

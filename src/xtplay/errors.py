@@ -27,11 +27,13 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   ├── ItemNotFound            the provider does not know this id
     │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
     │   ├── StreamProtected         a playlist entry locked by DRM (a licence server): not playable here
+    │   ├── UnsafeUpstream          a URL the provider gave points where xtplay never fetches from
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
     ├── CatalogError                browse/search/sync problems that are not the provider's
     │   ├── SyncAlreadyRunning      another sync of this profile is in progress
+    │   ├── InvalidBrowse           a browse request that cannot be answered (stale cursor, unknown sort)
     │   ├── UnknownItemType         a type that is not live, movie, series or episode
     │   └── NotInLibrary            no such item in the profile's library
     ├── GuideError                  programme guide problems (broken XMLTV …)
@@ -278,6 +280,20 @@ class ItemNotFound(ProviderError):
     retryable = False
 
 
+class UnsafeUpstream(ProviderError):
+    """A URL a provider gave (a playlist entry, a redirect) points at a place xtplay never fetches
+    from: a file, this app itself, a cloud metadata service. It is refused, not followed."""
+
+    status_code = 502
+    title = "Refused to follow"
+    retryable = False
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(f"A link from the provider points at {why}; xtplay does not follow such links, "
+                         "so this cannot be played.")
+
+
 class StreamOffAir(ProviderError):
     """A stream answered with nothing (an empty 200), or with a page saying it is offline."""
 
@@ -332,6 +348,13 @@ class CatalogError(XtplayError):
     """Browse, search or sync failed for a reason that is not the provider's."""
 
     title = "Catalog error"
+
+
+class InvalidBrowse(CatalogError):
+    """A browse request names a page cursor or a sort that does not exist: the request's fault."""
+
+    status_code = 400
+    title = "Cannot show this list"
 
 
 class SyncAlreadyRunning(CatalogError):

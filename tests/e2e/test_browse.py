@@ -32,7 +32,7 @@ def test_live_list_loads_the_next_page_when_scrolled(live_app, browser_page):
     rows = page.locator(".channel-row")
     assert rows.count() == 50
     page.locator(".load-more").scroll_into_view_if_needed()
-    page.wait_for_function(f"document.querySelectorAll('.channel-row').length === {total}")
+    page.wait_for_function(f"() => document.querySelectorAll('.channel-row').length === {total}")
     assert page.locator(".load-more").count() == 0
     ids = page.eval_on_selector_all(".channel-row a", "els => els.map(e => e.dataset.channelId)")
     assert len(ids) == len(set(ids)) == total

@@ -89,7 +89,7 @@ def test_first_run_to_profile_deletion(fresh_app, browser_page, screenshot):
     page.click(".main-nav a:has-text('History')")
     assert "stopped at 12:34" in page.locator("#history-list").inner_text()
     page.locator("#history-list button:has-text('Remove')").first.click()
-    page.wait_for_function("!document.querySelector('#history-list li')")
+    page.wait_for_function("() => !document.querySelector('#history-list li')")
 
     # Delete the profile: back to the first-run welcome.
     page.goto(f"{app.url}/profiles")

@@ -181,4 +181,4 @@ def test_keyboard_moves_focus_and_slash_searches(live_app, browser_page):
     focus_style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert focus_style == "solid"  # a visible focus ring
     page.keyboard.press("/")
-    page.wait_for_function("location.pathname === '/search' || document.activeElement.type === 'search'")
+    page.wait_for_function("() => location.pathname === '/search' || document.activeElement.type === 'search'")

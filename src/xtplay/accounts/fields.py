@@ -25,7 +25,10 @@ def normalize_url(raw: str) -> str:
         raise InvalidProfile("url", "The server URL must not contain spaces.")
     if "://" not in text:
         text = "http://" + text.lstrip("/")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unbalanced "[" of an IPv6 address
+        raise InvalidProfile("url", f"“{raw.strip()}” is not a server address.") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise InvalidProfile("url", f"The server URL must start with http:// or https://, not {parts.scheme}://.")

@@ -69,7 +69,10 @@ def add_source(conn: sqlite3.Connection, vault: Vault, profile_id: int, url: str
     Such URLs often carry the provider's username and password, so the URL itself is kept
     encrypted like a password; only its redacted form is stored in clear, for listings."""
     url = (url or "").strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced "[" of an IPv6 address
+        raise ConfigError(f"“{redact(url)}” is not an http(s) URL of an XMLTV guide.") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"“{redact(url)}” is not an http(s) URL of an XMLTV guide.")
     register_secret_parts(url)

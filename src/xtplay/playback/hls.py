@@ -2,8 +2,11 @@
 
 Every URI of a playlist (variants, media renditions, segments, ``EXT-X-KEY`` keys,
 ``EXT-X-MAP`` init segments; relative or absolute, on whatever host a redirect led to) becomes
-``/play/…/hls/{token}``. The token names a :class:`Link` kept in server memory only: where the
-thing is now, which playlist listed it and how to find it there again. Panels hand out
+``/play/…/hls/{token}``. The token (96 random bits) names a :class:`Link` kept in server
+memory only: where the thing is now, which playlist listed it and how to find it there again.
+A token is bound to the session (or the item token of an external player) it was minted for:
+another session asking for it is told it expired. Every fetch goes through the pooled
+client, whose transport admits each URL and redirect (:mod:`xtplay.sources.admission`). Panels hand out
 tokenised URLs that expire mid-stream, so when a link answers 403/404/410 it is re-resolved:
 a playlist from the channel's original URL, anything else from a fresh copy of the playlist
 that listed it. Byte-range segments get exactly their range (:mod:`xtplay.playback.ranges`).
@@ -51,6 +54,7 @@ class Link:
 
     profile_id: int
     url: str
+    owner: str = ""  #: the session (or external player's item token) it was minted for
     parent: str | None = None
     locator: Locator | None = None
     origin: str | None = None
@@ -66,24 +70,24 @@ class TokenMap:
 
     def __init__(self, limit: int = MAX_TOKENS) -> None:
         self._links: OrderedDict[str, Link] = OrderedDict()
-        self._by_url: dict[tuple[int, str], str] = {}
+        self._by_url: dict[tuple[str, int, str], str] = {}
         self._limit = limit
         self._lock = threading.Lock()
 
     def token_for(self, profile_id: int, url: str, parent: str | None = None, locator: Locator | None = None,
-                  origin: str | None = None) -> str:
-        """The token of ``url`` (the same one each time it is listed again)."""
-        key = (profile_id, url)
+                  origin: str | None = None, owner: str = "") -> str:
+        """The token of ``url`` for ``owner`` (the same one each time it is listed again)."""
+        key = (owner, profile_id, url)
         with self._lock:
             token = self._by_url.get(key)
             if token is None or token not in self._links:
                 token = secrets.token_urlsafe(12)
                 self._by_url[key] = token
-                self._links[token] = Link(profile_id, url, parent, locator, origin)
+                self._links[token] = Link(profile_id, url, owner, parent, locator, origin)
                 while len(self._links) > self._limit:
                     old_token, old = self._links.popitem(last=False)
-                    if self._by_url.get((old.profile_id, old.url)) == old_token:
-                        del self._by_url[(old.profile_id, old.url)]
+                    if self._by_url.get((old.owner, old.profile_id, old.url)) == old_token:
+                        del self._by_url[(old.owner, old.profile_id, old.url)]
             else:
                 link = self._links[token]
                 if parent is not None:
@@ -93,15 +97,16 @@ class TokenMap:
                 self._links.move_to_end(token)
             return token
 
-    def link(self, profile_id: int, token: str) -> Link:
+    def link(self, profile_id: int, token: str, owner: str = "") -> Link:
+        """The link of ``token``; one minted for another profile or owner is as good as unknown."""
         with self._lock:
             found = self._links.get(token)
-        if found is None or found.profile_id != profile_id:
+        if found is None or found.profile_id != profile_id or not secrets.compare_digest(found.owner, owner):
             raise ItemNotFound("This stream link has expired; reload the player.")
         return found
 
-    def url_for(self, profile_id: int, token: str) -> str:
-        return self.link(profile_id, token).url
+    def url_for(self, profile_id: int, token: str, owner: str = "") -> str:
+        return self.link(profile_id, token, owner).url
 
     def move(self, token: str, url: str) -> None:
         """The link now lives at ``url`` (a redirect followed, or re-resolved after expiry)."""
@@ -109,10 +114,10 @@ class TokenMap:
             link = self._links.get(token)
             if link is None or link.url == url:
                 return
-            if self._by_url.get((link.profile_id, link.url)) == token:
-                self._by_url.pop((link.profile_id, link.url), None)
+            if self._by_url.get((link.owner, link.profile_id, link.url)) == token:
+                self._by_url.pop((link.owner, link.profile_id, link.url), None)
             link.url = url
-            self._by_url[(link.profile_id, url)] = token
+            self._by_url[(link.owner, link.profile_id, url)] = token
 
 
 def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
@@ -133,14 +138,14 @@ def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
         elif stripped.startswith("#"):
             for uri in _URI_ATTR.findall(stripped):
                 tag = stripped[1:].split(":", 1)[0]
-                url = urljoin(base_url, uri.strip())
+                url = _join(base_url, uri.strip())
                 if tag in ("EXT-X-KEY", "EXT-X-MAP", "EXT-X-SESSION-KEY"):
                     found.append((n, url, ("attr", tag, _name(url))))
                 else:
                     tags[tag] = tags.get(tag, -1) + 1
                     found.append((n, url, ("attr", tag, tags[tag])))
         elif stripped:
-            url = urljoin(base_url, stripped)
+            url = _join(base_url, stripped)
             if master:
                 found.append((n, url, ("variant", variant)))
                 variant += 1
@@ -150,21 +155,32 @@ def entries(text: str, base_url: str) -> list[tuple[int, str, Locator]]:
     return found
 
 
+def _join(base_url: str, uri: str) -> str:
+    """``uri`` made absolute; one no URL parser reads (``http://[x``) becomes one the admission
+    check refuses, so a hostile playlist cannot break the rewriting of the others."""
+    try:
+        return urljoin(base_url, uri)
+    except ValueError:
+        return "invalid:"
+
+
 def _name(url: str) -> str:
     return urlsplit(url).path.rsplit("/", 1)[-1]
 
 
-def rewrite_playlist(text: str, base_url: str, proxy_prefix: str, token_for: Callable[[str, Locator], str]) -> str:
+def rewrite_playlist(text: str, base_url: str, proxy_prefix: str, token_for: Callable[[str, Locator], str],
+                     query: str = "") -> str:
     """The playlist with every URI (lines and ``URI="…"`` attributes) made an opaque proxy URL.
 
     ``base_url`` is the playlist's final upstream URL (after redirects) to resolve relative
-    URIs; ``token_for(url, locator)`` gives the token; ``proxy_prefix`` is ``/play/…/hls``."""
+    URIs; ``token_for(url, locator)`` gives the token; ``proxy_prefix`` is ``/play/…/hls``;
+    ``query`` (``?k=…`` for an external player) is appended to each."""
     lines = [line.strip() for line in text.splitlines()]
     by_line: dict[int, list[tuple[str, Locator]]] = {}
     for n, url, locator in entries(text, base_url):
         by_line.setdefault(n, []).append((url, locator))
     for n, found in by_line.items():
-        tokens = [f"{proxy_prefix}/{token_for(url, locator)}" for url, locator in found]
+        tokens = [f"{proxy_prefix}/{token_for(url, locator)}{query}" for url, locator in found]
         if lines[n].startswith("#"):
             lines[n] = _replace_uris(lines[n], tokens)
         else:
@@ -189,10 +205,10 @@ class Hls:
     def __init__(self, tokens: TokenMap, client: httpx.AsyncClient) -> None:
         self.tokens, self.client = tokens, client
 
-    def start(self, profile_id: int, origin: str, body: bytes, final_url: str) -> str:
+    def start(self, profile_id: int, origin: str, body: bytes, final_url: str, owner: str = "") -> str:
         """The token of a channel's first playlist, already fetched while the channel started."""
-        token = self.tokens.token_for(profile_id, origin, origin=origin)
-        link = self.tokens.link(profile_id, token)
+        token = self.tokens.token_for(profile_id, origin, origin=origin, owner=owner)
+        link = self.tokens.link(profile_id, token, owner)
         link.prefetched = (time.monotonic(), body, final_url)
         return token
 
@@ -211,7 +227,7 @@ class Hls:
         return response
 
     async def _refind(self, token: str, link: Link, label: str) -> None:
-        parent = self.tokens.link(link.profile_id, link.parent or "")
+        parent = self.tokens.link(link.profile_id, link.parent or "", link.owner)
         body, final_url = await self._playlist(link.parent or "", parent, label)
         found = find(body.decode("utf-8", "replace"), final_url, link.locator or (), link.url)
         if found is None:
@@ -224,14 +240,15 @@ class Hls:
         body = await read_playlist(response)
         return body, str(response.url)
 
-    async def serve(self, profile_id: int, token: str, label: str, prefix: str, request_headers) -> Response:
+    async def serve(self, profile_id: int, token: str, label: str, prefix: str, request_headers,
+                    owner: str = "", query: str = "") -> Response:
         """A playlist (rewritten) or a segment, key or init segment (relayed, Range honoured)."""
-        link = self.tokens.link(profile_id, token)
+        link = self.tokens.link(profile_id, token, owner)
         if link.prefetched is not None:
             when, body, final_url = link.prefetched
             link.prefetched = None
             if time.monotonic() - when < PREFETCH_FRESH:
-                return self.playlist_response(profile_id, token, body, final_url, prefix)
+                return self.playlist_response(profile_id, token, body, final_url, prefix, owner, query)
         wanted = ranges.parse(request_headers.get("range"))
         headers = {"range": request_headers["range"]} if wanted is not None else {}
         response = await self._open(token, link, label, headers)
@@ -242,7 +259,7 @@ class Hls:
         kind = kind_of(first)
         if kind.is_hls:
             body = first + await read_playlist(response, chunks, len(first))
-            return self.playlist_response(profile_id, token, body, str(response.url), prefix)
+            return self.playlist_response(profile_id, token, body, str(response.url), prefix, owner, query)
         if not link.is_key and kind in (StreamKind.HTML, StreamKind.JSON, StreamKind.EMPTY):
             await response.aclose()
             raise proxy.not_a_stream(label, first, response.headers)
@@ -251,10 +268,13 @@ class Hls:
         return StreamingResponse(proxy.closing(sent, response), status_code=cut.status, headers=cut.headers,
                                  media_type=_MEDIA_TYPES.get(kind, "application/octet-stream"))
 
-    def playlist_response(self, profile_id: int, token: str, body: bytes, final_url: str, prefix: str) -> Response:
+    def playlist_response(self, profile_id: int, token: str, body: bytes, final_url: str, prefix: str,
+                          owner: str = "", query: str = "") -> Response:
+        """A playlist answered with each URI an ``owner``-bound token (``query`` appended)."""
         text = body.decode("utf-8-sig", errors="replace")
         rewritten = rewrite_playlist(text, final_url, prefix,
-                                     lambda url, loc: self.tokens.token_for(profile_id, url, token, loc))
+                                     lambda url, loc: self.tokens.token_for(profile_id, url, token, loc, owner=owner),
+                                     query)
         return Response(rewritten, media_type="application/vnd.apple.mpegurl", headers={"cache-control": "no-store"})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 
 import httpx
 from starlette.responses import Response, StreamingResponse
@@ -22,7 +22,6 @@ from xtplay.errors import (
     NotAStream,
     ProviderRefused,
     ProviderServerError,
-    ProviderTimeout,
     ProviderUnreachable,
     TooManyConnections,
     XtplayError,
@@ -30,6 +29,8 @@ from xtplay.errors import (
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title
 from xtplay.sources import refusals
+from xtplay.sources.admission import admitting_transport
+from xtplay.sources.http import translate_error
 
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
@@ -75,13 +76,15 @@ def _netloc(url: str) -> str:
     return httpx.URL(url).netloc.decode("ascii", "replace")
 
 
-def make_client(stream_headers: StreamHeaders | None = None) -> httpx.AsyncClient:
-    """The pooled client every proxied request uses: redirects followed, player-like agent, and
-    the per-host headers playlists ask for."""
+def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable[int] = ()) -> httpx.AsyncClient:
+    """The pooled client every proxied request uses: redirects followed, player-like agent, the
+    per-host headers playlists ask for, and each URL and redirect admitted first (never a file,
+    a metadata address, or this app on ``own_ports``: see :mod:`xtplay.sources.admission`)."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=32)
     return httpx.AsyncClient(
         follow_redirects=True,
         timeout=httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=10.0),
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=32),
+        transport=admitting_transport(own_ports, limits),
         headers={"User-Agent": DEFAULT_USER_AGENT},
         event_hooks={"request": [stream_headers.apply]} if stream_headers is not None else None,
     )
@@ -114,10 +117,8 @@ async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | 
     request = client.build_request("GET", url, headers=headers or {})
     try:
         return await client.send(request, stream=True)
-    except httpx.TimeoutException:
-        raise ProviderTimeout(label, client.timeout.connect) from None
-    except (httpx.TransportError, httpx.TooManyRedirects) as exc:
-        raise ProviderUnreachable(label, type(exc).__name__) from None
+    except httpx.HTTPError as exc:
+        raise translate_error(exc, label, client.timeout) from None
 
 
 async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None,

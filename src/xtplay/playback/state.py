@@ -20,10 +20,11 @@ class PlaybackState:
     errors: proxy.ErrorBoard = field(default_factory=proxy.ErrorBoard)
     ffmpeg: remux.FfmpegPool = field(default_factory=remux.FfmpegPool)
     headers: proxy.StreamHeaders = field(default_factory=proxy.StreamHeaders)
+    own_ports: frozenset[int] = frozenset()  #: the app's own ports, never fetched upstream
 
     def http(self):
         if self.client is None:
-            self.client = proxy.make_client(self.headers)
+            self.client = proxy.make_client(self.headers, self.own_ports)
         return self.client
 
     def hls(self) -> hls.Hls:

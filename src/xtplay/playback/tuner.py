@@ -50,13 +50,14 @@ async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, t
 
 
 async def open_answer(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
-                      prefer: str | None = None) -> dict[str, Any]:
-    """What the player needs to play the target: engine, source, the format asked and what it was."""
+                      prefer: str | None = None, owner: str = "") -> dict[str, Any]:
+    """What the player needs to play the target: engine, source, the format asked and what it was
+    (a playlist's tokens bound to ``owner``, the asking session)."""
     started = await tune(state, conn, vault, profile, target, prefer)
     out: dict[str, Any] = {"engine": started.engine, "format": started.ext, "kind": started.kind.value,
                            "tried": live.tried_json(started.tried)}
     if started.kind.is_hls:
-        token = state.hls().start(profile.id, started.origin, started.first, started.final_url)
+        token = state.hls().start(profile.id, started.origin, started.first, started.final_url, owner)
         out["src"] = play_path(target, f"hls/{token}")
     else:
         out["src"] = f"{play_path(target, 'stream.ts')}?park={state.parking.park(started)}"
@@ -64,14 +65,16 @@ async def open_answer(state: PlaybackState, conn: sqlite3.Connection, vault, pro
 
 
 async def stream_answer(state: PlaybackState, conn: sqlite3.Connection, vault, profile, target: Target,
-                        prefer: str | None = None, park: str | None = None) -> Response:
+                        prefer: str | None = None, park: str | None = None, owner: str = "",
+                        query: str = "") -> Response:
     """The target's stream as it really is: a parked start claimed, or a new one. Live TS is
-    re-opened when the provider closes it; a playlist is answered rewritten."""
+    re-opened when the provider closes it; a playlist is answered rewritten (tokens bound to
+    ``owner``, each URI with ``query`` for an external player's item token)."""
     started = state.parking.claim(park) or await tune(state, conn, vault, profile, target, prefer)
     if started.kind.is_hls:
         proxied = state.hls()
-        token = proxied.start(profile.id, started.origin, started.first, started.final_url)
-        return await proxied.serve(profile.id, token, label(profile), play_path(target, "hls"), {})
+        token = proxied.start(profile.id, started.origin, started.first, started.final_url, owner)
+        return await proxied.serve(profile.id, token, label(profile), play_path(target, "hls"), {}, owner, query)
     client, ext, origin, name = state.http(), started.ext, started.origin, label(profile)
 
     async def reopen() -> Started:

@@ -106,8 +106,9 @@ def parse_json(host: str, body: bytes, account: Any = None) -> Any:
     raise MalformedResponse(host, "text that is not JSON")
 
 
-def _translate(exc: httpx.HTTPError, host: str, timeouts: httpx.Timeout) -> ProviderError:
-    """One httpx exception → the most specific ``xtplay.errors`` class."""
+def translate_error(exc: httpx.HTTPError, host: str, timeouts: httpx.Timeout) -> ProviderError:
+    """One httpx exception → the most specific ``xtplay.errors`` class (its message names no
+    exception class: the stream proxy translates its own failures with it too)."""
     if isinstance(exc, httpx.ConnectTimeout):
         return ProviderTimeout(host, timeouts.connect)
     if isinstance(exc, httpx.TimeoutException):
@@ -212,7 +213,7 @@ class ProviderHttp:
             response = await self._client.send(request)
         except httpx.HTTPError as exc:
             log.info("GET %s failed: %s", redact(str(request.url)), type(exc).__name__)
-            raise _translate(exc, self.host, timeout) from exc
+            raise translate_error(exc, self.host, timeout) from exc
         log.debug(
             "GET %s -> %d (%d bytes, %.2fs)",
             redact(str(request.url)), response.status_code, len(response.content), time.monotonic() - started,
@@ -287,7 +288,7 @@ class ProviderHttp:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             log.info("GET %s failed: %s", redact(str(request.url)), type(exc).__name__)
-            raise _translate(exc, self.host, timeout) from exc
+            raise translate_error(exc, self.host, timeout) from exc
         log.debug("GET %s -> %d (streaming)", redact(str(request.url)), response.status_code)
         if response.status_code == 304 and headers:
             return response
@@ -327,7 +328,7 @@ class ProviderHttp:
                     else:
                         chunk = b""
         except httpx.HTTPError as exc:
-            raise _translate(exc, self.host, timeout) from exc
+            raise translate_error(exc, self.host, timeout) from exc
         except zlib.error as exc:
             raise MalformedResponse(self.host, "a corrupt compressed file") from exc
         if inflater is not None:

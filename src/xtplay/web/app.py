@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from xtplay import db, guide
@@ -36,7 +36,7 @@ from xtplay.web.profiles import pages as profiles_pages
 from xtplay.web.profiles import playlist as profiles_playlist
 from xtplay.web.settings import guide_sources as settings_guide_sources
 from xtplay.web.settings import pages as settings_pages
-from xtplay.web.templating import STATIC_DIR
+from xtplay.web.templating import STATIC_DIR, handler_hashes
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +47,30 @@ ROUTER_MODULES = (
     settings_guide_sources,
 )
 
+#: The Content-Security-Policy: scripts only from our own files (no ``'unsafe-inline'``, no
+#: eval; the templates' fixed ``onerror`` handlers by hash), media and hls.js' worker from
+#: ``blob:`` (MediaSource), provider artwork from any web address, nothing framed, no plugins.
+CSP_DIRECTIVES = (
+    "default-src 'self'", "script-src 'self' 'unsafe-hashes' {handlers}", "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: http: https:", "media-src 'self' blob:", "worker-src 'self' blob:",
+    "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'",
+    "form-action 'self'",
+)
+
+
+def content_security_policy() -> str:
+    """The policy every response carries (see :data:`CSP_DIRECTIVES`)."""
+    return "; ".join(CSP_DIRECTIVES).replace("{handlers}", " ".join(handler_hashes()))
+
+
 #: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.
 SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", b"object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"),
+    (b"content-security-policy", content_security_policy().encode()),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
 
@@ -110,6 +128,11 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
             return RedirectResponse("/welcome", status_code=303)
         return RedirectResponse("/live", status_code=303)
 
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_json() -> JSONResponse:
+        """The OpenAPI schema of the JSON API (behind the same login as every page)."""
+        return JSONResponse(api_schema(app))
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
@@ -117,6 +140,14 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     for module in ROUTER_MODULES:
         app.include_router(module.router)
     return app
+
+
+def api_schema(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of the JSON API only (``/api/…``): pages and the byte paths of
+    ``/play/`` are for the browser and players, not a contract."""
+    full = app.openapi()
+    paths = {path: ops for path, ops in full.get("paths", {}).items() if path.startswith("/api/")}
+    return {**full, "info": {**full.get("info", {}), "title": "xtplay JSON API"}, "paths": paths}
 
 
 class _SecurityHeaders:

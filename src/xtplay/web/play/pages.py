@@ -46,9 +46,20 @@ router = APIRouter(lifespan=_lifespan)
 def playback_state(request: Request) -> PlaybackState:
     state = getattr(request.app.state, "playback", None)
     if state is None:
-        state = PlaybackState()
+        server = request.scope.get("server") or (None, None)
+        ports = {p for p in (server[1], get_settings(request).port) if p}
+        state = PlaybackState(own_ports=frozenset(ports))
         request.app.state.playback = state
     return state
+
+
+def _viewer(request: Request) -> tuple[str, str]:
+    """Who stream tokens are bound to, and the query their URLs carry: an external player's
+    item token (``?k=``, it has no cookie), else the session of the browser."""
+    item_token = request.query_params.get(external.TOKEN_PARAM)
+    if item_token:
+        return f"k:{item_token}", f"?{external.TOKEN_PARAM}={item_token}"
+    return f"s:{request.state.session.sid}", ""
 
 
 def _label(profile: Profile) -> str:
@@ -250,7 +261,9 @@ async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 
     async def make():
         profile = profiles.get_profile(conn, profile_id)
-        return JSONResponse(await tuner.open_answer(state, conn, get_vault(request), profile, target, fmt or None))
+        owner, _ = _viewer(request)
+        return JSONResponse(await tuner.open_answer(state, conn, get_vault(request), profile, target, fmt or None,
+                                                    owner))
 
     return await _guarded(state, target, make)
 
@@ -273,7 +286,8 @@ async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 
     async def make():
         profile = profiles.get_profile(conn, profile_id)
-        return await tuner.stream_answer(state, conn, get_vault(request), profile, target, prefer, park)
+        owner, query = _viewer(request)
+        return await tuner.stream_answer(state, conn, get_vault(request), profile, target, prefer, park, owner, query)
 
     return await _guarded(state, target, make)
 
@@ -295,7 +309,9 @@ async def hls_part(request: Request, profile_id: int, token: str, conn: Conn, ty
     profile = profiles.get_profile(conn, profile_id)
 
     async def make():
-        return await state.hls().serve(profile.id, token, _label(profile), play_path(target, "hls"), request.headers)
+        owner, query = _viewer(request)
+        return await state.hls().serve(profile.id, token, _label(profile), play_path(target, "hls"), request.headers,
+                                       owner, query)
 
     return await _guarded(state, target, make)
 

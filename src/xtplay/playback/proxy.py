@@ -32,6 +32,9 @@ from xtplay.sources import refusals
 from xtplay.sources.admission import admitting_transport
 from xtplay.sources.http import translate_error
 
+#: Stream addresses only an external player opens (anything else not http(s), such as
+#: ``file:``, is refused by :mod:`xtplay.sources.admission`).
+PLAYER_ONLY_SCHEMES = frozenset({"udp", "rtp", "rtmp", "rtmps", "rtmpe", "rtsp", "rtsps", "mms", "mmsh", "srt", "rist"})
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
               StreamKind.FLV: "video/x-flv", StreamKind.AAC: "audio/aac", StreamKind.MP3: "audio/mpeg"}
@@ -111,7 +114,7 @@ def upstream_error(status: int, label: str) -> XtplayError:
 
 async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None) -> httpx.Response:
     """A streamed GET whatever its status; transport failures become our errors (never the URL)."""
-    if not url[:8].lower().startswith(("http://", "https://")):  # a playlist's udp://, rtmp:// or file entry
+    if url.split(":", 1)[0].lower() in PLAYER_ONLY_SCHEMES:  # a playlist's udp:// or rtmp:// entry
         raise ProviderRefused(label, 0, "This stream's address is not an http(s) one (udp://, rtmp:// …): only an "
                               "external player such as mpv or VLC can open it.")
     request = client.build_request("GET", url, headers=headers or {})

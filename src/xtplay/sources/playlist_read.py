@@ -30,8 +30,9 @@ from xtplay.sources.source import ListVersion
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _FILE_CHUNK = 1 << 20
-#: Query keys whose values are credentials (``get.php?username=…&password=…``, ``?token=…``).
-_SECRET_KEYS = frozenset({"username", "user", "password", "pass", "pwd", "passwd", "token", "key", "auth", "u", "p"})
+#: Query keys whose values are credentials (``get.php?…&password=…``, ``?token=…``); a username
+#: is not one (masking a short common word would blank it out of every log line).
+_SECRET_KEYS = frozenset({"password", "pass", "pwd", "passwd", "token", "auth"})
 #: A line longer than this is not M3U (a minified web page, a binary file): reading stops.
 MAX_LINE = 1 << 20
 

@@ -123,6 +123,8 @@ async def _load(url: str, pid: int, server_pid: int) -> dict:
         tasks += [asyncio.create_task(_browse(client, pid, stop_at, n, out)) for n in range(BROWSERS)]
         await asyncio.sleep(min(10.0, SECONDS / 2))
         during = _ffmpeg_children(server_pid)
+        await asyncio.sleep(max(0.0, SECONDS / 4 - 10.0))
+        rss_warm = _rss_mb(server_pid)  # a quarter in: caches and pools filled
         await asyncio.gather(*tasks)
         rss_end = _rss_mb(server_pid)
     reaped_at = time.monotonic()
@@ -135,7 +137,7 @@ async def _load(url: str, pid: int, server_pid: int) -> dict:
             "floor_p50_ms": round(_p(out["floor"], 0.5), 1), "floor_p95_ms": round(_p(out["floor"], 0.95), 1),
             "p50_ratio": round(statistics.median(out["latency"]) / statistics.median(out["floor"]), 1)
             if out["latency"] and out["floor"] else None,
-            "rss_start_mb": round(rss_start, 1), "rss_end_mb": round(rss_end, 1), "ffmpeg_during": during,
+            "rss_start_mb": round(rss_start, 1), "rss_warm_mb": round(rss_warm, 1), "rss_end_mb": round(rss_end, 1), "ffmpeg_during": during,
             "ffmpeg_left_after": left}
 
 
@@ -234,7 +236,8 @@ def _markdown(r: dict) -> str:
             f"| p50 / p95 latency | {r['p50_ms']} ms / {r['p95_ms']} ms |\n"
             f"| floor p50 / p95 | {r['floor_p50_ms']} ms / {r['floor_p95_ms']} ms (p50 ratio {r['p50_ratio']}) |\n"
             f"| viewers' bytes / viewer errors | {r['viewer_mb']} MB / {r['viewer_errors']} |\n"
-            f"| server RSS start → end | {r['rss_start_mb']} MB → {r['rss_end_mb']} MB |\n"
+            f"| server RSS start → a quarter in → end | {r['rss_start_mb']} MB → {r['rss_warm_mb']} MB → "
+            f"{r['rss_end_mb']} MB |\n"
             f"| ffmpeg during / left after viewers left | {r['ffmpeg_during']} / {r['ffmpeg_left_after']} |\n"
             f"| transcodes at once → slowest speed (× real time) | "
             f"{', '.join(f'{k}: {v}×' for k, v in c['slowest_speed_by_k'].items())} |\n"

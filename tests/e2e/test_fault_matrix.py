@@ -20,6 +20,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +147,9 @@ def _answer(response: httpx.Response) -> str:
         return f"HTTP {response.status_code}"
 
 
-def op_live(m: Matrix) -> str:
+def op_live(m: Matrix, path: str = "live/1") -> str:
     with httpx.Client(base_url=m.app.url, timeout=60, headers={"accept": "application/json"}) as web:
-        opened = web.get(f"/play/{m.profile.id}/live/1/open")
+        opened = web.get(f"/play/{m.profile.id}/{path}/open")
         if opened.status_code != 200:
             return _answer(opened)
         src = opened.json()["src"]
@@ -157,12 +158,27 @@ def op_live(m: Matrix) -> str:
         return "works"
 
 
-def op_movie(m: Matrix) -> str:
-    with httpx.Client(base_url=m.app.url, timeout=60, headers={"accept": "application/json"}) as web:
-        answer = web.get(f"/play/{m.profile.id}/movie/1/file", headers={"range": "bytes=0-65535"})
-        if answer.status_code not in (200, 206):
-            return _answer(answer)
-        return "works" if len(answer.content) > 1000 else "too little data"
+def op_catchup(m: Matrix) -> str:
+    """A past programme of channel 1 (it has an archive) started as the player does."""
+    now = datetime.now(UTC)
+    past = [p for p in guide.programmes_between(m.conn, m.profile.id, "1", now - timedelta(hours=8),
+                                                now - timedelta(hours=1)) if p.stop < now - timedelta(minutes=10)]
+    assert past, "the demo guide has no past programme on channel 1"
+    return op_live(m, f"catchup/1/{int(past[0].start.timestamp())}")
+
+
+def op_file(kind: str) -> Callable[[Matrix], str]:
+    """Start a movie or an episode (the first one the library knows) as the player does."""
+    def run(m: Matrix) -> str:
+        item = "1" if kind == "movie" else m.conn.execute(
+            "SELECT episode_id FROM episodes WHERE profile_id = ? ORDER BY episode_id LIMIT 1",
+            (m.profile.id,)).fetchone()[0]
+        with httpx.Client(base_url=m.app.url, timeout=60, headers={"accept": "application/json"}) as web:
+            answer = web.get(f"/play/{m.profile.id}/{kind}/{item}/file", headers={"range": "bytes=0-65535"})
+            if answer.status_code not in (200, 206):
+                return _answer(answer)
+            return "works" if len(answer.content) > 1000 else "too little data"
+    return run
 
 
 #: (operation, fault paths the demo applies to it, run, what it must keep)
@@ -179,12 +195,13 @@ OPERATIONS: list[tuple[str, list[str], Callable[[Matrix], str], tuple[str, ...]]
     ("short EPG", ["get_short_epg"], op_short_epg, ()),
     ("XMLTV refresh", ["/xmltv.php"], op_xmltv, ("programmes",)),
     ("live playback start", ["live"], op_live, ()),
-    ("movie playback start", ["movie"], op_movie, ()),
+    ("catch-up playback start", ["timeshift"], op_catchup, ()),
+    ("movie playback start", ["movie"], op_file("movie"), ()),
+    ("episode playback start", ["series"], op_file("episode"), ()),
 ]
 
 #: Operations and faults the issue names that this matrix does not measure yet.
 MISSING = [
-    "episode and catch-up playback start (same proxy paths as movie and live; not run as their own rows yet)",
     "every fault mid-stream (after playback started), and the 'provider stopped mid-transfer' injector, which the "
     "demo provider does not have yet (a truncated body is the nearest)",
     "sync of series details and of the M3U source kind",

@@ -4,6 +4,7 @@ moments, a disk that fills up mid-sync, and a second process on the same home.
 After every kill the library passes ``integrity_check`` (and the search indexes theirs), each
 catalog type is wholly the previous one or wholly the new one, the guide's programmes are the
 previous run's or the new run's, and favorites, history and resume positions are untouched.
+Two servers on one home stay consistent while a third process syncs.
 ``XTPLAY_CRASH_KILLS`` sets how many kills (default 10, half in each; ``python -m bench
 crash_kills`` runs 50), ``XTPLAY_CRASH_SEED`` the seed (default 18)."""
 
@@ -14,6 +15,7 @@ import json
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -236,3 +238,51 @@ def test_a_second_process_on_the_same_home_is_refused_while_one_syncs(home):
     finally:
         conn.close()
     assert state["counts"] == {"live": BIG["live"], "movie": BIG["vod"], "series": BIG["series"]}
+
+
+def _serve(home: Home) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = _cli(home, "serve", "--port", str(port), "--no-browser")
+    url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        try:
+            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return proc.poll() is not None
+    wait_until(up, 60, "xtplay serve to answer")
+    assert proc.poll() is None, (proc.stdout.read() if proc.stdout else b"").decode()
+    return proc, url
+
+
+def test_two_servers_and_a_sync_on_one_home_stay_consistent(home):
+    """A second ``xtplay serve`` on the same home is safe: while a third process syncs, both
+    keep answering from a whole catalog, and both see the new one when it is done."""
+    servers = [_serve(home), _serve(home)]
+    home.big.set_fault("slow", paths=["get_live_streams", "get_vod_streams", "get_series"], seconds=0.5)
+    try:
+        syncing = _cli(home, "sync")
+        answers: list[int] = []
+        while syncing.poll() is None:
+            for _, url in servers:
+                page = httpx.get(f"{url}/api/items?type=movie&limit=5", timeout=30)
+                answers.append(page.status_code)
+        out, _ = syncing.communicate()
+        assert syncing.returncode == 0, out.decode()
+        assert answers and set(answers) == {200}, answers
+        for _, url in servers:
+            first = httpx.get(f"{url}/api/items?type=live&limit=500", timeout=30).json()
+            assert first["items"] and first["next_cursor"], first
+    finally:
+        home.big.clear_faults()
+        for proc, _ in servers:
+            proc.terminate()
+            proc.wait(15)
+    conn = home.connect()
+    try:
+        assert _state(conn, home.profile_id)["counts"] == {"live": BIG["live"], "movie": BIG["vod"],
+                                                          "series": BIG["series"]}
+    finally:
+        conn.close()

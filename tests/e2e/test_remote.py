@@ -1,0 +1,189 @@
+"""A TV remote reaches everything: arrows, Enter and Back only (``page.keyboard``, no clicks),
+in the real Chromium against the real app and demo provider."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.plugins.web import add_demo_profile, serve_app
+from xtplay.demo import DemoProvider
+
+pytestmark = pytest.mark.e2e
+
+#: Movies in the large library: the grid pages 48 at a time, the test walks to number 1,000.
+BIG_VOD = 100_000
+
+
+@pytest.fixture(scope="module")
+def big_app(demo_media_dir, tmp_path_factory, _vault_uses_key_file) -> Iterator[Any]:
+    """The app on a demo provider with a large movie catalog, synced."""
+    from xtplay.config import load_settings
+
+    with DemoProvider(live=40, vod=BIG_VOD, series=3, seed=3, media_dir=demo_media_dir) as provider:
+        settings = load_settings(tmp_path_factory.mktemp("big-home"))
+        add_demo_profile(settings, provider)
+        app = serve_app(settings, provider)
+        try:
+            yield app
+        finally:
+            app.stop()
+
+
+def focused(page: Any, expr: str = "el => el.outerHTML.slice(0, 120)") -> Any:
+    return page.evaluate(f"({expr})(document.activeElement)")
+
+
+def on_body(page: Any) -> bool:
+    return page.evaluate("document.activeElement === document.body || document.activeElement === null")
+
+
+INDEX = "(el => Array.prototype.indexOf.call(el.closest('ul').children, el.closest('li')))(document.activeElement)"
+
+
+def settle(page: Any) -> None:
+    """Wait until no "load more" request is in flight."""
+    page.wait_for_function("!document.querySelector('.load-more.htmx-request')")
+
+
+def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
+    page = browser_page
+    page.goto(f"{big_app.url}/movies")
+    assert page.evaluate(INDEX) == 0, "focus starts on the grid's first movie"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(INDEX) == 1
+    cols = page.evaluate("(() => { const c = document.querySelectorAll('.poster-card');"
+                         " let n = 0; while (c[n].offsetTop === c[0].offsetTop) n++; return n; })()")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(INDEX) == 1 + cols
+    page.keyboard.press("PageDown")
+    assert page.evaluate(INDEX) >= 1 + 2 * cols, "PageDown moves at least a row"
+    # ↓ on the last loaded row loads the next page and moves into it.
+    page.keyboard.press("End")
+    settle(page)
+    for _ in range(60):  # End: the last loaded movie; ↓ from there loads the next page
+        if page.evaluate(INDEX) >= 999:
+            break
+        loaded = page.locator(".poster-card").count()
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function(f"document.querySelectorAll('.poster-card').length > {loaded}")
+        settle(page)
+        page.keyboard.press("End")
+    while page.evaluate(INDEX) > 999:
+        page.keyboard.press("ArrowUp")
+    while page.evaluate(INDEX) < 999:
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(INDEX) == 999
+    assert page.evaluate("document.activeElement.closest('.poster-card') !== null")
+    page.keyboard.press("Home")
+    assert page.evaluate(INDEX) == 0
+    assert page.js_errors == []
+
+
+#: Every control a person can use: what arrows must reach (the skip link is for Tab users).
+CONTROLS = """(() => {
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  return Array.from(document.querySelectorAll(sel)).filter(el => {
+    if (el.disabled || el.classList.contains('skip-link') || el.closest('[hidden], [inert]')) return false;
+    const row = el.closest('[data-nav-list] > li');  // of a long list, its first rows stand for the rest
+    if (row && Array.from(row.parentElement.children).indexOf(row) > 2) return false;
+    const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0;
+  });
+})()"""
+
+
+def reachable_by_arrows(page: Any) -> tuple[int, list[str]]:
+    """Walk the page with the four arrows from where focus starts (breadth first; each step
+    starts from a control reached before); the controls never reached, described."""
+    page.evaluate(f"{CONTROLS}.forEach((el, i) => el.dataset.k = i)")
+    total = page.evaluate(f"{CONTROLS}.length")
+    start = page.evaluate("document.activeElement.dataset.k")
+    assert start is not None, "focus starts on a control"
+    seen, todo = {start}, [start]
+    while todo:
+        k = todo.pop()
+        for key in ("ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight"):
+            page.evaluate(f"document.querySelector('[data-k=\"{k}\"]').focus()")
+            page.keyboard.press(key)
+            got = page.evaluate("document.activeElement.dataset.k")
+            if got is not None and got not in seen:
+                seen.add(got)
+                todo.append(got)
+    missed = page.evaluate(f"{CONTROLS}.filter(el => !{sorted(seen)!r}.includes(el.dataset.k))"
+                           ".map(el => el.outerHTML.slice(0, 100))")
+    return total, missed
+
+
+@pytest.mark.parametrize("path", ["/live", "/movies", "/search?q=demo", "/favorites", "/settings", "/profiles"])
+def test_arrows_reach_every_control_of_the_page(live_app, browser_page, path):
+    page = browser_page
+    page.goto(f"{live_app.url}{path}")
+    page.wait_for_load_state("networkidle")
+    assert not on_body(page), "a page opens with focus on a control"
+    total, missed = reachable_by_arrows(page)
+    assert total > 5
+    assert missed == []
+    assert page.js_errors == []
+
+
+def test_the_profile_select_does_not_switch_on_an_arrow(live_app, browser_page):
+    from tests.plugins.web import run_async
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
+
+    conn = live_app.connect()
+    try:
+        active = profiles.active_profile(conn)
+        if len(profiles.list_profiles(conn)) < 2:
+            demo = live_app.demo
+            run_async(profiles.add_profile(conn, Vault.open(live_app.settings), live_app.settings, name="Second",
+                                           url=demo.url, username=demo.username, password=demo.password))
+        profiles.use_profile(conn, active.id)
+    finally:
+        conn.close()
+    page = browser_page
+    page.goto(f"{live_app.url}/movies")
+    page.evaluate("document.getElementById('profile-select').focus()")
+    for key in ("ArrowDown", "ArrowUp", "ArrowDown", "s"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)  # a submit would have navigated by now
+    assert page.url.endswith("/movies")
+    assert page.evaluate("document.getElementById('profile-select').value") == str(active.id)
+    # Enter starts choosing, ↓ picks the next profile, Escape puts it back.
+    page.evaluate("document.getElementById('profile-select').focus()")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.getElementById('profile-select').value") == str(active.id)
+    assert page.url.endswith("/movies")
+
+
+def test_focus_after_favorite_toggle_and_back_lands_where_expected(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/movies")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    came_from = focused(page, "el => el.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(came_from) + "$"))
+    page.wait_for_selector(".fav-btn")
+    page.wait_for_function("document.activeElement.textContent.includes('Play')")  # details in: Play
+    for _ in range(6):
+        if focused(page, "el => el.classList.contains('fav-btn')"):
+            break
+        page.keyboard.press("ArrowRight")
+    before = page.get_attribute(".fav-btn", "aria-pressed")
+    page.keyboard.press("Enter")
+    after = "false" if before == "true" else "true"
+    page.wait_for_selector(f'.fav-btn[aria-pressed="{after}"]')
+    page.wait_for_function("document.activeElement.classList.contains('fav-btn')")  # the toggled button
+    page.keyboard.press("Enter")  # toggled back: leave the shared library as it was
+    page.wait_for_selector(f'.fav-btn[aria-pressed="{before}"]')
+    page.wait_for_function("document.activeElement.classList.contains('fav-btn')")
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"/movies$"))
+    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{came_from}'")
+    assert page.js_errors == []

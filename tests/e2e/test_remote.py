@@ -187,3 +187,105 @@ def test_focus_after_favorite_toggle_and_back_lands_where_expected(live_app, bro
     page.wait_for_url(re.compile(r"/movies$"))
     page.wait_for_function(f"document.activeElement.getAttribute('href') === '{came_from}'")
     assert page.js_errors == []
+
+
+def _set_favorites(live_app: Any, ids: list[str], on: bool) -> None:
+    from xtplay.accounts import profiles
+    from xtplay.library import favorites
+
+    conn = live_app.connect()
+    try:
+        profile = profiles.active_profile(conn)
+        for i in ids:
+            if on:
+                favorites.add(conn, profile.id, "live", i)
+            else:
+                favorites.remove(conn, profile.id, "live", i)
+    finally:
+        conn.close()
+
+
+def current_channel(page: Any) -> str:
+    return page.evaluate("window.xtplayPlayer.id")
+
+
+def test_zap_overlay_and_recent_stay_in_the_favorites_list(live_app, browser_page):
+    page = browser_page
+    chosen = ["5", "9", "12"]
+    _set_favorites(live_app, chosen, True)
+    try:
+        page.goto(f"{live_app.url}/live?favorites=1")
+        rows = page.eval_on_selector_all(".channel-row a", "els => els.map(e => e.dataset.channelId)")
+        assert sorted(rows, key=int) == sorted(chosen, key=int)
+        assert focused(page, "el => el.dataset.channelId") == rows[0]
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(rf"/watch/live/{rows[0]}\?list=fav$"))
+        page.wait_for_function("document.activeElement.id === 'player'")
+        # ↑/↓ zap inside the favorites (wrapping), not through every channel.
+        for expected in (rows[1], rows[2], rows[0]):
+            page.keyboard.press("ArrowUp")
+            page.wait_for_function(f"window.xtplayPlayer.id === '{expected}'")
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function(f"window.xtplayPlayer.id === '{rows[2]}'")
+        assert page.url.endswith(f"/watch/live/{rows[2]}?list=fav")
+        # Enter: the overlay with this list, focus on the channel playing, now/next cells.
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#overlay:not([hidden]) .overlay-list")
+        assert page.inner_text("#overlay-title") == "Favorites"
+        assert page.locator("#overlay .channel-row").count() == 3
+        assert page.locator("#overlay .channel-row .now-next").count() == 3
+        assert focused(page, "el => el.dataset.channelId") == rows[2]
+        page.keyboard.press("ArrowUp")
+        assert focused(page, "el => el.dataset.channelId") == rows[1]
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"window.xtplayPlayer.id === '{rows[1]}'")
+        assert page.is_hidden("#overlay")
+        assert focused(page, "el => el.id") == "player"
+        # ←/→ change the list without leaving the player; Back closes it.
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#overlay:not([hidden]) .overlay-list")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.getElementById('overlay-title').textContent === 'All channels'")
+        assert page.locator("#overlay .channel-row").count() > 3
+        page.keyboard.press("Escape")
+        assert page.is_hidden("#overlay")
+        assert focused(page, "el => el.id") == "player"
+        # Recent channels: one key, newest first.
+        page.keyboard.press("r")
+        page.wait_for_function("document.getElementById('overlay-title')?.textContent === 'Recent channels'")
+        recent = page.eval_on_selector_all("#overlay .channel-row a", "els => els.map(e => e.dataset.channelId)")
+        assert recent[:3] == [rows[1], rows[2], rows[0]]
+        page.keyboard.press("Escape")
+        # Favorite toggle in the player: * (red on a remote).
+        assert page.get_attribute("#btn-fav", "aria-pressed") == "true"
+        page.keyboard.press("*")
+        page.wait_for_selector('#btn-fav[aria-pressed="false"]')
+        page.keyboard.press("*")
+        page.wait_for_selector('#btn-fav[aria-pressed="true"]')
+        # Back: the list again, focus on the channel that was playing.
+        page.keyboard.press("Escape")
+        page.wait_for_url(re.compile(r"/live\?favorites=1$"))
+        page.wait_for_function(f"document.activeElement.dataset.channelId === '{rows[1]}'")
+        assert page.js_errors == []
+    finally:
+        _set_favorites(live_app, chosen, False)
+
+
+def test_channel_number_with_enter_and_a_wrong_number(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/watch/live/1")
+    page.wait_for_function("document.activeElement.id === 'player'")
+    for key in ("1", "2", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_function("window.xtplayPlayer.info && window.xtplayPlayer.info.num === 12")
+    for key in ("9", "9", "9", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_function("document.getElementById('osd-notice').textContent === 'No channel 999'")
+    assert page.evaluate("window.xtplayPlayer.info.num") == 12
+    # On a list page too: a small notice, no error page.
+    page.goto(f"{live_app.url}/live")
+    for key in ("9", "9", "9", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_selector("#nav-notice:has-text('No channel 999')")
+    assert page.url.endswith("/live")
+    assert page.js_errors == []

@@ -239,6 +239,17 @@
 
   /* ---- where focus starts, and where it goes back to ---- */
   var storeKey = "xtplay.focus:" + location.pathname + location.search;
+  /* The page this one was opened from (pages send no referrer): Back returns there. */
+  var cameFrom = null;
+  try { cameFrom = sessionStorage.getItem("xtplay.left"); } catch (e) { /* storage off */ }
+  window.addEventListener("pagehide", function () {
+    try { sessionStorage.setItem("xtplay.left", location.pathname + location.search); } catch (e) { /* off */ }
+  });
+  /* Where focus goes when Back returns to the page this one was opened from. */
+  function focusOnReturn(selector) {
+    if (!cameFrom) return;
+    try { sessionStorage.setItem("xtplay.focus:" + cameFrom, selector); } catch (e) { /* storage off */ }
+  }
   function keyOf(el) {
     if (!el || el === document.body) return null;
     if (el.id) return "#" + CSS.escape(el.id);
@@ -356,7 +367,8 @@
     return false;
   }
 
-  window.xtplayFocus = { handle: handle, start: start, place: place, notice: showNotice, loadMore: loadMore };
+  window.xtplayFocus = { handle: handle, start: start, place: place, notice: showNotice, loadMore: loadMore,
+    focusOnReturn: focusOnReturn };
 
   function initial() {
     if (document.activeElement && document.activeElement !== document.body) return;
@@ -364,5 +376,11 @@
     if (el) el.focus({ preventScroll: !!el.closest("[data-nav-list]") && itemsOf(listOf(el))[0] === el.closest("[data-nav-list] > *") });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initial); else initial();
-  window.addEventListener("pageshow", function (e) { if (e.persisted) initial(); });
+  /* Back to a page kept whole by the browser: focus goes to what this page was left for
+     (the player updates it to the channel playing when it zapped). */
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    var el = find(sessionStorage.getItem(storeKey)) || (document.activeElement === document.body ? start() : null);
+    if (el) place(el);
+  });
 })();

@@ -289,3 +289,69 @@ def test_channel_number_with_enter_and_a_wrong_number(live_app, browser_page):
     page.wait_for_selector("#nav-notice:has-text('No channel 999')")
     assert page.url.endswith("/live")
     assert page.js_errors == []
+
+
+def _refresh_guide(live_app: Any) -> None:
+    from tests.plugins.web import run_async
+    from xtplay import guide
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
+
+    conn = live_app.connect()
+    try:
+        profile = profiles.active_profile(conn)
+        result = run_async(guide.refresh_guide(live_app.settings, conn, Vault.open(live_app.settings), profile))
+        assert not result.errors, result.errors
+    finally:
+        conn.close()
+
+
+CELL = """(() => { const el = document.activeElement, row = el.closest('.guide-row');
+  const left = parseFloat(el.style.left);
+  return {row: row && row.dataset.channelId, left, right: left + parseFloat(el.style.width),
+          prog: el.classList.contains('guide-prog'), first: row && row.querySelector('a.guide-prog') === el}; })()"""
+
+
+def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, browser_page):
+    _refresh_guide(live_app)
+    page = browser_page
+    page.goto(f"{live_app.url}/guide")
+    page.wait_for_function("document.activeElement.classList.contains('is-now')")
+    now_line = page.evaluate("parseFloat(document.querySelector('.guide-now-line').style.left)")
+    covers = (f"Array.from(document.activeElement.closest('.guide-row').querySelectorAll('a.guide-prog')).some(p => "
+              f"parseFloat(p.style.left) <= {now_line} && {now_line} <= parseFloat(p.style.left) + parseFloat(p.style.width))")
+    for _ in range(6):  # ↓ keeps the time position: the cell at the current time, where the row has one
+        page.keyboard.press("ArrowDown")
+        cell = page.evaluate(CELL)
+        assert cell["prog"], cell
+        if page.evaluate(covers):
+            assert cell["left"] <= now_line <= cell["right"], cell
+    row = page.evaluate(CELL)["row"]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(CELL)["row"] != row
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(CELL)["row"] == row
+    # → past the window's last programme opens the later window, on the same channel.
+    first_url = page.url
+    for _ in range(40):
+        page.keyboard.press("ArrowRight")
+        if page.url != first_url:
+            break
+    page.wait_for_url(re.compile(r"/guide\?start=\d+.*ch="))
+    page.wait_for_function("document.activeElement.classList.contains('guide-prog')")
+    later = page.evaluate(CELL)
+    assert later["row"] == row and later["first"]
+    start_later = int(re.search(r"start=(\d+)", page.url).group(1))
+    # ← past the first one: the earlier window again, focus on the row's last programme.
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(lambda url: "start=" in url and int(re.search(r"start=(\d+)", url).group(1)) < start_later)
+    page.wait_for_function("document.activeElement.classList.contains('guide-prog')")
+    assert page.evaluate(CELL)["row"] == row
+    # N: back to now on the same channel; Enter plays it.
+    page.keyboard.press("n")
+    page.wait_for_url(re.compile(r"/guide\?ch="))
+    page.wait_for_function("document.activeElement.classList.contains('is-now')")
+    assert page.evaluate(CELL)["row"] == row
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/watch/live/{row}$"))
+    assert page.js_errors == []

@@ -355,3 +355,103 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/watch/live/{row}$"))
     assert page.js_errors == []
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Any]:
+    """A page the size of a phone (390×844, touch)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # type: ignore[attr-defined]
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, f"{selector} is not shown"
+    return found
+
+
+#: Interactive elements that must be a thumb's size on a phone.
+TARGETS = (".btn, .main-nav a, .header-tools > a, .tabs a, .browse-categories a, .channel-row a, .fav-btn, "
+           ".hit-list a, select, summary, input[type=search], input[type=text], input[type=number], .guide-channel")
+
+
+def small_targets(page: Any) -> list[str]:
+    return page.evaluate(f"""Array.from(document.querySelectorAll({TARGETS!r})).filter(el => {{
+        const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.height < 44; }})
+        .map(el => el.outerHTML.slice(0, 80))""")
+
+
+def test_phone_guide_layout(live_app, phone):
+    _refresh_guide(live_app)
+    page = phone
+    page.goto(f"{live_app.url}/guide")
+    page.wait_for_selector(".guide-prog.is-now")
+    channel, track = box(page, ".guide-row .guide-channel"), box(page, ".guide-row .guide-track")
+    grid = box(page, "#guide-grid")
+    shown = grid["x"] + grid["width"] - (channel["x"] + channel["width"])
+    assert shown / grid["width"] >= 0.7, "the programmes get at least 70% of the width"
+    assert track["width"] > 0
+    # The now-line never shows over the channel column: where they overlap, the column is on top.
+    over = page.evaluate("""(() => { const out = [];
+      for (const row of Array.from(document.querySelectorAll('.guide-row')).slice(0, 8)) {
+        const line = row.querySelector('.guide-now-line'), ch = row.querySelector('.guide-channel');
+        if (!line) continue;
+        const l = line.getBoundingClientRect(), c = ch.getBoundingClientRect();
+        const x = l.left + 1, y = c.top + c.height / 2;
+        if (x >= c.left && x <= c.right && y > 0 && y < innerHeight) {
+          const hit = document.elementFromPoint(x, y);
+          if (!hit || !hit.closest('.guide-channel')) out.push(row.dataset.channelId);
+        }
+      } return out; })()""")
+    assert over == []
+    assert small_targets(page) == []
+    # A channel's guide: date tabs in one scrolling row, the programme on now in view.
+    page.goto(f"{live_app.url}/guide/channel/1")
+    page.wait_for_selector(".programme-list")
+    tops = page.eval_on_selector_all(".tabs a", "els => els.map(e => Math.round(e.getBoundingClientRect().top))")
+    assert len(tops) > 5 and len(set(tops)) == 1, "the date tabs sit in one row"
+    assert page.evaluate("document.querySelector('.tabs').scrollWidth > document.querySelector('.tabs').clientWidth")
+    now = page.locator(".programme-list li.is-now")
+    if now.count():
+        b = now.first.bounding_box()
+        assert b is not None and 0 <= b["y"] < 844, "the channel's guide opens at now"
+    assert page.js_errors == []
+
+
+def test_phone_filters_menu_and_touch_targets(live_app, phone):
+    page = phone
+    page.goto(f"{live_app.url}/movies")
+    assert page.is_visible("details.filters > summary")
+    assert not page.is_visible("input[name=genre]"), "filters collapse behind a button"
+    assert box(page, ".poster-card")["y"] < 844, "results start above the fold"
+    # Navigation fits: a menu button, and opened, every link inside the screen's width.
+    assert not page.is_visible(".main-nav a")
+    toggle = box(page, ".menu-toggle")
+    assert toggle["x"] + toggle["width"] <= 390
+    for _ in range(10):  # a keyboard on the phone: up from the grid to the menu button
+        if focused(page, "el => el.classList.contains('menu-toggle')"):
+            break
+        page.keyboard.press("ArrowRight" if focused(page, "el => !!el.closest('.site-header')") else "ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".main-nav.is-open")
+    rights = page.eval_on_selector_all(".main-nav a, .header-tools > *",
+                                       "els => els.map(e => e.getBoundingClientRect().right)")
+    assert rights and max(rights) <= 390
+    for path in ("/movies", "/live", "/search?q=demo", "/settings"):
+        page.goto(f"{live_app.url}{path}")
+        page.wait_for_load_state("networkidle")
+        assert small_targets(page) == [], path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways ({width}px)"
+    page.goto(f"{live_app.url}/search?q=demo")
+    assert not page.is_visible("input[name=genre]")
+    assert box(page, "#search-results")["y"] < 844
+    assert page.js_errors == []

@@ -95,6 +95,26 @@
     }
   });
 
+  /* Phones: the header's links sit behind a menu button; filters start collapsed. */
+  var PHONE = window.matchMedia("(max-width: 720px)");
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-menu-toggle]");
+    if (!btn) return;
+    var nav = document.getElementById(btn.getAttribute("aria-controls")), header = btn.closest(".site-header");
+    var open = btn.getAttribute("aria-expanded") !== "true";
+    btn.setAttribute("aria-expanded", open ? "true" : "false");
+    if (nav) nav.classList.toggle("is-open", open);
+    if (header) header.classList.toggle("menu-open", open);
+    var first = open && nav && nav.querySelector("a");
+    if (first) first.focus();
+  });
+  function collapseFilters() {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-collapse-on-phone]"), function (d) {
+      if (PHONE.matches && !d.querySelector('[aria-invalid="true"]')) d.removeAttribute("open");
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", collapseFilters); else collapseFilters();
+
   /* <select data-autosubmit> submits its form when a pointer changes it (the header's profile
      selector); from the keyboard it submits only when the choice is confirmed (focus.js). */
   document.addEventListener("change", function (e) {

@@ -455,3 +455,91 @@ def test_phone_filters_menu_and_touch_targets(live_app, phone):
     assert not page.is_visible("input[name=genre]")
     assert box(page, "#search-results")["y"] < 844
     assert page.js_errors == []
+
+
+def test_arrows_never_act_on_profiles_and_delete_starts_on_cancel(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/profiles")
+    for _ in range(15):
+        page.keyboard.press("ArrowDown")
+        assert not on_body(page)
+    page.wait_for_timeout(200)  # a link or button that acted would have navigated by now
+    assert page.url.endswith("/profiles")
+    delete = page.get_attribute(".profile-card .btn-danger", "href")
+    page.goto(f"{live_app.url}{delete}")
+    assert focused(page, "el => el.textContent.trim()") == "Cancel", "a destructive button is never where focus starts"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/profiles$"))
+
+
+def test_a_form_error_puts_focus_on_the_first_invalid_field(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/profiles/new")
+    assert focused(page, "el => el.id") == "f-name"
+    page.keyboard.type("Kitchen")
+    page.keyboard.press("ArrowDown")
+    assert focused(page, "el => el.id") == "f-url"
+    page.keyboard.type("not a url")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[aria-invalid=true]")
+    first_invalid = page.evaluate("document.querySelector('[aria-invalid=true]').id")
+    assert focused(page, "el => el.id") == first_invalid
+    assert page.js_errors == []
+
+
+def test_letters_jump_on_a_grid_sorted_by_name(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/movies?sort=name")
+    names = page.eval_on_selector_all(".poster-card", "els => els.map(e => e.dataset.name)")
+    assert names == sorted(names, key=str.casefold) or len(names) > 5
+    letter = next(n[0].upper() for n in reversed(names) if n[0].isalpha())
+    page.keyboard.press(letter.lower())
+    page.wait_for_function(f"document.activeElement.closest('.poster-card')?.dataset.name[0].toUpperCase() === '{letter}'")
+    # PageUp and Home come back; End goes to the last loaded movie.
+    page.keyboard.press("Home")
+    assert page.evaluate(INDEX) == 0
+    page.keyboard.press("End")
+    assert page.evaluate(INDEX) == page.locator(".poster-card").count() - 1
+    page.keyboard.press("PageUp")
+    assert page.evaluate(INDEX) < page.locator(".poster-card").count() - 1
+    assert page.js_errors == []
+
+
+def test_player_tools_under_the_remote(live_app, browser_page):
+    page = browser_page
+    page.goto(f"{live_app.url}/watch/live/2")
+    page.wait_for_function("document.activeElement.id === 'player'")
+    page.keyboard.press("PageUp")
+    page.wait_for_function("window.xtplayPlayer.id !== '2'")
+    # ChannelDown has no key in Playwright: the event a TV browser sends for it.
+    page.evaluate("window.dispatchEvent(new KeyboardEvent('keydown', {key: 'ChannelDown', bubbles: true}))")
+    page.wait_for_function("window.xtplayPlayer.id === '2'")
+    page.keyboard.press("z")
+    assert page.inner_text("#btn-sleep") == "Sleep: 15 min"
+    page.keyboard.press("z")
+    assert page.inner_text("#btn-sleep") == "Sleep: 30 min"
+    page.evaluate("window.xtplayPlayer.sleepNow()")  # the timer running out, without waiting 30 minutes
+    page.wait_for_selector("#message:not([hidden])")
+    assert page.inner_text("#message-title") == "Sleep timer"
+    page.keyboard.press("a")  # one key for the next audio track: a notice either way
+    page.wait_for_function("document.getElementById('osd-notice').textContent !== ''")
+    # The control bars are reachable by arrows from the picture; Back returns to it.
+    assert focused(page, "el => el.id") == "retry"
+    page.keyboard.press("Escape")
+    assert focused(page, "el => el.id") == "player"
+    page.keyboard.press("ArrowRight")
+    assert focused(page, "el => el.id") == "btn-play"
+    seen = set()
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+        seen.add(focused(page, "el => el.id"))
+        if "btn-fs" in seen:
+            break
+    page.keyboard.press("ArrowDown")
+    for _ in range(10):
+        seen.add(focused(page, "el => el.id"))
+        page.keyboard.press("ArrowLeft")
+    assert {"btn-fs", "btn-sleep", "btn-pip", "btn-list", "btn-recent", "btn-fav"} <= seen
+    page.keyboard.press("Escape")
+    assert focused(page, "el => el.id") == "player"
+    assert page.js_errors == []

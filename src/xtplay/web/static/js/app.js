@@ -80,7 +80,10 @@
     if (el && el.tagName === "INPUT" && /^(checkbox|radio)$/i.test(el.type) && key === "Enter") {
       e.preventDefault(); el.click(); return;
     }
-    if (el && el.tagName === "INPUT" && el.type === "range" && (key === "ArrowLeft" || key === "ArrowRight")) return;
+    if (el && el.tagName === "INPUT" && el.type === "range" && (key === "ArrowLeft" || key === "ArrowRight")) {
+      var v = parseFloat(el.value), atEnd = key === "ArrowRight" ? v >= parseFloat(el.max || 100) : v <= parseFloat(el.min || 0);
+      if (!atEnd) return;  /* a slider moves; at its end the arrow leaves it */
+    }
     if (key === "Enter" && digits) { e.preventDefault(); commitDigits(); return; }
     if (key === "/") {
       e.preventDefault();

@@ -175,8 +175,8 @@
     return out;
   }
 
-  /* How far ``b`` lies from ``a`` in direction ``dir``: the distance along it plus a heavy
-     weight on the distance across it; Infinity when ``b`` is not that way at all. ``strict``
+  /* How far ``b`` lies from ``a`` in direction ``dir``: the distance along it, with anything
+     not in the same row (or column) ranked after everything that is; Infinity when ``b`` is not that way at all. ``strict``
      asks for ``b`` wholly past ``a``'s edge (first choice: things in the same row or column). */
   function score(a, b, dir, strict) {
     var down = dir === "ArrowDown", up = dir === "ArrowUp", right = dir === "ArrowRight";
@@ -187,7 +187,7 @@
     var bc = vertical ? b.top + b.height / 2 : b.left + b.width / 2;
     if (down || right ? bc <= ac : bc >= ac) return Infinity;
     if (strict && main < -2) return Infinity;
-    return Math.max(0, main) + gap * 5;
+    return Math.max(0, main) + (gap > 0 ? 2000 + gap * 5 : 0);  /* the same row or column first */
   }
 
   function spatial(dir) {
@@ -204,6 +204,8 @@
       return found;
     }
     var el = best(true) || best(false);
+    /* ←/→ stay in their row: at its end focus stays (↑/↓ may go to the nearest thing below) */
+    if (el && (dir === "ArrowLeft" || dir === "ArrowRight") && score(a, el.getBoundingClientRect(), dir, false) >= 2000) return false;
     return el ? place(el) : false;
   }
 

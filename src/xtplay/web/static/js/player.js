@@ -4,7 +4,7 @@
    Every URL comes from /play/… (opaque, same origin). Position is reported every 10 s and on
    leaving; a next episode starts after a cancellable countdown.
    Keys (a TV remote's where browsers name them): Space/K/MediaPlayPause play-pause, F
-   fullscreen, M mute, ←/→ seek 10 s; live: Enter/OK the channel overlay (the list the channel
+   fullscreen, M mute, ←/→ seek 10 s and ↓ the controls; live: ←/→ the controls, Enter/OK the channel overlay (the list the channel
    came from, now/next per row, ←/→ other lists), ↑/↓ and PageUp/PageDown/ChannelUp/ChannelDown
    zap inside that list, digits then Enter (or a pause) pick a channel number, L the last
    channel, R/green recent channels, * /red favorite; A/yellow next audio track, C/blue
@@ -655,6 +655,8 @@
     return el && (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
       (el.tagName === "INPUT" && !/^(range|button|checkbox)$/i.test(el.type)));
   }
+  /* From the picture into the control bars (arrows move on there; Back returns to the picture). */
+  function showControls() { flashOsd(); $("btn-play").focus(); }
   function stop() { save(false); detach(); if (history.length > 1) history.back(); else window.location.href = "/live"; }
 
   /* Keys while the overlay is open: ←/→ other lists, Back closes; ↑/↓ and Enter are the list's
@@ -694,6 +696,8 @@
     else if (live && (k === "*" || k === "ColorF0Red")) toggleFavorite();
     else if (live && (k === "l" || k === "L")) state.lastChannelKey();
     else if (live && /^[0-9]$/.test(k)) digit(k);
+    else if (live && onPicture && (k === "ArrowLeft" || k === "ArrowRight")) showControls();
+    else if (!live && onPicture && k === "ArrowDown") showControls();
     else if (!live && onPicture && k === "ArrowRight") seekTo(position() + 10);
     else if (!live && onPicture && k === "ArrowLeft") seekTo(position() - 10);
     else if (!live && onPicture && k === "Enter") togglePlay();

@@ -135,16 +135,21 @@ def test_the_profile_select_does_not_switch_on_an_arrow(live_app, browser_page):
     from xtplay.accounts.vault import Vault
 
     conn = live_app.connect()
+    vault = Vault.open(live_app.settings)
+    active = profiles.active_profile(conn)
+    demo = live_app.demo
+    second = run_async(profiles.add_profile(conn, vault, live_app.settings, name="Second",
+                                            url=demo.url, username=demo.username, password=demo.password))
+    profiles.use_profile(conn, active.id)
     try:
-        active = profiles.active_profile(conn)
-        if len(profiles.list_profiles(conn)) < 2:
-            demo = live_app.demo
-            run_async(profiles.add_profile(conn, Vault.open(live_app.settings), live_app.settings, name="Second",
-                                           url=demo.url, username=demo.username, password=demo.password))
-        profiles.use_profile(conn, active.id)
+        _select_stays(live_app, browser_page, active)
     finally:
+        profiles.remove_profile(conn, vault, second.id)  # the shared app keeps its one profile
+        profiles.use_profile(conn, active.id)
         conn.close()
-    page = browser_page
+
+
+def _select_stays(live_app: Any, page: Any, active: Any) -> None:
     page.goto(f"{live_app.url}/movies")
     page.evaluate("document.getElementById('profile-select').focus()")
     for key in ("ArrowDown", "ArrowUp", "ArrowDown", "s"):

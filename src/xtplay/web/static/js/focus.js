@@ -204,9 +204,13 @@
       return found;
     }
     var el = best(true) || best(false);
-    /* ←/→ stay in their row: at its end focus stays (↑/↓ may go to the nearest thing below) */
-    if (el && (dir === "ArrowLeft" || dir === "ArrowRight") && score(a, el.getBoundingClientRect(), dir, false) >= 2000) return false;
-    return el ? place(el) : false;
+    if (dir !== "ArrowLeft" && dir !== "ArrowRight") return el ? place(el) : false;
+    /* ←/→ stay in their row; past its end they go on in a group of controls that wrapped onto
+       the next line (reading order), else focus stays (↑/↓ may go to the nearest thing below) */
+    if (el && score(a, el.getBoundingClientRect(), dir, false) < 2000) return place(el);
+    var group = all.filter(function (c) { return c.parentElement === cur.parentElement; });
+    var i = group.indexOf(cur), next = group[dir === "ArrowRight" ? i + 1 : i - 1];
+    return next ? place(next) : false;
   }
 
   /* ---- selects: choose with Enter, never on an arrow alone ---- */

@@ -78,8 +78,21 @@ def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
         page.keyboard.press("ArrowRight")
     assert page.evaluate(INDEX) == 999
     assert page.evaluate("document.activeElement.closest('.poster-card') !== null")
+    # Enter on movie #1,000 and Back: the grid loads its pages again, focus on that movie.
+    href = focused(page, "el => el.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"/movies$"))
+    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=30_000)
     page.keyboard.press("Home")
     assert page.evaluate(INDEX) == 0
+    # The 10-foot look at 1080p: a thick focus ring, text readable from the sofa.
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    ring = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                         " return [parseFloat(s.outlineWidth), s.outlineStyle]; })()")
+    assert ring[0] >= 4 and ring[1] == "solid"
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
     assert page.js_errors == []
 
 

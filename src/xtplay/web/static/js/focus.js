@@ -376,8 +376,20 @@
   window.xtplayFocus = { handle: handle, start: start, place: place, notice: showNotice, loadMore: loadMore,
     focusOnReturn: focusOnReturn };
 
+  /* Back to an endless list whose item was pages down: load pages until it is there again. */
+  function reloadTo(key, tries) {
+    var list = document.querySelector("main [data-nav-list]");
+    if (!key || !list || !moreOf(list) || tries > 40) return;
+    loadMore(list).then(function (ok) {
+      var el = find(key);
+      if (el) place(el); else if (ok) reloadTo(key, tries + 1);
+    });
+  }
   function initial() {
     if (document.activeElement && document.activeElement !== document.body) return;
+    var key = null;
+    try { key = cameBack() ? sessionStorage.getItem(storeKey) : null; } catch (e) { /* storage off */ }
+    if (key && !find(key)) reloadTo(key, 0);
     var el = start();
     if (el) el.focus({ preventScroll: !!el.closest("[data-nav-list]") && itemsOf(listOf(el))[0] === el.closest("[data-nav-list] > *") });
   }

@@ -187,8 +187,9 @@ def test_focus_after_favorite_toggle_and_back_lands_where_expected(live_app, bro
     came_from = focused(page, "el => el.getAttribute('href')")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(came_from) + "$"))
+    page.wait_for_selector("#movie-details [aria-busy=false]")  # the provider's details are in
     page.wait_for_selector(".fav-btn")
-    page.wait_for_function("document.activeElement.textContent.includes('Play')")  # details in: Play
+    page.wait_for_function("document.activeElement.textContent.includes('Play')")  # focus on Play
     for _ in range(6):
         if focused(page, "el => el.classList.contains('fav-btn')"):
             break
@@ -438,9 +439,9 @@ def test_phone_guide_layout(live_app, phone):
     assert len(tops) > 5 and len(set(tops)) == 1, "the date tabs sit in one row"
     assert page.evaluate("document.querySelector('.tabs').scrollWidth > document.querySelector('.tabs').clientWidth")
     now = page.locator(".programme-list li.is-now")
-    if now.count():
-        b = now.first.bounding_box()
-        assert b is not None and 0 <= b["y"] < 844, "the channel's guide opens at now"
+    assert now.count() == 1, "the guide was loaded: one programme is on now"
+    b = now.first.bounding_box()
+    assert b is not None and 0 <= b["y"] < 844, "the channel's guide opens at now"
     assert page.js_errors == []
 
 

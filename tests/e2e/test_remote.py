@@ -366,6 +366,12 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
     page.wait_for_url(lambda url: "start=" in url and int(re.search(r"start=(\d+)", url).group(1)) < start_later)
     page.wait_for_function("document.activeElement.classList.contains('guide-prog')")
     assert page.evaluate(CELL)["row"] == row
+    # PageDown: the same time a day later, same channel.
+    start_here = int(page.get_attribute("#guide-grid", "data-start"))
+    page.keyboard.press("PageDown")
+    page.wait_for_url(lambda url: f"start={start_here + 86400}" in url)
+    page.wait_for_function("document.activeElement.closest('.guide-row') !== null")
+    assert page.evaluate(CELL)["row"] == row
     # N: back to now on the same channel; Enter plays it.
     page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/guide\?ch="))

@@ -1,7 +1,8 @@
 /* The guide under a remote. In the grid ↑/↓ move to the programme of the row above or below
    at the same time (the last row loads more channels), ←/→ move through a row's programmes
    and past the window's edge open the earlier or later window (across midnight into the
-   next day) on the same channel, N or the "Now" button return to now, Enter plays what is on
+   next day) on the same channel, PageUp/PageDown go a day back or ahead, N or the "Now" button
+   return to now, Enter plays what is on
    now, opens a past programme as catch-up, or the channel's guide. A channel's guide opens
    scrolled to the programme on now. */
 (function () {
@@ -47,6 +48,16 @@
     location.href = url.pathname + url.search;
   }
 
+  function dayShift(row, days) {
+    var later = document.querySelector("[data-guide-later]");
+    if (!later) return;
+    var url = new URL(later.href, location.href), start = parseInt(grid.dataset.start, 10);
+    url.searchParams.set("start", String(start + days * 86400));
+    url.searchParams.set("ch", row.dataset.channelId);
+    url.searchParams.delete("edge");
+    location.href = url.pathname + url.search;
+  }
+
   function vertical(row, step, t) {
     var all = rows(), i = all.indexOf(row) + step;
     if (i >= 0 && i < all.length) { go(cellAt(all[i], t)); return; }
@@ -67,6 +78,11 @@
       return;
     }
     if (!row) return;
+    if (e.key === "PageDown" || e.key === "PageUp") {  /* a day later or earlier, same time */
+      e.preventDefault();
+      dayShift(row, e.key === "PageDown" ? 1 : -1);
+      return;
+    }
     var t = timeOf(el), list = progs(row), i = list.indexOf(el);
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       at = t;

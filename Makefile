@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := ffmpeg chromium
 
-.PHONY: run test lint venv system-deps bench clean
+.PHONY: run test lint venv system-deps bench clean screenshots
 
 $(BIN)/xtplay: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(MAKE) --no-print-directory apt-venv && $(PYTHON) -m venv $(VENV); }
@@ -46,3 +46,7 @@ bench: venv system-deps
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# Every page at 1920×1080 and 390×844 into docs/screenshots/ (the README shows some).
+screenshots: venv system-deps
+	$(BIN)/python docs/screenshots.py

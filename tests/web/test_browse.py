@@ -61,7 +61,9 @@ def test_provider_strings_are_escaped(browse_client):
 
 def test_channel_links_go_to_the_player(browse_client, browse_library):
     page = browse_client.get("/live?category=20").text
-    assert 'href="/watch/live/4"' in page
+    assert 'href="/watch/live/4?list=cat%3A20"' in page, "the player zaps inside the category"
+    assert 'href="/watch/live/4?list=fav"' not in page
+    assert 'href="/watch/live/1"' in browse_client.get("/live").text
 
 
 def test_digits_jump_to_a_channel_number(browse_client):

@@ -20,11 +20,22 @@ def item_url(type: str, provider_id: Any) -> str:
     return f"/{_SECTION_OF_TYPE[type]}/{provider_id}"
 
 
-def watch_url(type: str, provider_id: Any, start: float | None = None) -> str:
+def watch_url(type: str, provider_id: Any, start: float | None = None, list_spec: str | None = None) -> str:
     """The player page for an item; ``start`` seconds resumes there (0 plays from the
-    beginning even when a resume position exists)."""
+    beginning even when a resume position exists); ``list_spec`` names the list a channel
+    was chosen from, which zapping stays in (see ``playback.channel_lists``)."""
     url = f"/watch/{type}/{provider_id}"
-    return f"{url}?{urlencode({'t': int(start)})}" if start is not None else url
+    params: dict[str, Any] = {}
+    if start is not None:
+        params["t"] = int(start)
+    if list_spec:
+        params["list"] = list_spec
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def channel_list_url(list_spec: str, current: Any = None) -> str:
+    """The player's channel overlay: the rows of one list, with now/next."""
+    return "/watch/channel-list" + query(list=list_spec, current=current)
 
 
 def catchup_url(channel_id: Any, start_ts: int) -> str:

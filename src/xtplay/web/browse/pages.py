@@ -77,7 +77,8 @@ def live_page(request: Request, conn: Conn, profile: ActiveProfile, category: st
         name = _category_name(conn, profile.id, "live", category)
     return render(request, "live.html", conn=conn, nav="live", page_title="Live TV", categories=cats,
                   category=category, category_name=name, favorites_view=favorites,
-                  total=sum(c.count for c in cats), **_channel_ctx(conn, profile, page, category))
+                  total=sum(c.count for c in cats),
+                  **_channel_ctx(conn, profile, page, category, "fav" if favorites else None))
 
 
 @router.get("/live/rows")
@@ -89,14 +90,18 @@ def live_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile,
     return render_partial(request, "_channel_rows.html", **_channel_ctx(conn, profile, page, category))
 
 
-def _channel_ctx(conn: sqlite3.Connection, profile: Profile, page: catalog.Page, category: str | None) -> dict[str, Any]:
+def _channel_ctx(conn: sqlite3.Connection, profile: Profile, page: catalog.Page, category: str | None,
+                 list_spec: str | None = None) -> dict[str, Any]:
+    """Rows of a channel list; each links to the player with the list it came from (zapping
+    stays inside it) and has its own favorite toggle."""
     more = f"/live/rows{query(category=category, after=page.next_cursor)}" if page.next_cursor else None
     found = now_next_for(conn, profile.id, page.items)
     missing = [c.provider_id for c in page.items if not (found.get(str(c.provider_id)) or {}).get("now")]
     # Channels the stored guide does not cover ask the provider's short EPG after the page shows.
     later = "/live/now-next" + repeated("id", missing) if missing else None
     return {"channels": page.items, "now_next": found, "more_url": more, "now_next_url": later,
-            "tz": viewer_tz(profile)}
+            "tz": viewer_tz(profile), "favorite_ids": favorite_store.favorite_ids(conn, profile.id, "live"),
+            "list_spec": list_spec or (f"cat:{category}" if category is not None else None)}
 
 
 @router.get("/live/number/{num}")

@@ -92,7 +92,7 @@ def search_more(request: Request, only: str, conn: Conn, profile: ActiveProfile,
     if offset < 0:
         raise HTTPException(422, "The offset cannot be negative.")
     hits, more_url = _all_page(conn, profile, form, only, offset) if form.q else ([], None)
-    return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url)
+    return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url, form=form)
 
 
 @router.post("/search/history/clear")

@@ -66,8 +66,10 @@ def favorites_page(request: Request, conn: Conn, profile: ActiveProfile) -> Resp
 
 
 @router.post("/favorites/{type}/{provider_id}/toggle")
-def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile) -> Response:
-    """Add or remove a favorite; answers the toggle button in its new state."""
+def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, profile: ActiveProfile,
+                    compact: bool = False) -> Response:
+    """Add or remove a favorite; answers the toggle button in its new state (``compact``: the
+    star-only button of list rows)."""
     _check_type(type)
     if favorites.is_favorite(conn, profile.id, type, provider_id):
         favorites.remove(conn, profile.id, type, provider_id)
@@ -77,7 +79,8 @@ def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, p
             raise HTTPException(404, "This item is not in the library.")
         favorites.add(conn, profile.id, type, provider_id)
         now = True
-    return render_partial(request, "_item_favorite.html", favorite=now, fav_type=type, fav_id=provider_id)
+    return render_partial(request, "_item_favorite.html", favorite=now, fav_type=type, fav_id=provider_id,
+                          compact=compact)
 
 
 @router.post("/favorites/{type}/{provider_id}/remove")

@@ -15,19 +15,21 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from xtplay.accounts import profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, PlaybackError, XtplayError
 from xtplay.library import details
-from xtplay.playback import channels, external, now_playing, probe, proxy, remux, tuner
+from xtplay.library import favorites as favorite_store
+from xtplay.playback import channel_lists, channels, external, now_playing, probe, proxy, remux, tuner
 from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
-from xtplay.web.templating import render
+from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import watch_url
+from xtplay.web.views import now_next_for, viewer_tz
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,20 @@ def watch_catchup(request: Request, channel_id: str, start_ts: int, conn: Conn,
     return _player_page(request, conn, profile, target)
 
 
+@router.get("/watch/channel-list")
+def channel_list(request: Request, conn: Conn, profile: ActiveProfile,
+                 list_spec: str = Query("all", alias="list"), current: str | None = None) -> Response:
+    """The player's overlay: one list's channels with now/next and a favorite toggle each,
+    and the lists before and after it (←/→)."""
+    chosen = channel_lists.load(conn, profile, list_spec)
+    fav = favorite_store.favorite_ids(conn, profile.id, "live")
+    return render_partial(request, "_player_channels.html", clist=chosen, current=current,
+                          prev=channel_lists.beside(conn, profile, chosen.spec, -1),
+                          next=channel_lists.beside(conn, profile, chosen.spec, 1),
+                          now_next=now_next_for(conn, profile.id, [*chosen.items]),
+                          favorites=fav, tz=viewer_tz(profile))
+
+
 @router.get("/watch/{type}/{item_id}")
 def watch(request: Request, type: str, item_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """The player for a channel, a movie or an episode."""
@@ -96,6 +112,7 @@ def _player_page(request: Request, conn: sqlite3.Connection, profile: Profile, t
         "profile": profile.id, "type": target.type, "id": target.item_id, "start": target.start,
         "base": target.base_path, "fmt": request.query_params.get("fmt", ""),
         "series": request.query_params.get("series", ""),
+        "list": request.query_params.get("list", "all"),
         "t": _float(request.query_params.get("t")),
         "mpv": external.is_loopback(request.client.host if request.client else None) and external.mpv_available(),
     }
@@ -215,17 +232,16 @@ def status(request: Request, profile_id: int, channel_id: str | None = None, sta
 
 @router.get("/play/{profile_id}/live/{item_id}/zap")
 def zap(request: Request, profile_id: int, item_id: str, conn: Conn, step: int = 0,
-        number: int | None = None) -> JSONResponse:
-    """The channel to switch to: ``step`` ±n in the list, or channel ``number``."""
+        number: int | None = None, list_spec: str = Query("all", alias="list")) -> JSONResponse:
+    """The channel to switch to: ``step`` ±n inside the list it was chosen from, or channel
+    ``number``."""
     profile = profiles.get_profile(conn, profile_id)
     if number is not None:
         found = channels.by_number(conn, profile.id, number)
         if found is None:
             raise ItemNotFound(f"There is no channel {number}.")
     else:
-        found = channels.neighbour(conn, profile.id, item_id, step or 1, bool(profile.adult_enabled))
-        if found is None:
-            raise ItemNotFound("There is no other channel to switch to.")
+        found = channel_lists.neighbour(conn, profile, list_spec, item_id, step or 1)
     return JSONResponse({"id": found})
 
 

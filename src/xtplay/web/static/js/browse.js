@@ -1,14 +1,7 @@
-/* Browse, search and guide pages: where focus starts, Escape on the search page, the guide's
-   scroll to the current time. Global keys (arrows, "/", digits) live in app.js. */
+/* Browse, search and guide pages: Escape on the search page, the guide's scroll to the current
+   time. Where focus starts and how arrows move it lives in focus.js, global keys in app.js. */
 (function () {
   "use strict";
-
-  /* Lists start with focus on their first entry, so arrows and Enter work at once. */
-  function focusFirst() {
-    if (document.activeElement && document.activeElement !== document.body) return;
-    var first = document.querySelector(".channel-row a, .poster-card a, .guide-prog.is-now");
-    if (first) first.focus({ preventScroll: true });
-  }
 
   /* On the search page Escape goes back to where the person came from (even while typing). */
   function searchEscape(e) {
@@ -27,6 +20,6 @@
   }
 
   document.addEventListener("keydown", searchEscape, true);
-  document.addEventListener("DOMContentLoaded", function () { focusFirst(); guideToNow(); });
-  if (document.readyState !== "loading") { focusFirst(); guideToNow(); }
+  document.addEventListener("DOMContentLoaded", guideToNow);
+  if (document.readyState !== "loading") guideToNow();
 })();

@@ -1,10 +1,15 @@
 /* xtplay player: one <video> fed by hls.js (HLS), mpegts.js (MPEG-TS, FLV) or natively (MP4,
    radio, and ffmpeg's fragmented MP4 for remuxed/transcoded files). For a channel or a catch-up
    the server starts the stream first (/open) and says which engine its bytes need.
-   Every URL comes from /play/… (opaque, same origin). Keys: Space/K play-pause, F fullscreen,
-   M mute, ←/→ seek 10 s; live: PageUp/ArrowUp and PageDown/ArrowDown zap, digits pick a
-   channel, Backspace/L returns to the last channel. Position is reported every 10 s and on
-   leaving; a next episode starts after a cancellable countdown. */
+   Every URL comes from /play/… (opaque, same origin). Position is reported every 10 s and on
+   leaving; a next episode starts after a cancellable countdown.
+   Keys (a TV remote's where browsers name them): Space/K/MediaPlayPause play-pause, F
+   fullscreen, M mute, ←/→ seek 10 s and ↓ the controls; live: ←/→ the controls, Enter/OK the channel overlay (the list the channel
+   came from, now/next per row, ←/→ other lists), ↑/↓ and PageUp/PageDown/ChannelUp/ChannelDown
+   zap inside that list, digits then Enter (or a pause) pick a channel number, L the last
+   channel, R/green recent channels, * /red favorite; A/yellow next audio track, C/blue
+   next subtitles, Z sleep timer, P picture-in-picture, I information, MediaStop stops and goes
+   back. Escape/Back closes the overlay, else goes back to the list, focus on this channel. */
 (function () {
   "use strict";
   var root = document.getElementById("player");
@@ -17,7 +22,7 @@
   var state = {
     type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
     offset: 0, remuxGen: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
-    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1
+    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1, list: cfg.list || "all"
   };
   window.xtplayPlayer = state;
 
@@ -245,11 +250,30 @@
     } else if (info.kind === "live") now = "No programme information";
     $("osd-now").textContent = now;
     var live = state.type === "live";
-    ["btn-ch-down", "btn-ch-up", "btn-ch-last"].forEach(function (b) { $(b).hidden = !live; });
+    ["btn-ch-down", "btn-ch-up", "btn-ch-last", "btn-list", "btn-recent", "btn-fav"].forEach(function (b) { $(b).hidden = !live; });
+    showProgress(info);
+    if (live) { remember(info); showFavorite(); }
     $("seek").disabled = live;
     $("open-m3u").href = base(state.type, state.id) + "/playlist.m3u";
     $("open-m3u-direct").href = base(state.type, state.id) + "/playlist.m3u?direct=1";
     flashOsd();
+  }
+
+  /* The info bar's progress through the programme on now. */
+  function showProgress(info) {
+    var bar = $("osd-progress"), now = info && info.now_next && info.now_next.now;
+    if (!now) { bar.hidden = true; return; }
+    var a = new Date(now.start).getTime(), b = new Date(now.stop).getTime();
+    bar.value = b > a ? Math.max(0, Math.min(100, 100 * (Date.now() - a) / (b - a))) : 0;
+    bar.hidden = false;
+  }
+
+  var noticeTimer = null;
+  function notice(text) {
+    $("osd-notice").textContent = text;
+    flashOsd();
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { $("osd-notice").textContent = ""; }, 4000);
   }
 
   var osdTimer = null;
@@ -424,16 +448,29 @@
   $("next-now").addEventListener("click", function () { clearNext(); save(true); window.location.href = state.info.next.url; });
 
   /* ---- zapping ---- */
-  function switchTo(id) {
+  function watchUrl(id) {
+    var q = [];
+    if (state.list && state.list !== "all") q.push("list=" + encodeURIComponent(state.list));
+    if (cfg.fmt) q.push("fmt=" + encodeURIComponent(cfg.fmt));
+    return "/watch/live/" + encodeURIComponent(id) + (q.length ? "?" + q.join("&") : "");
+  }
+  /* The page the player was opened from gets focus back on the channel now playing (Back). */
+  function focusBackOn(id) {
+    if (window.xtplayFocus) xtplayFocus.focusOnReturn('a[data-channel-id="' + CSS.escape(String(id)) + '"]');
+  }
+  function switchTo(id, list) {
+    if (list) state.list = list;
     if (!id || String(id) === state.id) return;
     state.lastChannel = state.id;
     state.zapStartedAt = performance.now();
-    history.replaceState(null, "", "/watch/live/" + encodeURIComponent(id) + (cfg.fmt ? "?fmt=" + cfg.fmt : ""));
+    history.replaceState(null, "", watchUrl(id));
+    focusBackOn(id);
     load("live", id);
   }
   function zap(step) {
     if (state.type !== "live") return;
-    fetch(base("live", state.id) + "/zap?step=" + step, { headers: { Accept: "application/json" } })
+    fetch(base("live", state.id) + "/zap?step=" + step + "&list=" + encodeURIComponent(state.list),
+      { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (j) { if (j.id) switchTo(j.id); });
   }
@@ -441,8 +478,8 @@
     fetch(base("live", state.id) + "/zap?number=" + n, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
-        if (res.ok && res.j.id) switchTo(res.j.id);
-        else { $("osd-now").textContent = "No channel " + n; flashOsd(); }
+        if (res.ok && res.j.id) switchTo(res.j.id, "all");
+        else notice("No channel " + n);
       });
   }
   state.zap = zap; state.zapNumber = zapNumber;
@@ -450,6 +487,15 @@
   $("btn-ch-up").addEventListener("click", function () { zap(1); });
   $("btn-ch-down").addEventListener("click", function () { zap(-1); });
   $("btn-ch-last").addEventListener("click", state.lastChannelKey);
+  $("btn-list").addEventListener("click", function () { openOverlay(); });
+  $("btn-recent").addEventListener("click", openRecent);
+  $("btn-fav").addEventListener("click", toggleFavorite);
+  $("btn-audio").addEventListener("click", function () { stepSelect($("audio-tracks"), "audio track"); });
+  $("btn-subs").addEventListener("click", function () { stepSelect($("subtitle-tracks"), "subtitles"); });
+  $("btn-sleep").addEventListener("click", stepSleep);
+  $("btn-pip").addEventListener("click", togglePip);
+  $("btn-info").addEventListener("click", info);
+  state.openOverlay = openOverlay; state.openRecent = openRecent;
 
   var digits = "", digitTimer = null;
   function digit(d) {
@@ -457,12 +503,127 @@
     $("zap-digits").textContent = digits;
     $("zap-digits").hidden = false;
     clearTimeout(digitTimer);
-    digitTimer = setTimeout(function () {
-      var n = parseInt(digits, 10);
-      digits = ""; $("zap-digits").hidden = true;
-      zapNumber(n);
-    }, 1200);
+    digitTimer = setTimeout(commitDigits, 1500);
   }
+  function commitDigits() {
+    clearTimeout(digitTimer);
+    var n = parseInt(digits, 10);
+    digits = ""; $("zap-digits").hidden = true;
+    if (!isNaN(n)) zapNumber(n);
+  }
+
+  /* ---- the channel overlay: the current list, now/next per row ---- */
+  var overlay = $("overlay"), overlayBody = $("overlay-body");
+  function overlayOpen() { return !overlay.hidden; }
+  function openOverlay(spec) {
+    var url = "/watch/channel-list?list=" + encodeURIComponent(spec || state.list) + "&current=" + encodeURIComponent(state.id);
+    return fetch(url, { headers: { Accept: "text/html" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        overlayBody.innerHTML = html;
+        if (window.htmx) htmx.process(overlayBody);
+        overlay.hidden = false;
+        var row = overlayBody.querySelector('a[data-channel-id="' + CSS.escape(state.id) + '"]') ||
+          overlayBody.querySelector("a[data-channel-id]") || overlayBody.querySelector("h2");
+        if (row) { if (row.tagName === "H2") row.tabIndex = -1; row.focus(); row.scrollIntoView({ block: "center" }); }
+      })
+      .catch(function () { notice("The channel list could not be loaded."); });
+  }
+  function closeOverlay() {
+    overlay.hidden = true;
+    overlayBody.innerHTML = "";
+    root.focus();
+  }
+  function otherList(step) {
+    var head = $("overlay-title");
+    if (head) openOverlay(step > 0 ? head.dataset.next : head.dataset.prev);
+  }
+  overlay.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-channel-id]");
+    if (!a) return;
+    e.preventDefault();
+    switchTo(a.dataset.channelId, a.dataset.list);
+    closeOverlay();
+  });
+
+  /* ---- recent channels (the last 10, newest first) ---- */
+  function recent() {
+    try { return JSON.parse(localStorage.getItem("xtplay.recent." + cfg.profile) || "[]"); } catch (e) { return []; }
+  }
+  function remember(info) {
+    var ids = recent().filter(function (i) { return i !== state.id; });
+    ids.unshift(state.id);
+    try { localStorage.setItem("xtplay.recent." + cfg.profile, JSON.stringify(ids.slice(0, 10))); } catch (e) { /* full */ }
+  }
+  function openRecent() {
+    var ids = recent().filter(function (i) { return i !== state.id; });
+    if (!ids.length) { notice("No recent channels yet"); return; }
+    openOverlay("ids:" + [state.id].concat(ids).slice(0, 10).join(","));
+  }
+
+  /* ---- favorite ---- */
+  function showFavorite(on) {
+    var b = $("btn-fav");
+    if (on === undefined) {
+      fetch("/api/favorites?type=live", { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          var list = j && (j.favorites || j.items || []);
+          showFavorite(!!(list || []).some(function (f) { return String(f.provider_id) === state.id; }));
+        }).catch(function () {});
+      return;
+    }
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    b.textContent = on ? "★ Favorite" : "☆ Favorite";
+  }
+  function toggleFavorite() {
+    if (state.type !== "live") return;
+    fetch("/favorites/live/" + encodeURIComponent(state.id) + "/toggle?compact=1",
+      { method: "POST", headers: { "X-CSRF-Token": csrf, "HX-Request": "true" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var on = html.indexOf('aria-pressed="true"') >= 0;
+        showFavorite(on);
+        notice(on ? "Added to favorites" : "Removed from favorites");
+      }).catch(function () { notice("The favorite could not be changed."); });
+  }
+
+  /* ---- audio and subtitles: one key each steps to the next track ---- */
+  function stepSelect(sel, what) {
+    if (sel.hidden || sel.options.length < 2) { notice("No other " + what); return; }
+    sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
+    sel.dispatchEvent(new Event("change"));
+    notice(sel.options[sel.selectedIndex].text);
+  }
+
+  /* ---- sleep timer ---- */
+  var SLEEP_STEPS = [0, 15, 30, 60, 90], sleepAt = 0, sleepTimer = null;
+  function stepSleep() {
+    var left = sleepAt ? Math.ceil((sleepAt - Date.now()) / 60000) : 0, next = 0;
+    for (var i = 0; i < SLEEP_STEPS.length; i++) if (SLEEP_STEPS[i] > left) { next = SLEEP_STEPS[i]; break; }
+    if (left >= SLEEP_STEPS[SLEEP_STEPS.length - 1]) next = 0;
+    clearTimeout(sleepTimer);
+    sleepAt = next ? Date.now() + next * 60000 : 0;
+    if (next) sleepTimer = setTimeout(sleep, next * 60000);
+    $("btn-sleep").textContent = next ? "Sleep: " + next + " min" : "Sleep: off";
+    notice(next ? "Sleep in " + next + " minutes" : "Sleep timer off");
+  }
+  function sleep() {
+    sleepAt = 0;
+    $("btn-sleep").textContent = "Sleep: off";
+    save(false);
+    detach();
+    showMessage("Sleep timer", "Playback stopped by the sleep timer.", true);
+  }
+  state.sleepNow = sleep;
+
+  /* ---- picture-in-picture ---- */
+  function togglePip() {
+    if (document.pictureInPictureElement) { document.exitPictureInPicture().catch(function () {}); return; }
+    if (!document.pictureInPictureEnabled || !video.requestPictureInPicture) { notice("Picture-in-picture is not available here"); return; }
+    video.requestPictureInPicture().catch(function () { notice("Picture-in-picture is not available for this stream"); });
+  }
+  function info() { if (state.info) { showInfo(state.info); } flashOsd(); }
 
   /* ---- controls ---- */
   function togglePlay() { if (video.paused) video.play().catch(function () {}); else video.pause(); }
@@ -494,20 +655,61 @@
     return el && (el.isContentEditable || el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
       (el.tagName === "INPUT" && !/^(range|button|checkbox)$/i.test(el.type)));
   }
+  /* From the picture into the control bars (arrows move on there; Back returns to the picture). */
+  function showControls() { flashOsd(); $("btn-play").focus(); }
+  function stop() { save(false); detach(); if (history.length > 1) history.back(); else window.location.href = "/live"; }
+
+  /* Keys while the overlay is open: ←/→ other lists, Back closes; ↑/↓ and Enter are the list's
+     (focus.js moves, the row's click switches). */
+  function overlayKey(k) {
+    if (k === "ArrowLeft" || k === "ArrowRight") {
+      otherList(k === "ArrowRight" ? 1 : -1);
+      return true;
+    }
+    if (k === "Escape" || k === "Backspace" || k === "BrowserBack" || k === "GoBack") { closeOverlay(); return true; }
+    if (k === "*" || k === "ColorF0Red") {
+      var b = document.activeElement && document.activeElement.closest("li") && document.activeElement.closest("li").querySelector(".fav-btn");
+      if (b) { b.click(); return true; }
+    }
+    return false;
+  }
+
+  /* Keys on the picture (and the remote's own keys anywhere on the page). */
+  function playerKey(k) {
+    var live = state.type === "live", onPicture = document.activeElement === root || document.activeElement === document.body;
+    if (k === " " || k === "k" || k === "K" || k === "MediaPlayPause") togglePlay();
+    else if (k === "MediaPlay") video.play().catch(function () {});
+    else if (k === "MediaPause") video.pause();
+    else if (k === "MediaStop") stop();
+    else if (k === "f" || k === "F") toggleFullscreen();
+    else if (k === "m" || k === "M" || k === "AudioVolumeMute") video.muted = !video.muted;
+    else if (k === "a" || k === "A" || k === "ColorF2Yellow") stepSelect($("audio-tracks"), "audio track");
+    else if (k === "c" || k === "C" || k === "ColorF3Blue") stepSelect($("subtitle-tracks"), "subtitles");
+    else if (k === "z" || k === "Z") stepSleep();
+    else if (k === "p" || k === "P") togglePip();
+    else if (k === "i" || k === "I" || k === "Info") info();
+    else if (live && (k === "ChannelUp" || k === "PageUp" || k === "MediaTrackNext" || (onPicture && k === "ArrowUp"))) zap(1);
+    else if (live && (k === "ChannelDown" || k === "PageDown" || k === "MediaTrackPrevious" || (onPicture && k === "ArrowDown"))) zap(-1);
+    else if (live && k === "Enter" && digits) commitDigits();
+    else if (live && k === "Enter" && onPicture) openOverlay();
+    else if (live && (k === "r" || k === "R" || k === "ColorF1Green")) openRecent();
+    else if (live && (k === "*" || k === "ColorF0Red")) toggleFavorite();
+    else if (live && (k === "l" || k === "L")) state.lastChannelKey();
+    else if (live && /^[0-9]$/.test(k)) digit(k);
+    else if (live && onPicture && (k === "ArrowLeft" || k === "ArrowRight")) showControls();
+    else if (!live && onPicture && k === "ArrowDown") showControls();
+    else if (!live && onPicture && k === "ArrowRight") seekTo(position() + 10);
+    else if (!live && onPicture && k === "ArrowLeft") seekTo(position() - 10);
+    else if (!live && onPicture && k === "Enter") togglePlay();
+    else if ((k === "Escape" || k === "Backspace") && !onPicture && root.contains(document.activeElement)) root.focus();
+    else return false;
+    return true;
+  }
+
   /* Capture phase: the player takes its keys before the site-wide handler (app.js). */
   window.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
-    var live = state.type === "live", k = e.key, handled = true;
-    if (k === " " || k === "k" || k === "K") togglePlay();
-    else if (k === "f" || k === "F") toggleFullscreen();
-    else if (k === "m" || k === "M") video.muted = !video.muted;
-    else if (live && (k === "PageUp" || k === "ArrowUp")) zap(1);
-    else if (live && (k === "PageDown" || k === "ArrowDown")) zap(-1);
-    else if (live && (k === "Backspace" || k === "l" || k === "L")) state.lastChannelKey();
-    else if (live && /^[0-9]$/.test(k)) digit(k);
-    else if (!live && k === "ArrowRight") seekTo(position() + 10);
-    else if (!live && k === "ArrowLeft") seekTo(position() - 10);
-    else handled = false;
+    var handled = overlayOpen() ? overlayKey(e.key) : playerKey(e.key);
     if (handled) { e.preventDefault(); e.stopPropagation(); flashOsd(); }
   }, true);
 

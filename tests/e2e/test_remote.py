@@ -46,7 +46,7 @@ INDEX = "(el => Array.prototype.indexOf.call(el.closest('ul').children, el.close
 
 def settle(page: Any) -> None:
     """Wait until no "load more" request is in flight."""
-    page.wait_for_function("!document.querySelector('.load-more.htmx-request')")
+    page.wait_for_function("() => !document.querySelector('.load-more.htmx-request')")
 
 
 def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
@@ -69,7 +69,7 @@ def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
             break
         loaded = page.locator(".poster-card").count()
         page.keyboard.press("ArrowDown")
-        page.wait_for_function(f"document.querySelectorAll('.poster-card').length > {loaded}")
+        page.wait_for_function(f"() => document.querySelectorAll('.poster-card').length > {loaded}")
         settle(page)
         page.keyboard.press("End")
     while page.evaluate(INDEX) > 999:
@@ -84,7 +84,7 @@ def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
     page.wait_for_url(re.compile(re.escape(href) + "$"))
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(r"/movies$"))
-    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=30_000)
+    page.wait_for_function(f"() => document.activeElement.getAttribute('href') === '{href}'", timeout=30_000)
     page.keyboard.press("Home")
     assert page.evaluate(INDEX) == 0
     # The 10-foot look at 1080p: a thick focus ring, text readable from the sofa.
@@ -189,7 +189,7 @@ def test_focus_after_favorite_toggle_and_back_lands_where_expected(live_app, bro
     page.wait_for_url(re.compile(re.escape(came_from) + "$"))
     page.wait_for_selector("#movie-details [aria-busy=false]")  # the provider's details are in
     page.wait_for_selector(".fav-btn")
-    page.wait_for_function("document.activeElement.textContent.includes('Play')")  # focus on Play
+    page.wait_for_function("() => document.activeElement.textContent.includes('Play')")  # focus on Play
     for _ in range(6):
         if focused(page, "el => el.classList.contains('fav-btn')"):
             break
@@ -198,13 +198,13 @@ def test_focus_after_favorite_toggle_and_back_lands_where_expected(live_app, bro
     page.keyboard.press("Enter")
     after = "false" if before == "true" else "true"
     page.wait_for_selector(f'.fav-btn[aria-pressed="{after}"]')
-    page.wait_for_function("document.activeElement.classList.contains('fav-btn')")  # the toggled button
+    page.wait_for_function("() => document.activeElement.classList.contains('fav-btn')")  # the toggled button
     page.keyboard.press("Enter")  # toggled back: leave the shared library as it was
     page.wait_for_selector(f'.fav-btn[aria-pressed="{before}"]')
-    page.wait_for_function("document.activeElement.classList.contains('fav-btn')")
+    page.wait_for_function("() => document.activeElement.classList.contains('fav-btn')")
     page.keyboard.press("Escape")
     page.wait_for_url(re.compile(r"/movies$"))
-    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{came_from}'")
+    page.wait_for_function(f"() => document.activeElement.getAttribute('href') === '{came_from}'")
     assert page.js_errors == []
 
 
@@ -239,13 +239,13 @@ def test_zap_overlay_and_recent_stay_in_the_favorites_list(live_app, browser_pag
         assert focused(page, "el => el.dataset.channelId") == rows[0]
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(rf"/watch/live/{rows[0]}\?list=fav$"))
-        page.wait_for_function("document.activeElement.id === 'player'")
+        page.wait_for_function("() => document.activeElement.id === 'player'")
         # ↑/↓ zap inside the favorites (wrapping), not through every channel.
         for expected in (rows[1], rows[2], rows[0]):
             page.keyboard.press("ArrowUp")
-            page.wait_for_function(f"window.xtplayPlayer.id === '{expected}'")
+            page.wait_for_function(f"() => window.xtplayPlayer.id === '{expected}'")
         page.keyboard.press("ArrowDown")
-        page.wait_for_function(f"window.xtplayPlayer.id === '{rows[2]}'")
+        page.wait_for_function(f"() => window.xtplayPlayer.id === '{rows[2]}'")
         assert page.url.endswith(f"/watch/live/{rows[2]}?list=fav")
         # Enter: the overlay with this list, focus on the channel playing, now/next cells.
         page.keyboard.press("Enter")
@@ -257,21 +257,21 @@ def test_zap_overlay_and_recent_stay_in_the_favorites_list(live_app, browser_pag
         page.keyboard.press("ArrowUp")
         assert focused(page, "el => el.dataset.channelId") == rows[1]
         page.keyboard.press("Enter")
-        page.wait_for_function(f"window.xtplayPlayer.id === '{rows[1]}'")
+        page.wait_for_function(f"() => window.xtplayPlayer.id === '{rows[1]}'")
         assert page.is_hidden("#overlay")
         assert focused(page, "el => el.id") == "player"
         # ←/→ change the list without leaving the player; Back closes it.
         page.keyboard.press("Enter")
         page.wait_for_selector("#overlay:not([hidden]) .overlay-list")
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("document.getElementById('overlay-title').textContent === 'All channels'")
+        page.wait_for_function("() => document.getElementById('overlay-title').textContent === 'All channels'")
         assert page.locator("#overlay .channel-row").count() > 3
         page.keyboard.press("Escape")
         assert page.is_hidden("#overlay")
         assert focused(page, "el => el.id") == "player"
         # Recent channels: one key, newest first.
         page.keyboard.press("r")
-        page.wait_for_function("document.getElementById('overlay-title')?.textContent === 'Recent channels'")
+        page.wait_for_function("() => document.getElementById('overlay-title')?.textContent === 'Recent channels'")
         recent = page.eval_on_selector_all("#overlay .channel-row a", "els => els.map(e => e.dataset.channelId)")
         assert recent[:3] == [rows[1], rows[2], rows[0]]
         page.keyboard.press("Escape")
@@ -284,7 +284,7 @@ def test_zap_overlay_and_recent_stay_in_the_favorites_list(live_app, browser_pag
         # Back: the list again, focus on the channel that was playing.
         page.keyboard.press("Escape")
         page.wait_for_url(re.compile(r"/live\?favorites=1$"))
-        page.wait_for_function(f"document.activeElement.dataset.channelId === '{rows[1]}'")
+        page.wait_for_function(f"() => document.activeElement.dataset.channelId === '{rows[1]}'")
         assert page.js_errors == []
     finally:
         _set_favorites(live_app, chosen, False)
@@ -293,13 +293,13 @@ def test_zap_overlay_and_recent_stay_in_the_favorites_list(live_app, browser_pag
 def test_channel_number_with_enter_and_a_wrong_number(live_app, browser_page):
     page = browser_page
     page.goto(f"{live_app.url}/watch/live/1")
-    page.wait_for_function("document.activeElement.id === 'player'")
+    page.wait_for_function("() => document.activeElement.id === 'player'")
     for key in ("1", "2", "Enter"):
         page.keyboard.press(key)
-    page.wait_for_function("window.xtplayPlayer.info && window.xtplayPlayer.info.num === 12")
+    page.wait_for_function("() => window.xtplayPlayer.info && window.xtplayPlayer.info.num === 12")
     for key in ("9", "9", "9", "Enter"):
         page.keyboard.press(key)
-    page.wait_for_function("document.getElementById('osd-notice').textContent === 'No channel 999'")
+    page.wait_for_function("() => document.getElementById('osd-notice').textContent === 'No channel 999'")
     assert page.evaluate("window.xtplayPlayer.info.num") == 12
     # On a list page too: a small notice, no error page.
     page.goto(f"{live_app.url}/live")
@@ -335,7 +335,7 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
     _refresh_guide(live_app)
     page = browser_page
     page.goto(f"{live_app.url}/guide")
-    page.wait_for_function("document.activeElement.classList.contains('is-now')")
+    page.wait_for_function("() => document.activeElement.classList.contains('is-now')")
     now_line = page.evaluate("parseFloat(document.querySelector('.guide-now-line').style.left)")
     covers = (f"Array.from(document.activeElement.closest('.guide-row').querySelectorAll('a.guide-prog')).some(p => "
               f"parseFloat(p.style.left) <= {now_line} && {now_line} <= parseFloat(p.style.left) + parseFloat(p.style.width))")
@@ -357,25 +357,25 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
         if page.url != first_url:
             break
     page.wait_for_url(re.compile(r"/guide\?start=\d+.*ch="))
-    page.wait_for_function("document.activeElement.classList.contains('guide-prog')")
+    page.wait_for_function("() => document.activeElement.classList.contains('guide-prog')")
     later = page.evaluate(CELL)
     assert later["row"] == row and later["first"]
     start_later = int(re.search(r"start=(\d+)", page.url).group(1))
     # ← past the first one: the earlier window again, focus on the row's last programme.
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(lambda url: "start=" in url and int(re.search(r"start=(\d+)", url).group(1)) < start_later)
-    page.wait_for_function("document.activeElement.classList.contains('guide-prog')")
+    page.wait_for_function("() => document.activeElement.classList.contains('guide-prog')")
     assert page.evaluate(CELL)["row"] == row
     # PageDown: the same time a day later, same channel.
     start_here = int(page.get_attribute("#guide-grid", "data-start"))
     page.keyboard.press("PageDown")
     page.wait_for_url(lambda url: f"start={start_here + 86400}" in url)
-    page.wait_for_function("document.activeElement.closest('.guide-row') !== null")
+    page.wait_for_function("() => document.activeElement.closest('.guide-row') !== null")
     assert page.evaluate(CELL)["row"] == row
     # N: back to now on the same channel; Enter plays it.
     page.keyboard.press("n")
     page.wait_for_url(re.compile(r"/guide\?ch="))
-    page.wait_for_function("document.activeElement.classList.contains('is-now')")
+    page.wait_for_function("() => document.activeElement.classList.contains('is-now')")
     assert page.evaluate(CELL)["row"] == row
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/watch/live/{row}$"))
@@ -519,7 +519,7 @@ def test_letters_jump_on_a_grid_sorted_by_name(live_app, browser_page):
     assert names == sorted(names, key=str.casefold) or len(names) > 5
     letter = next(n[0].upper() for n in reversed(names) if n[0].isalpha())
     page.keyboard.press(letter.lower())
-    page.wait_for_function(f"document.activeElement.closest('.poster-card')?.dataset.name[0].toUpperCase() === '{letter}'")
+    page.wait_for_function(f"() => document.activeElement.closest('.poster-card')?.dataset.name[0].toUpperCase() === '{letter}'")
     # PageUp and Home come back; End goes to the last loaded movie.
     page.keyboard.press("Home")
     assert page.evaluate(INDEX) == 0
@@ -533,12 +533,12 @@ def test_letters_jump_on_a_grid_sorted_by_name(live_app, browser_page):
 def test_player_tools_under_the_remote(live_app, browser_page):
     page = browser_page
     page.goto(f"{live_app.url}/watch/live/2")
-    page.wait_for_function("document.activeElement.id === 'player'")
+    page.wait_for_function("() => document.activeElement.id === 'player'")
     page.keyboard.press("PageUp")
-    page.wait_for_function("window.xtplayPlayer.id !== '2'")
+    page.wait_for_function("() => window.xtplayPlayer.id !== '2'")
     # ChannelDown has no key in Playwright: the event a TV browser sends for it.
     page.evaluate("window.dispatchEvent(new KeyboardEvent('keydown', {key: 'ChannelDown', bubbles: true}))")
-    page.wait_for_function("window.xtplayPlayer.id === '2'")
+    page.wait_for_function("() => window.xtplayPlayer.id === '2'")
     page.keyboard.press("z")
     assert page.inner_text("#btn-sleep") == "Sleep: 15 min"
     page.keyboard.press("z")
@@ -547,7 +547,7 @@ def test_player_tools_under_the_remote(live_app, browser_page):
     page.wait_for_selector("#message:not([hidden])")
     assert page.inner_text("#message-title") == "Sleep timer"
     page.keyboard.press("a")  # one key for the next audio track: a notice either way
-    page.wait_for_function("document.getElementById('osd-notice').textContent !== ''")
+    page.wait_for_function("() => document.getElementById('osd-notice').textContent !== ''")
     # The control bars are reachable by arrows from the picture; Back returns to it.
     assert focused(page, "el => el.id") == "retry"
     page.keyboard.press("Escape")

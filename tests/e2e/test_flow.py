@@ -65,7 +65,7 @@ def test_first_run_to_profile_deletion(fresh_app, browser_page, screenshot):
     page.locator("#q").type("demo", delay=20)
     page.wait_for_selector(".search-group")
     page.locator('input[name="type"][value="movie"]').check()
-    page.wait_for_function("() => ""() => {
+    page.wait_for_function("""() => {
         const groups = [...document.querySelectorAll('.search-group')].map(g => g.dataset.type);
         return groups.length > 0 && groups.every(t => t === 'movie');
     }""")

@@ -75,10 +75,13 @@ def record(
     position: float | None,
     duration: float | None,
     name: str | None = None,
+    session: str | None = None,
+    seq: int = 0,
 ) -> None:
-    """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
+    """Put what is playing in History (the history service). ``position`` None: only if not there yet.
+    ``session``/``seq``: the reporting player and its report's number (a late report loses)."""
     if position is None:
         if history.get(conn, profile_id, type, item_id) is not None:
             return
         position = 0.0
-    history.record(conn, profile_id, type, str(item_id), position, duration, name=name)
+    history.record(conn, profile_id, type, str(item_id), position, duration, name=name, session=session, seq=seq)

@@ -5,6 +5,11 @@ Templates link with the builders of :mod:`urls` and format with the filters of :
 The common context: ``csrf_token``, ``profiles``, ``active_profile``, ``sync`` (a running
 sync's progress or None), ``offline`` (the offline banner's data or None), ``demo_mode``,
 ``require_login`` and ``nav`` (the section the page belongs to, for the header).
+
+Pages and fragments are sent with ``Cache-Control: no-store``: they show positions, watched
+marks and the active profile, which another page or device may have changed since, so Back
+fetches them again instead of showing an older copy (``static/js/fresh.js`` does the same
+for the browser's page cache).
 """
 
 from __future__ import annotations
@@ -62,7 +67,12 @@ def render(request: Request, name: str, status_code: int = 200, *, conn: sqlite3
         if conn is None:
             used.close()
     context.update(ctx)
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_fresh(headers))
+
+
+def _fresh(headers: dict[str, str] | None) -> dict[str, str]:
+    """The headers with ``no-store`` unless the caller set its own caching."""
+    return {"cache-control": "no-store", **(headers or {})}
 
 
 def render_partial(request: Request, name: str, status_code: int = 200, *,
@@ -70,4 +80,4 @@ def render_partial(request: Request, name: str, status_code: int = 200, *,
     """Render a fragment (for htmx swaps) with only the CSRF token added, no DB access."""
     context = {"csrf_token": getattr(request.state, "csrf_token", "")}
     context.update(ctx)
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_fresh(headers))

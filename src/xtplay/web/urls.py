@@ -21,8 +21,9 @@ def item_url(type: str, provider_id: Any) -> str:
 
 
 def watch_url(type: str, provider_id: Any, start: float | None = None) -> str:
-    """The player page for an item; ``start`` seconds resumes there (0 plays from the
-    beginning even when a resume position exists)."""
+    """The player page for an item. Without ``start`` the player resumes where History says
+    at the moment it starts (never a position baked into an older page); ``start`` seconds
+    plays from there (0: from the beginning even when a resume position exists)."""
     url = f"/watch/{type}/{provider_id}"
     return f"{url}?{urlencode({'t': int(start)})}" if start is not None else url
 

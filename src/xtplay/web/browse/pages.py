@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay.accounts.profiles import Profile
-from xtplay.library import catalog, details, history
+from xtplay.library import catalog, details, history, next_up
 from xtplay.library import favorites as favorite_store  # the live page's ``favorites`` flag has the name
 from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
 from xtplay.web.templating import render, render_partial
@@ -238,6 +238,8 @@ async def series_details(request: Request, provider_id: str, conn: Conn, profile
     episodes = list(found.episodes.get(season, [])) if season is not None else []
     watched = history.watched_ids(conn, profile.id, "episode")
     resume = {e.episode_id: history.resume_position(conn, profile.id, "episode", e.episode_id) for e in episodes}
+    first = found.episodes[numbers[0]][0] if numbers and found.episodes.get(numbers[0]) else None
     return render_partial(request, "_item_series_details.html", item=item, info=found.info, seasons=numbers,
                           season=season, episodes=episodes, resume=resume, watched=watched,
+                          next_up=next_up.for_series(conn, profile.id, provider_id), first=first,
                           offline=found.offline, offline_error=found.error)

@@ -178,17 +178,21 @@ def _loopback_url(request: Request, conn: sqlite3.Connection, target: Target) ->
 
 @router.post("/play/{profile_id}/{type}/{item_id}/progress")
 async def progress(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
-    """The player's periodic position report (every ~10 s and on leaving): History and resume."""
+    """The player's periodic position report (every ~10 s and on leaving): History and resume.
+    ``session`` and ``seq`` (the player's id and the report's number) keep a late report from
+    rolling a newer position back."""
     Target(profile_id, type, item_id)
     try:
         body = await request.json()
         position = max(0.0, float(body.get("position") or 0))
         duration = float(body["duration"]) if body.get("duration") else None
+        session = str(body["session"])[:64] if body.get("session") else None
+        seq = int(body.get("seq") or 0)
     except (ValueError, TypeError, AttributeError):
         raise PlaybackError("The position report was unreadable.") from None
     profile = profiles.get_profile(conn, profile_id)
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
-    now_playing.record(conn, profile_id, type, item_id, position, duration, name)
+    now_playing.record(conn, profile_id, type, item_id, position, duration, name, session=session, seq=seq)
     return JSONResponse({"ok": True})
 
 

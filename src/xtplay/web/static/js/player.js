@@ -390,10 +390,17 @@
   });
 
   /* ---- resume and history ---- */
+  /* Each report carries this player's id and a rising number, so the server keeps the newest
+     of them whatever order they arrive in; once the end was reported, leaving reports nothing. */
+  var report = { session: Math.random().toString(36).slice(2) + Date.now().toString(36), seq: 0, endedId: null };
   function save(ended) {
     if (!state.info || state.type === "live" || state.type === "catchup") return;
+    if (report.endedId === state.id) return;
+    if (ended) report.endedId = state.id;
     var d = totalDuration();
-    var body = JSON.stringify({ position: ended && d ? d : position(), duration: d });
+    report.seq += 1;
+    var body = JSON.stringify({ position: ended && d ? d : position(), duration: d,
+      session: report.session, seq: report.seq });
     return fetch(base(state.type, state.id) + "/progress", {
       method: "POST", body: body, keepalive: true,
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }
@@ -402,6 +409,23 @@
   state.save = save;
   state.saveTimer = setInterval(function () { if (!video.paused && state.playing) save(false); }, 10000);
   window.addEventListener("pagehide", function () { save(false); detach(); });
+  /* Back to a player kept in the browser's page cache: it was stopped on leaving, so load it
+     again (and with it the position saved since, here or on another device). */
+  window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
+  video.addEventListener("playing", function () { if (!state.nextTimer) report.endedId = null; });  /* played again */
+
+  /* ---- leaving by key: the position is stored before going Back, so the page shown next
+     (details, series, home) already has it; the browser's own Back still saves on pagehide. */
+  function backAfterSave(e) {
+    if (e.key !== "Escape" && e.key !== "Backspace") return;
+    if (state.type === "live" || e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
+    if (history.length <= 1) return;
+    e.preventDefault(); e.stopPropagation();
+    var gone = false;
+    function go() { if (!gone) { gone = true; history.back(); } }
+    var saved = save(false);
+    if (saved) { saved.then(go, go); setTimeout(go, 1500); } else go();
+  }
 
   /* ---- next episode ---- */
   function startNext(now) {
@@ -510,6 +534,8 @@
     else handled = false;
     if (handled) { e.preventDefault(); e.stopPropagation(); flashOsd(); }
   }, true);
+
+  window.addEventListener("keydown", backAfterSave, true);
 
   load(state.type, state.id, { info: cfg.info });
 })();

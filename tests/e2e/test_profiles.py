@@ -25,10 +25,8 @@ def _fill_profile(page, name, demo, password=None):
 
 
 def _wait_home(page, app):
-    """After adding/switching: the loading page (if any) ends on the home page.
-
-    "/" itself only redirects, so waiting for it would let the next navigation race that redirect."""
-    page.wait_for_url(re.compile(re.escape(app.url) + r"/(live|profiles)(\?.*)?$"), timeout=60_000)
+    """After adding/switching: the loading page (if any) ends on the home screen."""
+    page.wait_for_url(re.compile(re.escape(app.url) + r"/(profiles(\?.*)?)?$"), timeout=60_000)
     page.wait_for_load_state()
 
 

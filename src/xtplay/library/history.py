@@ -165,3 +165,17 @@ def clear(conn: sqlite3.Connection, profile_id: int) -> int:
     """Forget the whole history of the profile; the number of entries removed."""
     with transaction(conn):
         return conn.execute("DELETE FROM history WHERE profile_id = ?", (profile_id,)).rowcount
+
+
+def progress_by_id(conn: sqlite3.Connection, profile_id: int, type: str,
+                   provider_ids: builtins.list[str]) -> dict[str, float]:
+    """Fraction watched (0–1) of each started, unfinished item among ``provider_ids``, for the
+    progress bar on its poster wherever posters are listed (watched and unstarted ones absent)."""
+    if not provider_ids:
+        return {}
+    marks = ",".join("?" * len(provider_ids))
+    rows = conn.execute(
+        f"SELECT provider_id, position_secs, duration_secs FROM history WHERE profile_id = ? AND type = ?"
+        f" AND provider_id IN ({marks}) AND watched = 0 AND duration_secs > 0 AND position_secs >= ?",
+        (profile_id, type, *[str(p) for p in provider_ids], RESUME_MIN_SECS)).fetchall()
+    return {r[0]: max(0.0, min(1.0, r[1] / r[2])) for r in rows}

@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from xtplay import db
-from xtplay.accounts import profiles
+from xtplay.accounts import devices, profiles
 from xtplay.web import urls, views
 from xtplay.web.sync_status import offline_banner, sync_progress
 
@@ -49,7 +49,10 @@ def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]
         "offline": None,
     }
     ctx["profiles"] = profiles.list_profiles(conn)
-    active = profiles.active_profile(conn)
+    device = getattr(getattr(request.state, "session", None), "sid", None)
+    active = devices.device_profile(conn, device)
+    if active is not None and device and request.headers.get("sec-fetch-mode") == "navigate":
+        devices.hold(conn, device, active.id)  # a browser stays on what it was shown (not scripts, no rows for them)
     ctx["active_profile"] = active
     if active is not None:
         ctx["sync"] = sync_progress(request.app, active.id)

@@ -124,7 +124,7 @@ def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile
     return render(request, f"{section}.html", conn=conn, nav=section, page_title=title, section=section,
                   type=type, categories=cats, category=category,
                   category_name=_category_name(conn, profile.id, type, category), sort=sort,
-                  sorts=catalog.SORTS, filters=filters, items=page.items,
+                  sorts=catalog.SORTS, filters=filters, items=page.items, progress=_progress(conn, profile, page),
                   more_url=_more_url(section, category, sort, filters, page.next_cursor),
                   base_query=query(sort=None if sort == "provider" else sort, **filters))
 
@@ -144,8 +144,14 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
     filters = _clean_filters(genre, year, min_rating)
     page = filtered_page(conn, profile, type, category=category, sort=sort, after=after,
                          limit=POSTER_PAGE, **filters)
-    return render_partial(request, "_item_cards.html", items=page.items,
+    return render_partial(request, "_item_cards.html", items=page.items, progress=_progress(conn, profile, page),
                           more_url=_more_url(section, category, sort, filters, page.next_cursor))
+
+
+def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[str, int]:
+    """Percent watched of the page's started movies, for the bar on their posters."""
+    found = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in page.items if i.type == "movie"])
+    return {k: max(1, round(100 * v)) for k, v in found.items()}
 
 
 @router.get("/movies")

@@ -26,6 +26,7 @@ from xtplay.playback import channels, external, now_playing, probe, proxy, remux
 from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
+from xtplay.web.recent import note_channel
 from xtplay.web.templating import render
 from xtplay.web.urls import watch_url
 
@@ -81,6 +82,7 @@ def _player_page(request: Request, conn: sqlite3.Connection, profile: Profile, t
     if target.type == "live":  # no extra round trip before the stream starts (zap time)
         initial = now_playing.live_info(conn, profile, target)
         now_playing.record(conn, profile.id, "live", target.item_id, 0, None, initial["title"])
+        note_channel(request, conn, profile.id, target.item_id)
     config = {"info": initial,
         "profile": profile.id, "type": target.type, "id": target.item_id, "start": target.start,
         "base": target.base_path, "fmt": request.query_params.get("fmt", ""),
@@ -130,6 +132,7 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str, 
     if type == "live":
         out.update(now_playing.live_info(conn, profile, target))
         now_playing.record(conn, profile.id, "live", item_id, 0, None, out["title"])
+        note_channel(request, conn, profile.id, item_id)
         return JSONResponse(out)
     if type == "episode" and episode_info(conn, profile.id, item_id) is None and request.query_params.get("series"):
         # the series was not opened yet: its episode list tells the container

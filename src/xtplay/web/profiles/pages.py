@@ -19,7 +19,7 @@ from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import InvalidProfile, ProfileBusy, ProfileExists, ProfileNotFound, XtplayError
 from xtplay.library import catalog, sync
-from xtplay.web.deps import AppSettings, AppVault, Conn
+from xtplay.web.deps import AppSettings, AppVault, Conn, choose_profile
 from xtplay.web.sync_status import activate, is_syncing, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -73,7 +73,7 @@ async def add_demo_profile(request: Request, conn: Conn, vault: AppVault, settin
     if demo is None:
         return _redirect(request, "/welcome")
     profile = await ensure_demo_profile(conn, vault, settings, demo)
-    profiles.use_profile(conn, profile.id)
+    choose_profile(request, conn, profile.id)
     return _redirect(request, _after_activation(request, conn, profile))
 
 
@@ -124,7 +124,7 @@ async def add(request: Request, conn: Conn, vault: AppVault, settings: AppSettin
         template = "welcome.html" if origin == "welcome" else "profiles_form.html"
         return render(request, template, 422 if errors else 400, conn=conn, profile=None, values=values,
                       errors=errors, form_error=form_error, nav="profiles", page_title="Add a profile")
-    profiles.use_profile(conn, profile.id)
+    choose_profile(request, conn, profile.id)
     return _redirect(request, _after_activation(request, conn, profile))
 
 
@@ -216,7 +216,7 @@ def delete(request: Request, profile_id: int, conn: Conn, vault: AppVault, confi
 @router.post("/profiles/switch")
 async def switch(request: Request, conn: Conn, profile_id: int = Form(...)) -> Response:
     """Make another profile active; every view starts over from home (nothing of the old one stays)."""
-    profile = profiles.use_profile(conn, profile_id)
+    profile = choose_profile(request, conn, profile_id)  # this browser only: other devices keep theirs
     return _redirect(request, _after_activation(request, conn, profile))
 
 

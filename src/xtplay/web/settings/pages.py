@@ -16,7 +16,7 @@ from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.errors import XtplayError
 from xtplay.library import details
-from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.deps import ActiveProfile, Conn, current_profile
 from xtplay.web.settings.view import render_settings
 from xtplay.web.sync_status import event_stream, start_sync, sync_progress
 from xtplay.web.templating import render, render_partial
@@ -70,7 +70,7 @@ def clear_cache(request: Request, conn: Conn, profile: ActiveProfile, confirm: s
 @router.get("/sync/status")
 def sync_status(request: Request, conn: Conn) -> Response:
     """The header's sync region (polled while a sync runs)."""
-    active = profiles.active_profile(conn)
+    active = current_profile(request, conn)
     job = sync_progress(request.app, active.id) if active else None
     return render_partial(request, "_sync_region.html", sync=job)
 
@@ -81,7 +81,7 @@ async def sync_events(request: Request) -> Response:
     events with phase, done and total, then ``done`` with the outcome; ``idle`` when none runs."""
     conn = db.connect(request.app.state.settings.db_path)
     try:
-        active = profiles.active_profile(conn)
+        active = current_profile(request, conn)
     finally:
         conn.close()
     if active is None:

@@ -248,11 +248,14 @@ def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, targe
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")
 @router.get("/play/{profile_id}/live/{item_id}/open")
 async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
-                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> Response:
+                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "",
+                      at: int = 0) -> Response:
     """Start a channel (or catch-up) upstream and say how the player plays what really came:
-    engine, source and the formats tried (``fmt`` names the one to ask for first)."""
+    engine, source and the formats tried (``fmt`` names the one to ask for first). A catch-up
+    starts ``at`` seconds into its programme (a seek restarts the archive there); the answer's
+    ``offset`` says where it really begins."""
     state = playback_state(request)
-    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts, at)
 
     async def make():
         profile = profiles.get_profile(conn, profile_id)
@@ -266,7 +269,7 @@ async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
 async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
                       channel_id: str | None = None, start_ts: int | None = None, park: str | None = None,
-                      release: bool = False) -> Response:
+                      release: bool = False, at: int = 0) -> Response:
     """A channel or catch-up as the provider really sends it (MPEG-TS relayed, a playlist
     rewritten), whatever the name asks for; the name only says which format to try first.
     ``release`` closes a parked start the player no longer wants."""
@@ -274,7 +277,7 @@ async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: st
     if release:
         await state.parking.release(park)
         return Response(status_code=204)
-    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts, at)
     prefer = "m3u8" if request.url.path.endswith(".m3u8") else "ts"
 
     async def make():
@@ -284,9 +287,10 @@ async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: st
     return await _guarded(state, target, make)
 
 
-def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None, start_ts: int | None) -> Target:
+def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None, start_ts: int | None,
+                   at: int = 0) -> Target:
     if channel_id is not None:
-        return Target(profile_id, "catchup", channel_id, start_ts)
+        return Target(profile_id, "catchup", channel_id, start_ts, max(0, at))
     return Target(profile_id, "live", item_id or "")
 
 

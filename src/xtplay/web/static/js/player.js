@@ -135,6 +135,7 @@
         if (!res.ok) { failed(res.body); return; }
         var opened = res.body;
         state.opened = opened;
+        state.offset = state.type === "catchup" ? (opened.offset || 0) : 0;  /* archive starts by the minute */
         if (opened.engine === "hls") playHls(opened.src);
         else if (opened.engine === "native") playNative(opened.src);
         else playTs(opened.src, live, opened.engine);
@@ -353,6 +354,7 @@
   function seekTo(t) {
     var d = totalDuration();
     if (state.type === "live" || !state.info) return;
+    if (state.type === "catchup") { seekCatchup(t); return; }
     t = Math.max(0, d ? Math.min(t, d - 1) : t);
     if (state.engine === "native") { video.currentTime = t; return; }
     if (state.engine === "remux") {
@@ -413,6 +415,64 @@
      again (and with it the position saved since, here or on another device). */
   window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
   video.addEventListener("playing", function () { if (!state.nextTimer) report.endedId = null; });  /* played again */
+
+  /* ---- catch-up and timeshift ----
+     A catch-up is the provider's archive from a whole minute of the programme: seeking asks
+     for it again from the chosen minute (?at=seconds into the programme; /open answers where
+     it really begins, the clock counts from there). The seek bar spans the programme. On a
+     live channel with an archive, "start over" (S) plays the programme on air from its start;
+     in a catch-up, "live" (L) goes back to the channel. */
+  function seekCatchup(t) {
+    var d = totalDuration(), here = position();
+    t = Math.max(0, d ? Math.min(t, d - 1) : t);
+    var minute = Math.floor(t / 60) * 60;
+    if (t > here && minute <= Math.floor(here / 60) * 60) minute += 60;  /* forward moves at least a minute */
+    if (d && minute >= d) minute = Math.max(0, Math.floor((d - 1) / 60) * 60);
+    detach();
+    var gen = state.generation;
+    $("spinner").hidden = false;
+    hideMessage();
+    state.catchupAt = minute;
+    var info = Object.assign({}, state.info, { open: state.info.open.split("?")[0] + (minute ? "?at=" + minute : "") });
+    playStream(info, false, gen).catch(function () { explainFailure(gen); });
+  }
+  function programmeStart(info) {
+    var now = info && info.now_next && info.now_next.now;
+    return now ? Math.floor(Date.parse(now.start) / 1000) : null;
+  }
+  function canStartOver() { return state.type === "live" && state.info && state.info.archive_days > 0 && programmeStart(state.info) !== null; }
+  function startOver() {
+    if (!canStartOver()) return;
+    var channel = state.id, start = programmeStart(state.info);
+    state.liveChannel = channel;
+    state.start = start;
+    history.replaceState(null, "", "/watch/catchup/" + encodeURIComponent(channel) + "/" + start);
+    load("catchup", channel);
+  }
+  function goLive() {
+    if (state.type !== "catchup") return;
+    var channel = state.id;
+    state.start = null; state.duration = null;
+    history.replaceState(null, "", "/watch/live/" + encodeURIComponent(channel));
+    load("live", channel);
+  }
+  function showTimeshiftButtons() {
+    $("btn-start-over").hidden = !canStartOver();
+    $("btn-go-live").hidden = state.type !== "catchup";
+  }
+  function timeshiftKeys(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
+    var k = e.key;
+    if ((k === "s" || k === "S") && canStartOver()) startOver();
+    else if ((k === "l" || k === "L") && state.type === "catchup") goLive();
+    else return;
+    e.preventDefault(); e.stopPropagation(); flashOsd();
+  }
+  state.startOver = startOver; state.goLive = goLive;
+  $("btn-start-over").addEventListener("click", startOver);
+  $("btn-go-live").addEventListener("click", goLive);
+  video.addEventListener("loadedmetadata", showTimeshiftButtons);
+  video.addEventListener("playing", showTimeshiftButtons);
 
   /* ---- leaving by key: the position is stored before going Back, so the page shown next
      (details, series, home) already has it; the browser's own Back still saves on pagehide. */
@@ -536,6 +596,7 @@
   }, true);
 
   window.addEventListener("keydown", backAfterSave, true);
+  window.addEventListener("keydown", timeshiftKeys, true);
 
   load(state.type, state.id, { info: cfg.info });
 })();

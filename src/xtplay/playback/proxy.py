@@ -74,7 +74,16 @@ async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | 
     except httpx.TimeoutException:
         raise ProviderTimeout(label, client.timeout.connect) from None
     except (httpx.TransportError, httpx.TooManyRedirects) as exc:
-        raise ProviderUnreachable(label, type(exc).__name__) from None
+        raise ProviderUnreachable(label, _in_words(exc)) from None
+
+
+def _in_words(exc: Exception) -> str:
+    """What went wrong with the connection, for a person (never the exception's class name)."""
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "it redirected too many times"
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
+        return "the connection was closed before the answer was complete"
+    return "the connection failed"
 
 
 async def open_upstream(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None,

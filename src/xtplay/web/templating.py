@@ -25,8 +25,8 @@ from starlette.responses import Response
 
 from xtplay import db
 from xtplay.accounts import devices, profiles
-from xtplay.web import urls, views
-from xtplay.web.sync_status import offline_banner, sync_progress
+from xtplay.web import health, urls, views
+from xtplay.web.sync_status import sync_progress
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,7 +56,8 @@ def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]
     ctx["active_profile"] = active
     if active is not None:
         ctx["sync"] = sync_progress(request.app, active.id)
-        ctx["offline"] = offline_banner(conn, active)
+        ctx["offline"] = health.banner(request.app, conn, active)
+        ctx["health_every"] = health.period(request.app)
     return ctx
 
 

@@ -46,9 +46,11 @@ def test_first_run_to_delete(fresh_app, demo, browser_page):
     page.locator("#test-result .form-error").wait_for()
     assert "Wrong username or password" in page.locator("#test-result").inner_text()
     page.get_by_role("button", name="Add profile").click()
-    page.locator("#form-error").wait_for()
-    assert "Wrong username or password" in page.locator("#form-error").inner_text()
+    page.locator("#err-password").wait_for()  # one message, next to the field to retype
+    assert "Wrong username or password" in page.locator("#err-password").inner_text()
+    assert page.locator("text=Wrong username or password").count() == 1 and page.locator("#form-error").count() == 0
     assert page.input_value("#f-name") == "Living room" and page.input_value("#f-password") == ""
+    assert page.evaluate("document.activeElement.id") == "f-password"
 
     # the right one: Test connection says so, then saving shows the loading page until synced
     page.fill("#f-password", demo.password)

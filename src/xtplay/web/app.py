@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from xtplay import db, guide
 from xtplay.config import Settings
 from xtplay.library import schedule as sync_schedule
-from xtplay.web import auth, errors, health, login, sync_status
+from xtplay.web import auth, errors, health, install, login, sync_status
 from xtplay.web.browse import api as browse_api
 from xtplay.web.browse import pages as browse_pages
 from xtplay.web.browse import search as browse_search
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 ROUTER_MODULES = (
     login, home_pages, profiles_api, profiles_pages, settings_pages, library_api,
     browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
-    settings_guide_sources, health,
+    settings_guide_sources, health, install,
 )
 
 #: Headers on every response: no framing, no MIME sniffing, no referrer leaking ids.

@@ -13,3 +13,15 @@ CREATE TABLE device_channels (
     PRIMARY KEY (device_id, profile_id, channel_id)
 );
 CREATE INDEX device_channels_by_time ON device_channels (device_id, profile_id, watched_at DESC);
+
+-- Audio and subtitle languages: the profile's preference (scope 'profile', key ''), and the
+-- choice last made on one channel ('channel', its id) or one series ('series', its id).
+CREATE TABLE track_choices (
+    profile_id    INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    scope         TEXT NOT NULL CHECK (scope IN ('profile', 'channel', 'series')),
+    key           TEXT NOT NULL,
+    audio_lang    TEXT,
+    subtitle_lang TEXT,               -- a language, 'off', or NULL (no choice)
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (profile_id, scope, key)
+) WITHOUT ROWID;

@@ -144,7 +144,8 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str, 
                audio_tracks=[t.to_dict() for t in result.audio_tracks],
                subtitle_tracks=[dict(t.to_dict(), src=play_path(target, f"subtitles/{t.index}.vtt"))
                                 for t in result.subtitle_tracks],
-               resume=now_playing.resume(conn, profile.id, type, item_id))
+               resume=now_playing.resume(conn, profile.id, type, item_id),
+               start_tracks=now_playing.start_tracks(now_playing.languages_for(conn, profile.id, target), result))
     now_playing.record(conn, profile.id, type, item_id, None, result.duration, out["title"])
     if type == "episode":
         following = next_episode(conn, profile.id, item_id)
@@ -197,6 +198,21 @@ async def progress(request: Request, profile_id: int, type: str, item_id: str, c
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
     now_playing.record(conn, profile_id, type, item_id, position, duration, name, session=session, seq=seq)
     return JSONResponse({"ok": True})
+
+
+@router.post("/play/{profile_id}/{type}/{item_id}/tracks")
+async def track_choice(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
+    """The viewer changed the audio or subtitle track: ``{"audio": lang}`` and/or
+    ``{"subtitle": lang or "off"}``, remembered for this channel or series."""
+    target = Target(profile_id, type, item_id)
+    try:
+        body = await request.json()
+        audio = str(body["audio"])[:16] if body.get("audio") else None
+        subtitle = str(body["subtitle"])[:16] if body.get("subtitle") else None
+    except (ValueError, TypeError, AttributeError):
+        raise PlaybackError("The track choice was unreadable.") from None
+    profiles.get_profile(conn, profile_id)
+    return JSONResponse(now_playing.remember_tracks(conn, profile_id, target, audio, subtitle).to_dict())
 
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/status")

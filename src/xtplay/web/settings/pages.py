@@ -15,9 +15,9 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.errors import XtplayError
-from xtplay.library import details
+from xtplay.library import details, tracks
 from xtplay.web.deps import ActiveProfile, Conn, current_profile
-from xtplay.web.settings.view import render_settings
+from xtplay.web.settings.view import LANGUAGE_CHOICES, render_settings
 from xtplay.web.sync_status import event_stream, start_sync, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -49,6 +49,19 @@ def save_settings(request: Request, conn: Conn, profile: ActiveProfile, sync_int
         field = getattr(exc, "field", "form")
         return render_settings(request, conn, profile, errors={field: str(exc)}, status=422)
     return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+@router.post("/settings/languages")
+def save_languages(request: Request, conn: Conn, profile: ActiveProfile, audio: str = Form(""),
+                   subtitle: str = Form("")) -> Response:
+    """The profile's preferred audio and subtitle languages (what a channel or series started
+    with until a different track is chosen there)."""
+    known = {code for code, _ in LANGUAGE_CHOICES}
+    if audio not in ("", *known) or subtitle not in ("", tracks.OFF, *known):
+        return render_settings(request, conn, profile, errors={"languages": "Choose a language from the list."},
+                               status=422)
+    tracks.set_preference(conn, profile.id, audio or None, subtitle or None)
+    return RedirectResponse("/settings?saved=1#languages", status_code=303)
 
 
 @router.get("/settings/clear-cache")

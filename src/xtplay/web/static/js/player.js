@@ -227,6 +227,7 @@
           return playStream(info, false, gen);
         } else {
           var at = opts.at != null ? opts.at : (cfg.t != null ? cfg.t : (info.resume || 0));
+          startWithPreferredTracks(info);
           playFile(info, at);
         }
       })
@@ -473,6 +474,36 @@
   $("btn-go-live").addEventListener("click", goLive);
   video.addEventListener("loadedmetadata", showTimeshiftButtons);
   video.addEventListener("playing", showTimeshiftButtons);
+
+  /* ---- preferred languages ----
+     The server says which audio and subtitle stream of a file match the profile's languages
+     (or what was last chosen on this series); a change in the menus is remembered for the
+     channel or series (a movie's becomes the profile's preference). */
+  function startWithPreferredTracks(info) {
+    var pick = info.start_tracks || {};
+    if (typeof pick.audio === "number") state.audio = pick.audio;
+    if (typeof pick.subtitle === "number") state.subtitle = pick.subtitle;
+  }
+  function trackLanguage(kind, id) {
+    var info = state.info || {}, list = kind === "audio" ? info.audio_tracks : info.subtitle_tracks, found = null;
+    if (isFile()) (list || []).forEach(function (t) { if (t.index === id) found = t.language; });
+    else if (state.hls) {
+      var t = (kind === "audio" ? state.hls.audioTracks : state.hls.subtitleTracks)[id];
+      found = t ? t.lang : null;
+    }
+    return found;
+  }
+  function rememberTrack(kind, e) {
+    var id = parseInt(e.target.value, 10), lang = kind === "subtitle" && id < 0 ? "off" : trackLanguage(kind, id);
+    if (!lang || !state.info) return;
+    var body = {}; body[kind] = lang;
+    fetch(base(state.type, state.id) + "/tracks", {
+      method: "POST", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }
+    }).catch(function () {});
+  }
+  $("audio-tracks").addEventListener("change", function (e) { rememberTrack("audio", e); });
+  $("subtitle-tracks").addEventListener("change", function (e) { rememberTrack("subtitle", e); });
 
   /* ---- leaving by key: the position is stored before going Back, so the page shown next
      (details, series, home) already has it; the browser's own Back still saves on pagehide. */

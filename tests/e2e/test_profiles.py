@@ -96,6 +96,7 @@ def test_first_run_to_delete(fresh_app, demo, browser_page):
     page.locator(".profile-card", has_text=EVIL).get_by_role("link", name="Delete").click()
     assert page.get_by_role("heading").first.inner_text() == f"Delete “{EVIL}”?"
     page.get_by_role("link", name="Cancel").click()
+    page.locator(".profile-card").nth(1).wait_for()  # the list again (pages are never from the cache)
     assert page.locator(".profile-card").count() == 2
     page.locator(".profile-card", has_text=EVIL).get_by_role("link", name="Delete").click()
     page.locator("#confirm-delete").click()

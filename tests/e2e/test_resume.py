@@ -23,12 +23,28 @@ def _entry(live_app, profile_id: int, type: str, item_id: str):
         conn.close()
 
 
-def _record(live_app, profile_id: int, type: str, item_id: str, position: float) -> None:
+def _record(live_app, profile_id: int, type: str, item_id: str, position: float, *, fresh: bool = False) -> None:
+    """Put a position in History (``fresh``: forget the item's earlier entry first, watched mark included,
+    since other tests of the shared app play the same demo items)."""
     from xtplay.library import history
 
     conn = live_app.connect()
     try:
+        if fresh:
+            history.remove(conn, profile_id, type, item_id)
         history.record(conn, profile_id, type, item_id, position, 120.0)
+    finally:
+        conn.close()
+
+
+def _forget_series(live_app, profile_id: int, series_id: str) -> None:
+    from xtplay.library import history
+
+    conn = live_app.connect()
+    try:
+        for (episode_id,) in conn.execute("SELECT episode_id FROM episodes WHERE profile_id = ? AND series_id = ?",
+                                          (profile_id, series_id)).fetchall():
+            history.remove(conn, profile_id, "episode", episode_id)
     finally:
         conn.close()
 
@@ -46,7 +62,7 @@ def _resume_secs(text: str) -> int:
 def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_app, browser_page, video_check,
                                                                          play_profile_id):
     page = browser_page
-    _record(live_app, play_profile_id, "movie", "4", 45.0)
+    _record(live_app, play_profile_id, "movie", "4", 45.0, fresh=True)
     page.goto(f"{live_app.url}/movies/4")
     page.wait_for_selector("text=Resume from 0:45")
     page.keyboard.press("Enter")  # the focused "Resume" button
@@ -75,7 +91,10 @@ def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_a
 def test_series_page_offers_to_resume_the_episode_in_progress(live_app, browser_page, play_profile_id, in_thread):
     page = browser_page
     page.goto(f"{live_app.url}/series/1")
-    page.wait_for_selector("#series-next")  # episodes stored; nothing played yet: "Play S1 E1"
+    page.wait_for_selector("#series-next")  # the episodes are stored now
+    _forget_series(live_app, play_profile_id, "1")  # other tests of the shared app play this show
+    page.reload()
+    page.wait_for_selector("#series-next")  # nothing played: "Play S1 E1"
     assert "Play S1 E1" in page.text_content("#series-next")
     _record(live_app, play_profile_id, "episode", "4", 40.0)  # the demo show's S2 E1
     page.reload()

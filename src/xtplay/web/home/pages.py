@@ -81,10 +81,10 @@ def _channels_row(conn: sqlite3.Connection, request: Request, profile: Profile) 
 
 def _favorites_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     entries = [f for f in favorites.list(conn, profile.id) if f.item is not None][:ROW_LENGTH]
-    progress = {t: history.progress_by_id(conn, profile.id, t, [f.provider_id for f in entries if f.type == t])
-                for t in ("movie",)}
+    progress = history.progress_by_id(conn, profile.id, "movie", [f.provider_id for f in entries if f.type == "movie"])
     return [Card(item_url(f.type, f.provider_id), f.item.name, f.item.logo, "",
-                 _percent(progress.get(f.type, {}).get(f.provider_id)), f.type) for f in entries if f.item is not None]
+                 _percent(progress.get(f.provider_id)) if f.type == "movie" else None, f.type)
+            for f in entries if f.item is not None]
 
 
 def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:

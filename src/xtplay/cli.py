@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the last guard: one line for the person, the traceback to the log
         log.error("unexpected error", exc_info=True)
-        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (details in the log)", err=True)
+        said = redact(str(exc)).strip()
+        click.echo(f"error: something unexpected went wrong{': ' + said if said else ''} (details in the log)", err=True)
         return 1
     return 0
 

@@ -20,7 +20,7 @@ def test_first_run_to_profile_deletion(fresh_app, browser_page, screenshot):
     assert "Server URL" in page.content()
     screenshot(page, "welcome")
 
-    # Add a profile; the loading page shows the sync's progress, then the app opens on live TV.
+    # Add a profile; the loading page shows the sync's progress, then the app opens on its home screen.
     page.fill("#f-name", "My TV")
     page.fill("#f-url", demo.url)
     page.fill("#f-username", demo.username)
@@ -31,10 +31,13 @@ def test_first_run_to_profile_deletion(fresh_app, browser_page, screenshot):
     assert "Getting “My TV” ready" in page.content()
     page.wait_for_selector("#loading-progress >> text=Loading the catalog")
     screenshot(page, "sync-progress")
-    page.wait_for_url(re.compile(r"/live$"), timeout=60_000)
+    page.wait_for_url(re.compile(r"/$"), timeout=60_000)
     assert demo.password not in page.content()
+    assert page.locator("[data-row-key=added] a[data-nav]").count() > 0  # the newest of the catalog
 
     # Live TV: a category, a channel list.
+    page.click(".main-nav a:has-text('Live TV')")
+    page.wait_for_url(re.compile(r"/live$"))
     page.locator(".browse-categories a", has_text="SPORTS").first.click()
     page.wait_for_url(re.compile(r"/live\?category="))
     assert page.locator(".channel-row").count() > 0

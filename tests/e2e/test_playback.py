@@ -54,14 +54,14 @@ def test_seeking_a_movie_jumps_and_keeps_playing(live_app, browser_page, video_c
     assert not browser_page.is_visible("#btn-ch-up")  # no channel buttons on a movie
     browser_page.evaluate("() => { document.querySelector('video').pause(); }")
     bar = browser_page.locator("#seek")
-    bar.evaluate("(el) => { el.value = 600; el.dispatchEvent(new Event('change')); }")  # 60 % of ~24 s
+    bar.evaluate("(el) => { el.value = 125; el.dispatchEvent(new Event('change')); }")  # 12.5 % of 120 s: 15 s
     browser_page.evaluate("() => document.querySelector('video').play()")
     browser_page.wait_for_function(
         "() => { const s = window.xtplayPlayer; const v = document.querySelector('video');"
         " return s.offset + v.currentTime > 14.5 && !v.paused && v.readyState >= 2 }", timeout=20_000)
     position = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
     assert 13.0 < position < 24.5
-    if movie == 2:  # converted: restarted on the keyframe before 60 % (14.4 s), keyframes every 2 s
+    if movie == 2:  # converted: restarted on the keyframe before 15 s, keyframes every 2 s
         assert abs(browser_page.evaluate("window.xtplayPlayer.offset") - 14.005) < 0.01
     video_check(browser_page).plays(seconds=1.0)
 
@@ -147,7 +147,7 @@ def test_no_ffmpeg_is_left_after_the_viewers_leave(live_app, browser_page):
 def test_next_episode_countdown_appears_and_can_be_cancelled(live_app, browser_page, video_check):
     _watch(browser_page, live_app, "/watch/episode/1?series=1")
     video_check(browser_page).started()
-    browser_page.locator("#seek").evaluate("(el) => { el.value = 700; el.dispatchEvent(new Event('change')); }")
+    browser_page.locator("#seek").evaluate("(el) => { el.value = 950; el.dispatchEvent(new Event('change')); }")
     browser_page.wait_for_selector("#next:not([hidden])", timeout=20_000)
     assert browser_page.text_content("#next-title")
     browser_page.click("#next-cancel")

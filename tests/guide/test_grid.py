@@ -97,3 +97,33 @@ def test_timeshift_for_uses_the_profile_account_zone(lib):
 
     req = catchup.timeshift_for(lib.conn, P, "1", T0 - timedelta(hours=1), now=T0)
     assert catchup.start_param(req) == "2026-07-01:13-00"
+
+
+def test_a_seek_asks_the_archive_from_that_minute_and_says_where_it_begins(lib):
+    start = T0 - timedelta(hours=2)
+    req = catchup.timeshift_request(lib.conn, lib.profile_id, "1", start, UTC, now=T0, offset_secs=610)
+    assert catchup.start_param(req) == "2026-07-01:10-10" and catchup.offset_of(req) == 600
+    assert req.minutes == 50 + catchup.MARGIN_MINUTES and req.programme_start == start  # still names the programme
+    late = catchup.timeshift_request(lib.conn, lib.profile_id, "1", start, UTC, now=T0, offset_secs=99_999)
+    assert catchup.offset_of(late) == 59 * 60  # never past the programme's last minute
+
+
+def test_a_programme_on_the_air_can_be_started_over_from_its_beginning(lib):
+    on_air = catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0, UTC, now=T0 + timedelta(minutes=20))
+    assert on_air.start == T0 and catchup.offset_of(on_air) == 0
+    ahead = catchup.timeshift_request(lib.conn, lib.profile_id, "1", T0, UTC, now=T0 + timedelta(minutes=20),
+                                      offset_secs=45 * 60)
+    assert catchup.offset_of(ahead) == 19 * 60  # the archive holds only what was already on air
+    assert not catchup.playable(lib.conn, lib.profile_id, "1", T0, now=T0 + timedelta(minutes=20))  # not in the guide's catch-up
+
+
+def test_programme_search_finds_now_upcoming_and_catchup_in_that_order(lib):
+    found = guide.search_programmes(lib.conn, lib.profile_id, "one 9", at=T0 + timedelta(minutes=30),
+                                    behind=timedelta(hours=30), ahead=timedelta(hours=3))
+    titles = [p.title for _, p in found]
+    assert titles[0] == "One 96"  # on the air at 12:30
+    assert titles[1:4] == ["One 97", "One 98", "One 99"]  # upcoming, by start
+    assert set(titles[4:]) <= {f"One {n}" for n in range(90, 96)} and titles[4] == "One 95"  # catch-up, latest first
+    assert {pid for pid, _ in found} == {"1"}
+    assert guide.search_programmes(lib.conn, lib.profile_id, "Two", at=T0 + timedelta(minutes=30))[0][0] == "2"
+    assert guide.search_programmes(lib.conn, lib.profile_id, "nothing like it", at=T0) == []

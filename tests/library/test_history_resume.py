@@ -30,10 +30,10 @@ def test_record_keeps_position_and_name(filled):
     assert round(entry.progress, 4) == round(125.5 / 3600, 4)
 
 
-def test_watched_from_ninety_percent_and_sticky(filled):
+def test_watched_from_ninety_five_percent_and_sticky(filled):
     conn, pid = filled.conn, filled.profile_id
-    assert history.record(conn, pid, "movie", 1, 3239, 3600).watched is False
-    assert history.record(conn, pid, "movie", 1, 3240, 3600).watched is True
+    assert history.record(conn, pid, "movie", 1, 3419, 3600).watched is False
+    assert history.record(conn, pid, "movie", 1, 3420, 3600).watched is True
     again = history.record(conn, pid, "movie", 1, 60, 3600)  # watching it again from the start
     assert again.watched is True and again.position_secs == 60
     assert history.resume_position(conn, pid, "movie", 1) is None
@@ -85,3 +85,19 @@ def test_mark_watched_remove_and_clear(filled, vault):
     assert history.clear(conn, pid) == 1
     assert history.list(conn, pid) == []
     assert [e.name for e in history.list(conn, other.id)] == ["Elsewhere"]
+
+
+def test_a_late_report_of_the_same_player_never_rolls_the_position_back(filled):
+    conn, pid = filled.conn, filled.profile_id
+    history.record(conn, pid, "movie", 1, 59, 3600, session="a", seq=3)
+    late = history.record(conn, pid, "movie", 1, 45, 3600, session="a", seq=2)  # sent before, arrived after
+    assert late.position_secs == 59
+    again = history.record(conn, pid, "movie", 1, 45, 3600, session="a", seq=3)  # the same report twice
+    assert again.position_secs == 59
+
+
+def test_the_newest_player_wins_even_from_an_earlier_position(filled):
+    conn, pid = filled.conn, filled.profile_id
+    history.record(conn, pid, "movie", 1, 59, 3600, session="a", seq=9)
+    assert history.record(conn, pid, "movie", 1, 40, 3600, session="b", seq=1).position_secs == 40
+    assert history.record(conn, pid, "movie", 1, 70, 3600, session="b", seq=2).position_secs == 70

@@ -157,3 +157,42 @@ def test_search_ignores_other_profiles(lib, catalog_profile):
     theirs.save()
     assert "The Godfather Part II" not in names(search.search(conn, lib.profile_id, "godfather"))["movie"]
     assert names(search.search(conn, other.id, "godfather"))["movie"] == ["The Godfather Part II"]
+
+
+def test_names_with_symbols_are_found_as_typed(catalog_factory):
+    from xtplay.library import search as library_search
+
+    f = catalog_factory
+    f.category("live", "7", "Entertainment")
+    f.add("live", "ITV", category_id="7", num=1)
+    f.add("live", "ITV +1", category_id="7", num=2)
+    f.add("live", "Tom & Jerry TV", category_id="7", num=3)
+    f.add("live", "Nature 4K", category_id="7", num=4)
+    f.save()
+    conn, pid = f.conn, f.profile_id
+
+    def names(q):
+        return [h.name for h in library_search.search(conn, pid, q, types=["live"])["live"]]
+
+    assert names("+1") == ["ITV +1"]
+    assert names("itv +1") == ["ITV +1"]
+    assert names("&") == ["Tom & Jerry TV"]
+    assert names("tom & jerry") == ["Tom & Jerry TV"]
+    assert names("4K") == ["Nature 4K"]
+
+
+def test_filters_work_without_text(catalog_factory):
+    from xtplay.library import search as library_search
+
+    f = catalog_factory
+    f.category("movie", "1", "Films")
+    f.add("movie", "Old Drama", category_id="1", year=1970, rating=6.0, genre="Drama")
+    f.add("movie", "New Drama", category_id="1", year=2020, rating=8.0, genre="Drama")
+    f.add("movie", "New Comedy", category_id="1", year=2021, rating=7.0, genre="Comedy")
+    f.save()
+    conn, pid = f.conn, f.profile_id
+    found = library_search.search(conn, pid, "", types=["movie"], genre="drama")["movie"]
+    assert [h.name for h in found] == ["New Drama", "Old Drama"]  # best rated first
+    recent = library_search.search(conn, pid, "", year_from=2020)
+    assert [h.name for h in recent["movie"]] == ["New Drama", "New Comedy"]
+    assert library_search.search(conn, pid, "") == {"live": [], "movie": [], "series": []}  # nothing asked

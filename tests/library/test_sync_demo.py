@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 
-from xtplay.errors import ProviderError
 from xtplay.library import catalog, details, favorites, search, sync
 from xtplay.library import schedule as sync_schedule
 from xtplay.sources.xtream import XtreamClient
@@ -173,8 +172,8 @@ async def test_details_are_stored_and_served_offline(synced_profile, demo):
     demo.set_fault("reset")
     offline = await details.series(settings, conn, vault, profile, 1, refresh=True)
     assert offline.offline and offline.error and offline.episodes.keys() == show.episodes.keys()
-    with pytest.raises(ProviderError):
-        await details.movie(settings, conn, vault, profile, 2)  # never opened and unreachable
+    unseen = await details.movie(settings, conn, vault, profile, 2)  # never opened and unreachable
+    assert unseen.offline and unseen.error and unseen.info == {}  # the page shows the library's row with a note
 
 
 async def test_browsing_and_search_work_with_the_provider_stopped(settings, library, vault, demo_media_dir):

@@ -179,7 +179,7 @@ def test_a_movie_seeks_by_remuxing_from_an_offset(personality_app, http, persona
     out.write_bytes(http.get(f"{base}/remux.mp4", params={"start": 12}).content)
     probed = json.loads(subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", str(out)],
                                        capture_output=True, check=True).stdout)
-    assert 8 < float(probed["format"]["duration"]) < 16
+    assert 100 < float(probed["format"]["duration"]) < 112  # the 120 s file from 12 s on
 
 
 def test_a_catchup_plays(personality_app, http, personality_profile_id, personality_guide):

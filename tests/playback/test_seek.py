@@ -20,7 +20,7 @@ def test_a_remux_seek_lands_on_the_keyframe_before_and_starts_there(app_http, pl
     assert app_http.get(f"{base}/seek", params={"start": 0}).json() == {"start": 0}
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(app_http.get(f"{base}/remux.mp4", params={"start": 6.005}).content)
-    assert abs(_duration(cut) - (24.005 - 6.005)) < 0.2  # from that keyframe, not the one before
+    assert abs(_duration(cut) - (120.005 - 6.005)) < 0.3  # from that keyframe, not the one before
 
 
 def test_a_transcode_starts_exactly_where_asked(app_http, play_profile_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.plugins.waiting import wait_until
 from tests.plugins.web import csrf_of
 from xtplay import db
@@ -232,3 +234,14 @@ def test_provider_strings_and_profile_names_are_escaped(web_client, demo):
         page = web_client.get(url)
         assert evil not in page.text, url
         assert "&lt;img src=x onerror=alert(1)&gt;" in page.text, url
+
+
+def test_the_add_form_focuses_its_first_field_and_says_a_wrong_login_once(web_client, demo):
+    form = web_client.get("/profiles/new").text
+    assert re.search(r'id="f-name"[^>]*autofocus', form) and form.count("autofocus") == 1
+    wrong = _add(web_client, demo, name="Living room", password="not-the-password")
+    text = wrong.text
+    assert text.count("Wrong username or password") == 1  # not "…: Wrong username or password."
+    assert 'id="err-password"' in text and re.search(r'id="f-password"[^>]*autofocus', text)
+    assert 'value="Living room"' in text and f'value="{demo.url}"' in text and f'value="{demo.username}"' in text
+    assert "not-the-password" not in text

@@ -118,3 +118,9 @@ def test_api_search_pages_with_offset_without_repeats(browse_client):
     assert len(seen) == len(set(seen))
     assert len(seen) >= 130  # every "News Channel nnn" of the fixture is reachable
     assert browse_client.get("/api/search?q=news&offset=-1").status_code == 422
+
+
+def test_filters_without_text_list_what_they_let_through(browse_client):
+    page = browse_client.get("/search/results", params={"type": "movie", "genre": "Comedy"}).text
+    assert "Laugh Riot" in page and "Café Crème" not in page and "with filters" in page
+    assert "Type to search" not in browse_client.get("/search/results", params={"year_from": 2010}).text

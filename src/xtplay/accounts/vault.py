@@ -171,8 +171,9 @@ def _keyring_key(home: Path) -> tuple[bytes | None, str]:
         return key, ""
     except (binascii.Error, ValueError):
         return None, "the keyring holds a damaged key"
-    except Exception as exc:  # any keyring backend failure (locked, no D-Bus …) means: use the file
-        return None, f"the keyring failed ({type(exc).__name__})"
+    except Exception:  # any keyring backend failure (locked, no D-Bus …) means: use the file
+        log.debug("keyring failed", exc_info=True)
+        return None, "the keyring could not be used (locked or not running)"
 
 
 def _file_key(path: Path) -> bytes:
@@ -208,8 +209,10 @@ def _read_key_file(path: Path) -> bytes:
             time.sleep(0.05)
             text = path.read_text(encoding="ascii").strip()
         key = base64.b64decode(text, validate=True)
-    except (OSError, UnicodeDecodeError, binascii.Error, ValueError) as exc:
-        raise VaultError(f"The key file {path} cannot be read ({type(exc).__name__}).") from exc
+    except OSError as exc:
+        raise VaultError(f"The key file {path} cannot be read ({exc.strerror or 'access failed'}).") from exc
+    except (UnicodeDecodeError, binascii.Error, ValueError) as exc:
+        raise VaultError(f"The key file {path} is damaged. Restore it, or remove it and re-enter every password.") from exc
     if len(key) != KEY_BYTES:
         raise VaultError(f"The key file {path} is damaged. Restore it, or remove it and re-enter every password.")
     return key

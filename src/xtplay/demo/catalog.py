@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from xtplay.demo.media import SECONDS as MEDIA_SECONDS
+
 #: Unix time the generated "added" dates are spread before (fixed: output must not drift).
 EPOCH = 1_735_689_600  # 2025-01-01 UTC
 #: Live stream ids with a fixed meaning (see the common brief).
@@ -94,6 +96,11 @@ _CAST_COMBOS = _combos(_PEOPLE, 3, 4)
 def _title(r: random.Random, words: int) -> str:
     n = len(_WORDS)
     return " ".join(_WORDS[int(r.random() * n)] for _ in range(words))
+
+
+def _hms(secs: int) -> str:
+    """``HH:MM:SS``, as panels write a duration."""
+    return f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +240,7 @@ class Catalog:
                 "cast": _CAST_COMBOS[(g >> 9) % 257], "director": _PEOPLE[(g >> 18) % len(_PEOPLE)],
                 "plot": f"A {genre.split(',')[0].lower()} story about {_WORDS[(g >> 22) % n].lower()} and "
                         f"{_WORDS[(g >> 28) % n].lower()}, set in {_COUNTRIES[(g >> 34) % len(_COUNTRIES)]}.",
-                "duration": 4800 + (g >> 37) % 4800, "country": _COUNTRIES[(g >> 5) % len(_COUNTRIES)],
+                "duration": MEDIA_SECONDS, "country": _COUNTRIES[(g >> 5) % len(_COUNTRIES)],
                 "added": EPOCH - (g >> 3) % (2 * 365 * 86400), "rating_kind": (g >> 13) % 10}
 
     def movie_row(self, i: int, num: int | None = None) -> dict[str, Any]:
@@ -282,7 +289,7 @@ class Catalog:
             "youtube_trailer": "", "director": m["director"], "actors": m["cast"], "cast": m["cast"],
             "description": m["plot"], "plot": m["plot"], "age": "", "country": m["country"],
             "genre": m["genre"], "backdrop_path": [self.icon("backdrop", i)] if i % 2 else self.icon("backdrop", i),
-            "duration_secs": secs, "duration": f"{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}",
+            "duration_secs": secs, "duration": _hms(secs),
             "video": {"codec_name": codecs[0], "width": 426, "height": 240},
             "audio": {"codec_name": codecs[1], "channels": 2},
             "bitrate": 400, "rating": str(m["rating"]),
@@ -299,11 +306,12 @@ class Catalog:
             name = f"{r.choice(['EN - ', 'FR: ', 'DE | '])}{name}"
         seasons = 2 if i == 1 else r.randint(1, 4)
         per_season = [3] * 2 if i == 1 else [r.randint(3, 10) for _ in range(seasons)]
-        return {"name": name, "year": r.randrange(1990, 2026), "rating": round(r.uniform(4, 9.5), 1),
+        meta = {"name": name, "year": r.randrange(1990, 2026), "rating": round(r.uniform(4, 9.5), 1),
                 "genre": _GENRE_COMBOS[i % 257], "cast": _CAST_COMBOS[(i * 7) % 257],
                 "director": r.choice(_PEOPLE), "plot": f"Season after season, {_title(r, 2).lower()} meets "
-                f"{_title(r, 2).lower()}.", "per_season": per_season, "run_time": r.choice([22, 30, 45, 60]),
-                "modified": EPOCH - r.randrange(365 * 86400)}
+                f"{_title(r, 2).lower()}.", "per_season": per_season}
+        r.choice([22, 30, 45, 60])  # the former run-time draw, kept so that the draws after it stay the same
+        return {**meta, "run_time": MEDIA_SECONDS // 60, "modified": EPOCH - r.randrange(365 * 86400)}
 
     def series_row(self, i: int, num: int | None = None) -> dict[str, Any]:
         """The ``get_series`` row of show ``i``."""
@@ -370,8 +378,8 @@ class Catalog:
                 ep_info: Any = {
                     "air_date": f"{m['year'] + season - 1}-09-{ep:02d}",
                     "plot": f"Episode {ep} of season {season}.",
-                    "duration_secs": m["run_time"] * 60,
-                    "duration": f"00:{m['run_time'] % 60:02d}:00" if m["run_time"] < 60 else "01:00:00",
+                    "duration_secs": MEDIA_SECONDS,  # every file is that long: what the details say is what plays
+                    "duration": _hms(MEDIA_SECONDS),
                     "movie_image": self.icon("episode", eid),
                     "rating": m["rating"],
                     "season": season,

@@ -1,10 +1,12 @@
 """Real, playable, licence-clean test media for the demo provider, made once with ffmpeg.
 
-Everything comes from ffmpeg's own test sources (``testsrc2`` picture, ``sine`` tone), small
-and short, generated into ``media_dir`` on first use and reused while the version stamp
-matches. One H.264 and one HEVC encode; every other file is a remux or an audio re-encode (movie 5 adds a
-second, French AC-3 audio track and English subtitles), so
-the whole set takes a few seconds.
+Everything comes from ffmpeg's own test sources (``testsrc2`` picture, ``sine`` tone), small,
+generated into ``media_dir`` on first use and reused while the version stamp matches. The
+files are two minutes long, so resume, "watched" and the next episode can be seen in the demo;
+to stay cheap, the picture is encoded once as a short clip (H.264, and HEVC) and looped by
+stream copy to the full length, and every other file is a remux or an audio re-encode (movie 5
+adds a second, French AC-3 audio track and English subtitles), so the whole set takes a few
+seconds.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from xtplay.errors import PlaybackError
 log = logging.getLogger(__name__)
 
 #: Bump when the set of files or how they are made changes: older caches are rebuilt.
-MEDIA_VERSION = "5"
-SECONDS = 24
+MEDIA_VERSION = "6"
+#: Length of every file; the demo catalog gives this duration to its movies and episodes.
+SECONDS = 120
+#: The picture is encoded for this long and looped (a whole number of 2 s keyframe intervals).
+CLIP_SECONDS = 24
 SIZE = "426x240"
 FPS = 24
 #: Seconds per HLS segment (keyframes every 2 s, so segments cut cleanly).
@@ -79,25 +84,32 @@ def _run(args: list[str]) -> None:
         raise PlaybackError(f"ffmpeg could not make the demo media: {done.stderr.strip()[-300:]}")
 
 
-def _lavfi(seconds: int) -> list[str]:
-    return ["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={FPS}:duration={seconds}",
-            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
-
-
 def _gop() -> list[str]:
     return ["-g", str(FPS * 2), "-keyint_min", str(FPS * 2), "-sc_threshold", "0"]
 
 
+def _looped(clip: Path, out: Path, video_tag: list[str]) -> None:
+    """``clip``'s picture repeated by stream copy to ``SECONDS``, with a freshly encoded tone."""
+    _run(["-stream_loop", "-1", "-i", str(clip),
+          "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={SECONDS}",
+          "-map", "0:v", "-map", "1:a", "-t", str(SECONDS), "-c:v", "copy", *video_tag,
+          "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-movflags", "+faststart", str(out)])
+
+
 def _generate(root: Path) -> None:
+    picture = f"testsrc2=size={SIZE}:rate={FPS}:duration={CLIP_SECONDS}"
+    h264_clip, hevc_clip = root / "clip_h264.mp4", root / "clip_hevc.mp4"
+    _run(["-f", "lavfi", "-i", picture, "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "main",
+          "-pix_fmt", "yuv420p", *_gop(), "-an", str(h264_clip)])
+    _run(["-f", "lavfi", "-i", picture, "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+          "-x265-params", "log-level=error", *_gop(), "-an", str(hevc_clip)])
     mp4 = root / MEDIA_FILES["h264_aac_mp4"]
-    _run([*_lavfi(SECONDS), "-c:v", "libx264", "-preset", "ultrafast", "-profile:v", "main", "-pix_fmt", "yuv420p",
-          *_gop(), "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-movflags", "+faststart", str(mp4)])
+    _looped(h264_clip, mp4, [])
+    _looped(hevc_clip, root / MEDIA_FILES["hevc_aac_mp4"], ["-tag:v", "hvc1"])
+    for clip in (h264_clip, hevc_clip):
+        clip.unlink()
     _run(["-i", str(mp4), "-c", "copy", str(root / MEDIA_FILES["h264_aac_mkv"])])
     _run(["-i", str(mp4), "-c:v", "copy", "-c:a", "ac3", "-b:a", "128k", str(root / MEDIA_FILES["h264_ac3_mkv"])])
-    _run(["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate={FPS}:duration={SECONDS}", "-i", str(mp4),
-          "-map", "0:v", "-map", "1:a", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-          "-x265-params", "log-level=error", "-tag:v", "hvc1", "-c:a", "copy", "-movflags", "+faststart",
-          str(root / MEDIA_FILES["hevc_aac_mp4"])])
     _multi_track(root, mp4)
     live = root / MEDIA_FILES["live_ts"]
     _run(["-i", str(mp4), "-c", "copy", "-f", "mpegts", str(live)])

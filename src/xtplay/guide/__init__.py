@@ -26,7 +26,15 @@ How pages and the player use it (all plain functions over a connection):
 from xtplay.guide import catchup
 from xtplay.guide.grid import Grid, GridCell, GridRow, align, grid
 from xtplay.guide.model import SHORT, XTREAM, GuideResult, NowNext, Programme, Retention, provider_zone, viewer_zone
-from xtplay.guide.query import channel_guide, day_bounds, now_next, programme_at, programmes_between, resolve_channels
+from xtplay.guide.query import (
+    channel_guide,
+    day_bounds,
+    now_next,
+    programme_at,
+    programmes_between,
+    resolve_channels,
+    search_programmes,
+)
 from xtplay.guide.refresh import (
     add_source,
     last_runs,
@@ -87,6 +95,7 @@ __all__ = [
     "remove_source",
     "resolve_channels",
     "run_scheduler",
+    "search_programmes",
     "sources",
     "viewer_zone",
 ]

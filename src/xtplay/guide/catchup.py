@@ -3,7 +3,9 @@
 A programme is playable when its channel has an archive (``archive_days`` > 0), it has ended,
 and it started within the archive window. The provider reads the timeshift START in its own
 zone (never the viewer's, never UTC), at minute precision, and wants a duration in minutes;
-archives lag live, so a few minutes are added. Playback builds the URL from
+archives lag live, so a few minutes are added. A programme still on the air can be started
+over from its beginning when the channel archives; seeking asks for the archive from a later
+minute (``offset_secs`` into the programme). Playback builds the URL from
 :class:`TimeshiftRequest` with the profile's stream URLs: ``urls.timeshift(stream_id, start, minutes)``.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import GuideError
@@ -60,18 +62,25 @@ def playable(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str
 
 
 def timeshift_request(conn: sqlite3.Connection, profile_id: int, channel_provider_id: str,
-                      programme_start: datetime, provider_tz: tzinfo, now: datetime | None = None) -> TimeshiftRequest:
-    """The timeshift parameters for a past programme; GuideError when it cannot be replayed."""
+                      programme_start: datetime, provider_tz: tzinfo, now: datetime | None = None,
+                      offset_secs: int = 0) -> TimeshiftRequest:
+    """The timeshift parameters for a past programme, or one on the air now (start over),
+    from ``offset_secs`` into it (whole minutes, as panels take them); GuideError when it
+    cannot be replayed."""
     prog = programme_at(conn, profile_id, channel_provider_id, programme_start)
     if prog is None:
         raise GuideError("That programme is not in the guide any more.")
     days = archive_days(conn, profile_id, channel_provider_id)
-    now_ts = int(now.timestamp()) if now else None
-    if not in_archive_window(days, int(prog.start.timestamp()), int(prog.stop.timestamp()), now_ts):
+    now_ts = int(now.timestamp()) if now else int(time.time())
+    start_ts, stop_ts = int(prog.start.timestamp()), int(prog.stop.timestamp())
+    on_air = start_ts <= now_ts < stop_ts
+    if not (in_archive_window(days, start_ts, stop_ts, now_ts) or (on_air and days > 0)):
         if days <= 0:
             raise GuideError("This channel has no catch-up archive.")
         raise GuideError(f"“{prog.title}” is not in the channel's archive (it keeps {days} days of finished programmes).")
-    local = prog.start.astimezone(provider_tz).replace(second=0, microsecond=0)
+    latest = (now_ts if on_air else stop_ts) - start_ts - 60  # the last whole minute there is to play
+    offset = max(0, min(int(offset_secs), max(0, latest)))
+    local = (prog.start + timedelta(seconds=offset)).astimezone(provider_tz).replace(second=0, microsecond=0)
     minutes = int((prog.stop - local).total_seconds() + 59) // 60 + MARGIN_MINUTES
     return TimeshiftRequest(
         stream_id=int(channel_provider_id), start=local, minutes=minutes, title=prog.title,
@@ -80,10 +89,16 @@ def timeshift_request(conn: sqlite3.Connection, profile_id: int, channel_provide
 
 
 def timeshift_for(conn: sqlite3.Connection, profile: Profile, channel_provider_id: str, programme_start: datetime,
-                  now: datetime | None = None) -> TimeshiftRequest:
+                  now: datetime | None = None, offset_secs: int = 0) -> TimeshiftRequest:
     """:func:`timeshift_request` in the profile's provider zone (from its stored account)."""
     return timeshift_request(conn, profile.id, channel_provider_id, programme_start,
-                             provider_zone(profile.account), now)
+                             provider_zone(profile.account), now, offset_secs)
+
+
+def offset_of(request: TimeshiftRequest) -> float:
+    """Seconds from the programme's start to where the requested archive begins (the player
+    counts its clock from there; negative by up to a minute when the programme began mid-minute)."""
+    return (request.start - request.programme_start).total_seconds()
 
 
 def start_param(request: TimeshiftRequest) -> str:
@@ -96,6 +111,7 @@ __all__ = [
     "TimeshiftRequest",
     "archive_days",
     "in_archive_window",
+    "offset_of",
     "playable",
     "start_param",
     "timeshift_for",

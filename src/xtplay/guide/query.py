@@ -1,4 +1,5 @@
-"""Reading the guide: which channels have one, now/next, a channel's day, one programme.
+"""Reading the guide: which channels have one, now/next, a channel's day, one programme, and
+programmes by title (search).
 
 Plain functions over a connection, reading only the current run of each source.
 """
@@ -8,8 +9,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta, tzinfo
 
+import orjson
+
 from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme
 from xtplay.guide.model import NowNext, Programme
+from xtplay.library.search import fold, words
 
 
 def resolve_channels(conn: sqlite3.Connection, profile_id: int, provider_ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -118,3 +122,52 @@ def programme_at(conn: sqlite3.Connection, profile_id: int, channel_provider_id:
         if e[0] == ts:
             return shifted(pid, e, shift)
     return None
+
+
+def search_programmes(conn: sqlite3.Connection, profile_id: int, text: str, *, at: datetime | None = None,
+                      behind: timedelta = timedelta(hours=24), ahead: timedelta = timedelta(hours=36),
+                      limit: int = 30, include_adult: bool = False) -> list[tuple[str, Programme]]:
+    """Programmes whose title words start with every word of ``text`` (case and accents ignored), as
+    (channel provider id, programme): on the air now first, then upcoming by start, then
+    finished ones of channels with an archive (catch-up), latest first. Only blocks of the
+    window [at - behind, at + ahead) whose text holds the longest word are decoded."""
+    wanted = words(fold(text))
+    if not wanted:
+        return []
+    ts = epoch(at)
+    lo, hi = ts - int(behind.total_seconds()), ts + int(ahead.total_seconds())
+    longest = max(wanted, key=len)
+    rows = conn.execute(
+        """SELECT i.provider_id, i.archive_days, b.data FROM items i
+           LEFT JOIN guide_map m ON m.profile_id = i.profile_id AND m.provider_id = i.provider_id
+           JOIN guide_current c ON c.profile_id = i.profile_id AND c.source = COALESCE(m.source, 'xtream')
+           JOIN programme_blocks b ON b.profile_id = i.profile_id AND b.run_id = c.run_id
+                AND b.channel_key = COALESCE(m.channel_key, i.epg_channel_id)
+           WHERE i.profile_id = ? AND i.type = 'live' AND (? OR i.is_adult = 0)
+                 AND b.first_start < ? AND b.last_stop > ? AND CAST(b.data AS TEXT) LIKE ?
+           ORDER BY i.position""",
+        (profile_id, int(include_adult), hi, lo, f"%{longest}%")).fetchall()
+    now, upcoming, past = [], [], []
+    seen: set[tuple[str, int]] = set()
+    for pid, archive, data in rows:
+        for e in orjson.loads(data):
+            if not (e[0] < hi and e[1] > lo) or (pid, e[0]) in seen:
+                continue
+            title = words(fold(e[2]))
+            if not all(any(t.startswith(w) for t in title) for w in wanted):  # each word starts a title word
+                continue
+            seen.add((pid, e[0]))
+            if e[0] <= ts < e[1]:
+                now.append((pid, e))
+            elif e[0] > ts:
+                upcoming.append((pid, e))
+            elif archive and in_archive(int(archive), e[0], e[1], ts):
+                past.append((pid, e))
+    upcoming.sort(key=lambda x: x[1][0])
+    past.sort(key=lambda x: -x[1][0])
+    return [(pid, programme(pid, e)) for pid, e in (now + upcoming + past)[:limit]]
+
+
+def in_archive(archive_days: int, start: int, stop: int, now: int) -> bool:
+    """Whether a finished programme is still in a channel archive of ``archive_days``."""
+    return stop <= now and start >= now - archive_days * 86400

@@ -120,6 +120,16 @@ def _store(conn: sqlite3.Connection, profile_id: int, details: Details) -> None:
             )
 
 
+def _stored_episodes(conn: sqlite3.Connection, profile_id: int, series_id: str) -> dict[int, list[EpisodeRow]]:
+    """A series' episodes as the library kept them (none when it was never opened)."""
+    out: dict[int, list[EpisodeRow]] = {}
+    for row in conn.execute(
+            "SELECT episode_id, season, episode_num, title, container, plot, duration_secs, air_date, rating, image "
+            "FROM episodes WHERE profile_id = ? AND series_id = ? ORDER BY season, episode_num", (profile_id, series_id)):
+        out.setdefault(int(row[1]), []).append(EpisodeRow(*row))
+    return out
+
+
 async def _get(settings: Settings, conn: sqlite3.Connection, vault: Vault, profile: Profile, type: str,
                provider_id: str | int, refresh: bool) -> Details:
     provider_id = str(provider_id)
@@ -143,8 +153,9 @@ async def _get(settings: Settings, conn: sqlite3.Connection, vault: Vault, profi
     except ItemNotFound:
         raise
     except ProviderError as exc:
-        if stored is None:
-            raise
+        if stored is None:  # never fetched: what the library's own row has, with the note
+            return Details(type, provider_id, {}, 0, episodes=_stored_episodes(conn, profile.id, provider_id)
+                           if type == "series" else {}, offline=True, error=str(exc))
         return dataclasses.replace(stored, offline=True, error=str(exc))
     _store(conn, profile.id, fresh)
     return fresh

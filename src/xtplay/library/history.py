@@ -1,8 +1,10 @@
 """Watch history and resume positions, per profile.
 
-Players report the position as they go (``record``); an item counts as watched from 90 %
-of its duration on, and stays watched. "Continue watching" lists movies and episodes
-started but not finished. The name is copied so an entry outlives the item at the provider.
+Players report the position as they go (``record``); an item counts as watched from 95 %
+of its duration on (the credits), and stays watched. Each player numbers its reports, so one
+that arrives late (sent on leaving the page, retried) never rolls a newer position back.
+"Continue watching" lists movies and episodes started but not finished. The name is copied
+so an entry outlives the item at the provider.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from xtplay.db import transaction
 from xtplay.library import catalog
 from xtplay.library.favorites import check_type, item_name
 
-#: Watched from this fraction of the duration on.
-WATCHED_FRACTION = 0.9
+#: Watched from this fraction of the duration on: what is left is the credits.
+WATCHED_FRACTION = 0.95
 #: A position below this is "not started" (no resume offered).
 RESUME_MIN_SECS = 30.0
 #: Types with a position worth resuming (live TV has none).
@@ -61,10 +63,12 @@ def _entry(row: sqlite3.Row, item: Any | None = None) -> Entry:
 
 def record(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str | int,
            position_secs: float = 0.0, duration_secs: float | None = None, name: str | None = None,
-           at: datetime | None = None) -> Entry:
+           at: datetime | None = None, session: str | None = None, seq: int = 0) -> Entry:
     """Remember that the item was played up to ``position_secs`` (upsert; watched is sticky).
 
-    ``at`` (default now) orders the history; tests pass it rather than waiting for the clock."""
+    ``at`` (default now) orders the history; tests pass it rather than waiting for the clock.
+    ``session`` and ``seq`` name a player and its report's number: a report numbered at or
+    below the last one of the same player is older news and changes nothing."""
     check_type(type)
     pid = str(provider_id)
     position = max(0.0, float(position_secs or 0))
@@ -77,12 +81,16 @@ def record(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: st
                                  (profile_id, type, pid)).fetchone()
             name = known[0] if known and known[0] else (item_name(conn, profile_id, type, pid) or f"{type} {pid}")
         conn.execute(
-            "INSERT INTO history (profile_id, type, provider_id, name, position_secs, duration_secs, watched, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET"
+            "INSERT INTO history (profile_id, type, provider_id, name, position_secs, duration_secs, watched,"
+            " updated_at, play_session, play_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET"
             " name = excluded.name, position_secs = excluded.position_secs,"
             " duration_secs = coalesce(excluded.duration_secs, history.duration_secs),"
-            " watched = max(history.watched, excluded.watched), updated_at = excluded.updated_at",
-            (profile_id, type, pid, name, position, duration, int(watched), now))
+            " watched = max(history.watched, excluded.watched), updated_at = excluded.updated_at,"
+            " play_session = excluded.play_session, play_seq = excluded.play_seq"
+            " WHERE excluded.play_session IS NULL OR history.play_session IS NOT excluded.play_session"
+            " OR excluded.play_seq > history.play_seq",
+            (profile_id, type, pid, name, position, duration, int(watched), now, session, int(seq)))
     return get(conn, profile_id, type, pid)  # type: ignore[return-value]
 
 
@@ -157,3 +165,17 @@ def clear(conn: sqlite3.Connection, profile_id: int) -> int:
     """Forget the whole history of the profile; the number of entries removed."""
     with transaction(conn):
         return conn.execute("DELETE FROM history WHERE profile_id = ?", (profile_id,)).rowcount
+
+
+def progress_by_id(conn: sqlite3.Connection, profile_id: int, type: str,
+                   provider_ids: builtins.list[str]) -> dict[str, float]:
+    """Fraction watched (0–1) of each started, unfinished item among ``provider_ids``, for the
+    progress bar on its poster wherever posters are listed (watched and unstarted ones absent)."""
+    if not provider_ids:
+        return {}
+    marks = ",".join("?" * len(provider_ids))
+    rows = conn.execute(
+        f"SELECT provider_id, position_secs, duration_secs FROM history WHERE profile_id = ? AND type = ?"
+        f" AND provider_id IN ({marks}) AND watched = 0 AND duration_secs > 0 AND position_secs >= ?",
+        (profile_id, type, *[str(p) for p in provider_ids], RESUME_MIN_SECS)).fetchall()
+    return {r[0]: max(0.0, min(1.0, r[1] / r[2])) for r in rows}

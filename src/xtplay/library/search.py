@@ -209,9 +209,18 @@ def search(
     offset = max(0, int(offset))
     folded = fold(q)
     query_words = words(folded)
-    if not query_words:
-        return {t: [] for t in wanted}
     filters, args = _filters(category_id, genre, min_rating, year_from, year_to, include_adult)
+    if not query_words and not _SYMBOL.search(folded):
+        if not (types or category_id or genre or min_rating is not None or year_from or year_to):
+            return {t: [] for t in wanted}
+        # Filters without text: every item they let through, best rated first.
+        return {t: _filtered(conn, profile_id, t, filters, args, offset, limit) for t in wanted}
+    if _SYMBOL.search(folded) or not any(len(w) >= _TRIGRAM - 1 for w in query_words):
+        # "+1", "&", "4K", "C" : the words alone lose what makes the name; the text as typed,
+        # symbols included, as a substring of the name (only such queries pay this scan).
+        found = {t: _substring(conn, profile_id, t, folded, filters, args, offset, limit) for t in wanted}
+        if any(found.values()) or not query_words:
+            return found
     long_words = [w for w in query_words if len(w) >= _TRIGRAM]
     # Two-letter words ("hd", "uk", "4k") match the start of a word: the trigram " hd".
     # Single letters only filter names that other words already matched.
@@ -247,6 +256,35 @@ def search(
                 continue
         parts.append(_quote(w))
     return run(" AND ".join(parts), None) if changed else results
+
+
+#: A character that is neither a letter, a digit nor a space: the query is matched as typed too.
+_SYMBOL = re.compile(r"[^\w\s]")
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _substring(conn: sqlite3.Connection, profile_id: int, type: str, folded: str, filters: str, args: list[Any],
+               offset: int, limit: int) -> list[Hit]:
+    """Items whose folded name holds ``folded`` as typed (symbols kept), names starting with it first."""
+    rows = conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM items i WHERE i.profile_id = ? AND i.type = ?{filters}"
+        " AND i.search_name LIKE ? ESCAPE '\\' ORDER BY i.search_name NOT LIKE ? ESCAPE '\\', i.position"
+        " LIMIT ? OFFSET ?",
+        [profile_id, type, *args, f"%{_like_escape(folded)}%", f"{_like_escape(folded)}%", limit, offset]).fetchall()
+    return [Hit(*r[1:]) for r in rows]
+
+
+def _filtered(conn: sqlite3.Connection, profile_id: int, type: str, filters: str, args: list[Any],
+              offset: int, limit: int) -> list[Hit]:
+    """Every item of the type the filters let through, best rated first (a search without text)."""
+    rows = conn.execute(
+        f"SELECT {_HIT_COLUMNS} FROM items i WHERE i.profile_id = ? AND i.type = ?{filters}"
+        " ORDER BY coalesce(i.rating, -1) DESC, i.position LIMIT ? OFFSET ?",
+        [profile_id, type, *args, limit, offset]).fetchall()
+    return [Hit(*r[1:]) for r in rows]
 
 
 def _filters(

@@ -12,7 +12,8 @@ from typing import Any
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, XtplayError
-from xtplay.library import catalog, history
+from xtplay.library import catalog, history, tracks
+from xtplay.playback import probe
 from xtplay.playback.resolve import Target, episode_info, play_path
 
 
@@ -75,10 +76,49 @@ def record(
     position: float | None,
     duration: float | None,
     name: str | None = None,
+    session: str | None = None,
+    seq: int = 0,
 ) -> None:
-    """Put what is playing in History (the history service). ``position`` None: only if not there yet."""
+    """Put what is playing in History (the history service). ``position`` None: only if not there yet.
+    ``session``/``seq``: the reporting player and its report's number (a late report loses)."""
     if position is None:
         if history.get(conn, profile_id, type, item_id) is not None:
             return
         position = 0.0
-    history.record(conn, profile_id, type, str(item_id), position, duration, name=name)
+    history.record(conn, profile_id, type, str(item_id), position, duration, name=name, session=session, seq=seq)
+
+
+def languages_for(conn: sqlite3.Connection, profile_id: int, target: Target) -> tracks.Languages:
+    """The languages to start the target with: its channel's or series' last choice, else the
+    profile's preference."""
+    if target.type in ("live", "catchup"):
+        return tracks.preferred(conn, profile_id, channel_id=target.item_id)
+    if target.type == "episode":
+        info = episode_info(conn, profile_id, target.item_id)
+        return tracks.preferred(conn, profile_id, series_id=info["series_id"] if info else None)
+    return tracks.preferred(conn, profile_id)
+
+
+def start_tracks(langs: tracks.Languages, result: probe.ProbeResult) -> dict[str, int | None]:
+    """For a file: the audio stream (index) and subtitle stream (index, -1 for off) to start
+    with, None where no preference applies or no track matches."""
+    audio = next((t.index for t in result.audio_tracks if tracks.same_language(t.language, langs.audio)), None)
+    if langs.subtitle == tracks.OFF:
+        subtitle: int | None = -1
+    else:
+        subtitle = next((t.index for t in result.subtitle_tracks
+                         if tracks.same_language(t.language, langs.subtitle)), None)
+    return {"audio": audio, "subtitle": subtitle}
+
+
+def remember_tracks(conn: sqlite3.Connection, profile_id: int, target: Target, audio: str | None,
+                    subtitle: str | None) -> tracks.Languages:
+    """A track changed in the player: remembered for the channel or the series (a movie's
+    change becomes the profile's preference)."""
+    if target.type in ("live", "catchup"):
+        return tracks.remember(conn, profile_id, "channel", target.item_id, audio=audio, subtitle=subtitle)
+    if target.type == "episode":
+        info = episode_info(conn, profile_id, target.item_id)
+        if info is not None:
+            return tracks.remember(conn, profile_id, "series", info["series_id"], audio=audio, subtitle=subtitle)
+    return tracks.remember(conn, profile_id, "profile", audio=audio, subtitle=subtitle)

@@ -26,18 +26,22 @@ PLAYABLE_TYPES = ("live", "movie", "episode")
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One playable thing of one profile; ``start`` (unix seconds) only for catch-up."""
+    """One playable thing of one profile; ``start`` (unix seconds) only for catch-up, which
+    names the programme, and ``at``: seconds into it where the archive should begin (a seek)."""
 
     profile_id: int
     type: str
     item_id: str
     start: int | None = None
+    at: int = 0
 
     def __post_init__(self) -> None:
         if self.type not in (*PLAYABLE_TYPES, "catchup"):
             raise ConfigError(f"Cannot play items of type “{self.type}”.")
         if (self.type == "catchup") != (self.start is not None):
             raise ConfigError("A catch-up needs a start time, and only a catch-up has one.")
+        if self.at and self.type != "catchup":
+            raise ConfigError("Only a catch-up starts part-way by the provider's clock.")
 
     @property
     def base_path(self) -> str:
@@ -91,7 +95,7 @@ def catchup_request(conn: sqlite3.Connection, profile: Profile, target: Target) 
     Raises ``GuideError`` when the programme is unknown or outside the channel's archive.
     """
     start = datetime.fromtimestamp(int(target.start or 0), tz=UTC)
-    return catchup.timeshift_for(conn, profile, str(target.item_id), start)
+    return catchup.timeshift_for(conn, profile, str(target.item_id), start, offset_secs=target.at)
 
 
 def movie_container(conn: sqlite3.Connection, profile_id: int, provider_id: str) -> str:

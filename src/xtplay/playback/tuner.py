@@ -15,9 +15,10 @@ from typing import Any
 from starlette.responses import Response
 
 from xtplay.accounts.source import stream_urls_for
+from xtplay.guide import catchup
 from xtplay.playback import live, live_formats
 from xtplay.playback.live import Started
-from xtplay.playback.resolve import Target, play_path, upstream_url
+from xtplay.playback.resolve import Target, catchup_request, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 
 
@@ -60,7 +61,10 @@ async def open_answer(state: PlaybackState, conn: sqlite3.Connection, vault, pro
         token = state.hls().start(profile.id, started.origin, started.first, started.final_url, owner)
         out["src"] = play_path(target, f"hls/{token}")
     else:
-        out["src"] = f"{play_path(target, 'stream.ts')}?park={state.parking.park(started)}"
+        at = f"&at={target.at}" if target.at else ""
+        out["src"] = f"{play_path(target, 'stream.ts')}?park={state.parking.park(started)}{at}"
+    if target.type == "catchup":  # where in the programme the archive really begins (whole minutes)
+        out["offset"] = catchup.offset_of(catchup_request(conn, profile, target))
     return out
 
 

@@ -13,20 +13,20 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from xtplay import db, guide
 from xtplay.config import Settings
 from xtplay.library import schedule as sync_schedule
-from xtplay.web import auth, errors, login, sync_status
+from xtplay.web import auth, errors, health, install, login, sync_status
 from xtplay.web.browse import api as browse_api
 from xtplay.web.browse import pages as browse_pages
 from xtplay.web.browse import search as browse_search
-from xtplay.web.deps import current_profile
 from xtplay.web.guard import Guard
 from xtplay.web.guide import pages as guide_pages
+from xtplay.web.home import pages as home_pages
 from xtplay.web.library import api as library_api
 from xtplay.web.library import pages as library_pages
 from xtplay.web.play import external as play_external
@@ -42,9 +42,9 @@ log = logging.getLogger(__name__)
 
 #: The modules whose ``router`` the app includes, in this order.
 ROUTER_MODULES = (
-    login, profiles_api, profiles_playlist, profiles_pages, settings_pages, library_api,
+    login, home_pages, profiles_api, profiles_playlist, profiles_pages, settings_pages, library_api,
     browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
-    settings_guide_sources,
+    settings_guide_sources, health, install,
 )
 
 #: The Content-Security-Policy: scripts only from our own files (no ``'unsafe-inline'``, no
@@ -115,18 +115,6 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     app.add_middleware(Guard, key=auth.session_key(settings), require_login=app.state.require_login,
                        db_path=settings.db_path)
     app.add_middleware(_SecurityHeaders)
-
-    @app.get("/", include_in_schema=False)
-    def home(request: Request) -> RedirectResponse:
-        """Send people to the welcome page on first run, else to live TV."""
-        c = db.connect(settings.db_path)
-        try:
-            profile = current_profile(c)
-        finally:
-            c.close()
-        if profile is None:
-            return RedirectResponse("/welcome", status_code=303)
-        return RedirectResponse("/live", status_code=303)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi_json() -> JSONResponse:

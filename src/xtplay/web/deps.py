@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from xtplay import db
-from xtplay.accounts import profiles
+from xtplay.accounts import devices, profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
@@ -52,9 +52,21 @@ AppSettings = Annotated[Settings, Depends(get_settings)]
 AppVault = Annotated[Vault, Depends(get_vault)]
 
 
-def current_profile(conn: Conn) -> Profile | None:
-    """The active profile, or None when there is none (first run)."""
-    return profiles.active_profile(conn)
+def device_id(request: Request) -> str | None:
+    """This browser's id: its session's random id (None outside a guarded request)."""
+    return getattr(getattr(request.state, "session", None), "sid", None)
+
+
+def current_profile(request: Request, conn: Conn) -> Profile | None:
+    """This browser's profile (each device keeps its own choice), else the server-wide active
+    one; None when there is none (first run)."""
+    return devices.device_profile(conn, device_id(request))
+
+
+def choose_profile(request: Request, conn: sqlite3.Connection, profile_id: int) -> Profile:
+    """Make the profile this browser's choice; other devices keep theirs."""
+    device = device_id(request)
+    return devices.choose(conn, device, profile_id) if device else profiles.use_profile(conn, profile_id)
 
 
 def require_profile(profile: Annotated[Profile | None, Depends(current_profile)]) -> Profile:

@@ -29,7 +29,7 @@ from xtplay.web import auth
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Reachable without logging in (the login page itself and its assets).
-OPEN_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico")
+OPEN_PATHS = ("/login", "/static/", "/healthz", "/favicon.ico", "/manifest.webmanifest")
 MAX_FORM_BYTES = 1 << 20
 
 

@@ -5,6 +5,11 @@ Templates link with the builders of :mod:`urls` and format with the filters of :
 The common context: ``csrf_token``, ``profiles``, ``active_profile``, ``sync`` (a running
 sync's progress or None), ``offline`` (the offline banner's data or None), ``demo_mode``,
 ``require_login`` and ``nav`` (the section the page belongs to, for the header).
+
+Pages and fragments are sent with ``Cache-Control: no-store``: they show positions, watched
+marks and the active profile, which another page or device may have changed since, so Back
+fetches them again instead of showing an older copy (``static/js/fresh.js`` does the same
+for the browser's page cache).
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from xtplay import db
-from xtplay.accounts import profiles
-from xtplay.web import urls, views
-from xtplay.web.sync_status import offline_banner, sync_progress
+from xtplay.accounts import devices, profiles
+from xtplay.web import health, urls, views
+from xtplay.web.sync_status import sync_progress
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,11 +69,15 @@ def common_context(request: Request, conn: sqlite3.Connection) -> dict[str, Any]
         "offline": None,
     }
     ctx["profiles"] = profiles.list_profiles(conn)
-    active = profiles.active_profile(conn)
+    device = getattr(getattr(request.state, "session", None), "sid", None)
+    active = devices.device_profile(conn, device)
+    if active is not None and device and request.headers.get("sec-fetch-mode") == "navigate":
+        devices.hold(conn, device, active.id)  # a browser stays on what it was shown (not scripts, no rows for them)
     ctx["active_profile"] = active
     if active is not None:
         ctx["sync"] = sync_progress(request.app, active.id)
-        ctx["offline"] = offline_banner(conn, active)
+        ctx["offline"] = health.banner(request.app, conn, active)
+        ctx["health_every"] = health.period(request.app)
     return ctx
 
 
@@ -82,7 +91,12 @@ def render(request: Request, name: str, status_code: int = 200, *, conn: sqlite3
         if conn is None:
             used.close()
     context.update(ctx)
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_fresh(headers))
+
+
+def _fresh(headers: dict[str, str] | None) -> dict[str, str]:
+    """The headers with ``no-store`` unless the caller set its own caching."""
+    return {"cache-control": "no-store", **(headers or {})}
 
 
 def render_partial(request: Request, name: str, status_code: int = 200, *,
@@ -90,4 +104,4 @@ def render_partial(request: Request, name: str, status_code: int = 200, *,
     """Render a fragment (for htmx swaps) with only the CSRF token added, no DB access."""
     context = {"csrf_token": getattr(request.state, "csrf_token", "")}
     context.update(ctx)
-    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=headers)
+    return templates.TemplateResponse(request, name, context, status_code=status_code, headers=_fresh(headers))

@@ -21,9 +21,11 @@ def item_url(type: str, provider_id: Any) -> str:
 
 
 def watch_url(type: str, provider_id: Any, start: float | None = None, list_spec: str | None = None) -> str:
-    """The player page for an item; ``start`` seconds resumes there (0 plays from the
-    beginning even when a resume position exists); ``list_spec`` names the list a channel
-    was chosen from, which zapping stays in (see ``playback.channel_lists``)."""
+    """The player page for an item. Without ``start`` the player resumes where History says
+    at the moment it starts (never a position baked into an older page); ``start`` seconds
+    plays from there (0: from the beginning even when a resume position exists);
+    ``list_spec`` names the list a channel was chosen from, which zapping stays in (see
+    ``playback.channel_lists``)."""
     url = f"/watch/{type}/{provider_id}"
     params: dict[str, Any] = {}
     if start is not None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay.accounts.profiles import Profile
-from xtplay.library import catalog, details, history
+from xtplay.library import catalog, details, history, next_up
 from xtplay.library import favorites as favorite_store  # the live page's ``favorites`` flag has the name
 from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
 from xtplay.web.templating import render, render_partial
@@ -129,7 +129,7 @@ def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile
     return render(request, f"{section}.html", conn=conn, nav=section, page_title=title, section=section,
                   type=type, categories=cats, category=category,
                   category_name=_category_name(conn, profile.id, type, category), sort=sort,
-                  sorts=catalog.SORTS, filters=filters, items=page.items,
+                  sorts=catalog.SORTS, filters=filters, items=page.items, progress=_progress(conn, profile, page),
                   more_url=_more_url(section, category, sort, filters, page.next_cursor),
                   base_query=query(sort=None if sort == "provider" else sort, **filters))
 
@@ -149,8 +149,14 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
     filters = _clean_filters(genre, year, min_rating)
     page = filtered_page(conn, profile, type, category=category, sort=sort, after=after,
                          limit=POSTER_PAGE, **filters)
-    return render_partial(request, "_item_cards.html", items=page.items,
+    return render_partial(request, "_item_cards.html", items=page.items, progress=_progress(conn, profile, page),
                           more_url=_more_url(section, category, sort, filters, page.next_cursor))
+
+
+def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[str, int]:
+    """Percent watched of the page's started movies, for the bar on their posters."""
+    found = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in page.items if i.type == "movie"])
+    return {k: max(1, round(100 * v)) for k, v in found.items()}
 
 
 @router.get("/movies")
@@ -243,6 +249,8 @@ async def series_details(request: Request, provider_id: str, conn: Conn, profile
     episodes = list(found.episodes.get(season, [])) if season is not None else []
     watched = history.watched_ids(conn, profile.id, "episode")
     resume = {e.episode_id: history.resume_position(conn, profile.id, "episode", e.episode_id) for e in episodes}
+    first = found.episodes[numbers[0]][0] if numbers and found.episodes.get(numbers[0]) else None
     return render_partial(request, "_item_series_details.html", item=item, info=found.info, seasons=numbers,
                           season=season, episodes=episodes, resume=resume, watched=watched,
+                          next_up=next_up.for_series(conn, profile.id, provider_id), first=first,
                           offline=found.offline, offline_error=found.error)

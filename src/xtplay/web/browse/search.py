@@ -8,16 +8,19 @@ module only renders what :mod:`.search_form` reads and asks.
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, search
 from xtplay.web.browse.search_form import SearchForm, run_search
 from xtplay.web.deps import ActiveProfile, Conn
 from xtplay.web.templating import render, render_partial
+from xtplay.web.urls import catchup_url, watch_url
 
 router = APIRouter()
 
@@ -26,6 +29,8 @@ router = APIRouter()
 GROUP_LIMIT = 24
 ALL_PAGE = 100
 TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series"}
+#: Guide programmes shown for a query (on now, upcoming, catch-up).
+PROGRAMME_LIMIT = 20
 
 
 def _all_page(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only: str,
@@ -39,9 +44,30 @@ def _all_page(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only
     return hits, more
 
 
+def _programmes(conn: sqlite3.Connection, profile: Profile, form: SearchForm) -> list[dict[str, Any]]:
+    """Guide programmes matching the text (now, upcoming, catch-up), each with where it plays."""
+    if not form.q or (form.types and "live" not in form.types) or (form.has_filters and not form.types):
+        return []
+    now = datetime.now(UTC)
+    found = guide.search_programmes(conn, profile.id, form.q, at=now, limit=PROGRAMME_LIMIT,
+                                    include_adult=bool(profile.adult_enabled))
+    channels = catalog.get_items(conn, profile.id, [("live", pid) for pid, _ in found])
+    out = []
+    for pid, p in found:
+        channel = channels.get(("live", pid))
+        if p.start <= now < p.stop:
+            state, url = "now", watch_url("live", pid)
+        elif p.start > now:
+            state, url = "upcoming", watch_url("live", pid)
+        else:
+            state, url = "catchup", catchup_url(pid, int(p.start.timestamp()))
+        out.append({"programme": p, "channel": channel.name if channel else pid, "state": state, "url": url})
+    return out
+
+
 def _results_ctx(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only: str | None) -> dict[str, Any]:
     more_url = None
-    if not form.q:
+    if not form.q and not form.has_filters:
         results: dict[str, list[search.Hit]] = {}
     elif only:
         hits, more_url = _all_page(conn, profile, form, only, 0)
@@ -49,10 +75,12 @@ def _results_ctx(conn: sqlite3.Connection, profile: Profile, form: SearchForm, o
     else:
         results = run_search(conn, profile, form, limit=GROUP_LIMIT)
     suggestions = search.suggest(conn, profile.id, form.q) if form.q else []
-    return {"form": form, "results": results, "labels": TYPE_LABELS, "only": only,
+    programmes = [] if only else _programmes(conn, profile, form)
+    return {"form": form, "results": results, "labels": TYPE_LABELS, "only": only, "programmes": programmes,
             "limit": ALL_PAGE if only else GROUP_LIMIT, "more_url": more_url,
             "suggestions": [s for s in suggestions if search.fold(s) != search.fold(form.q)][:6],
-            "total": sum(len(v) for v in results.values())}
+            "total": sum(len(v) for v in results.values()) + len(programmes),
+            "viewer_zone": guide.viewer_zone(profile.timezone)}
 
 
 @router.get("/search")
@@ -91,7 +119,7 @@ def search_more(request: Request, only: str, conn: Conn, profile: ActiveProfile,
         raise HTTPException(422, f"Unknown kind “{only}”.")
     if offset < 0:
         raise HTTPException(422, "The offset cannot be negative.")
-    hits, more_url = _all_page(conn, profile, form, only, offset) if form.q else ([], None)
+    hits, more_url = _all_page(conn, profile, form, only, offset) if form.q or form.has_filters else ([], None)
     return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url, form=form)
 
 

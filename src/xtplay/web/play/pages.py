@@ -27,6 +27,7 @@ from xtplay.playback import channel_lists, channels, external, now_playing, prob
 from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
+from xtplay.web.recent import note_channel
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import watch_url
 from xtplay.web.views import now_next_for, viewer_tz
@@ -108,6 +109,7 @@ def _player_page(request: Request, conn: sqlite3.Connection, profile: Profile, t
     if target.type == "live":  # no extra round trip before the stream starts (zap time)
         initial = now_playing.live_info(conn, profile, target)
         now_playing.record(conn, profile.id, "live", target.item_id, 0, None, initial["title"])
+        note_channel(request, conn, profile.id, target.item_id)
     config = {"info": initial,
         "profile": profile.id, "type": target.type, "id": target.item_id, "start": target.start,
         "base": target.base_path, "fmt": request.query_params.get("fmt", ""),
@@ -158,6 +160,7 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str, 
     if type == "live":
         out.update(now_playing.live_info(conn, profile, target))
         now_playing.record(conn, profile.id, "live", item_id, 0, None, out["title"])
+        note_channel(request, conn, profile.id, item_id)
         return JSONResponse(out)
     if type == "episode" and episode_info(conn, profile.id, item_id) is None and request.query_params.get("series"):
         # the series was not opened yet: its episode list tells the container
@@ -169,7 +172,8 @@ async def item_info(request: Request, profile_id: int, type: str, item_id: str, 
                audio_tracks=[t.to_dict() for t in result.audio_tracks],
                subtitle_tracks=[dict(t.to_dict(), src=play_path(target, f"subtitles/{t.index}.vtt"))
                                 for t in result.subtitle_tracks],
-               resume=now_playing.resume(conn, profile.id, type, item_id))
+               resume=now_playing.resume(conn, profile.id, type, item_id),
+               start_tracks=now_playing.start_tracks(now_playing.languages_for(conn, profile.id, target), result))
     now_playing.record(conn, profile.id, type, item_id, None, result.duration, out["title"])
     if type == "episode":
         following = next_episode(conn, profile.id, item_id)
@@ -206,18 +210,37 @@ def _loopback_url(request: Request, conn: sqlite3.Connection, target: Target) ->
 
 @router.post("/play/{profile_id}/{type}/{item_id}/progress")
 async def progress(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
-    """The player's periodic position report (every ~10 s and on leaving): History and resume."""
+    """The player's periodic position report (every ~10 s and on leaving): History and resume.
+    ``session`` and ``seq`` (the player's id and the report's number) keep a late report from
+    rolling a newer position back."""
     Target(profile_id, type, item_id)
     try:
         body = await request.json()
         position = max(0.0, float(body.get("position") or 0))
         duration = float(body["duration"]) if body.get("duration") else None
+        session = str(body["session"])[:64] if body.get("session") else None
+        seq = int(body.get("seq") or 0)
     except (ValueError, TypeError, AttributeError):
         raise PlaybackError("The position report was unreadable.") from None
     profile = profiles.get_profile(conn, profile_id)
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
-    now_playing.record(conn, profile_id, type, item_id, position, duration, name)
+    now_playing.record(conn, profile_id, type, item_id, position, duration, name, session=session, seq=seq)
     return JSONResponse({"ok": True})
+
+
+@router.post("/play/{profile_id}/{type}/{item_id}/tracks")
+async def track_choice(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
+    """The viewer changed the audio or subtitle track: ``{"audio": lang}`` and/or
+    ``{"subtitle": lang or "off"}``, remembered for this channel or series."""
+    target = Target(profile_id, type, item_id)
+    try:
+        body = await request.json()
+        audio = str(body["audio"])[:16] if body.get("audio") else None
+        subtitle = str(body["subtitle"])[:16] if body.get("subtitle") else None
+    except (ValueError, TypeError, AttributeError):
+        raise PlaybackError("The track choice was unreadable.") from None
+    profiles.get_profile(conn, profile_id)
+    return JSONResponse(now_playing.remember_tracks(conn, profile_id, target, audio, subtitle).to_dict())
 
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/status")
@@ -269,11 +292,14 @@ def _upstream(conn: sqlite3.Connection, request: Request, profile_id: int, targe
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/open")
 @router.get("/play/{profile_id}/live/{item_id}/open")
 async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
-                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "") -> Response:
+                      channel_id: str | None = None, start_ts: int | None = None, fmt: str = "",
+                      at: int = 0) -> Response:
     """Start a channel (or catch-up) upstream and say how the player plays what really came:
-    engine, source and the formats tried (``fmt`` names the one to ask for first)."""
+    engine, source and the formats tried (``fmt`` names the one to ask for first). A catch-up
+    starts ``at`` seconds into its programme (a seek restarts the archive there); the answer's
+    ``offset`` says where it really begins."""
     state = playback_state(request)
-    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts, at)
 
     async def make():
         profile = profiles.get_profile(conn, profile_id)
@@ -289,7 +315,7 @@ async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 @router.get("/play/{profile_id}/live/{item_id}/index.m3u8")
 async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: str | None = None,
                       channel_id: str | None = None, start_ts: int | None = None, park: str | None = None,
-                      release: bool = False) -> Response:
+                      release: bool = False, at: int = 0) -> Response:
     """A channel or catch-up as the provider really sends it (MPEG-TS relayed, a playlist
     rewritten), whatever the name asks for; the name only says which format to try first.
     ``release`` closes a parked start the player no longer wants."""
@@ -297,7 +323,7 @@ async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: st
     if release:
         await state.parking.release(park)
         return Response(status_code=204)
-    target = _stream_target(profile_id, item_id, channel_id, start_ts)
+    target = _stream_target(profile_id, item_id, channel_id, start_ts, at)
     prefer = "m3u8" if request.url.path.endswith(".m3u8") else "ts"
 
     async def make():
@@ -308,9 +334,10 @@ async def live_stream(request: Request, profile_id: int, conn: Conn, item_id: st
     return await _guarded(state, target, make)
 
 
-def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None, start_ts: int | None) -> Target:
+def _stream_target(profile_id: int, item_id: str | None, channel_id: str | None, start_ts: int | None,
+                   at: int = 0) -> Target:
     if channel_id is not None:
-        return Target(profile_id, "catchup", channel_id, start_ts)
+        return Target(profile_id, "catchup", channel_id, start_ts, max(0, at))
     return Target(profile_id, "live", item_id or "")
 
 

@@ -17,9 +17,18 @@ from xtplay.accounts import profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
-from xtplay.errors import InvalidProfile, ProfileBusy, ProfileExists, ProfileNotFound, XtplayError
+from xtplay.errors import (
+    InvalidProfile,
+    ProfileBusy,
+    ProfileExists,
+    ProfileNotFound,
+    ProviderTimeout,
+    ProviderUnreachable,
+    WrongCredentials,
+    XtplayError,
+)
 from xtplay.library import catalog, sync
-from xtplay.web.deps import AppSettings, AppVault, Conn
+from xtplay.web.deps import AppSettings, AppVault, Conn, choose_profile
 from xtplay.web.sync_status import activate, is_syncing, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -28,13 +37,22 @@ router = APIRouter()
 FIELDS = ("name", "url", "username")
 
 
+def _status(exc: XtplayError) -> int:
+    """422 for what the form itself got wrong, 400 for what the provider answered."""
+    return 422 if isinstance(exc, (InvalidProfile, ProfileExists)) else 400
+
+
 def _form_errors(exc: XtplayError) -> tuple[dict[str, str], str | None]:
     """(field → message, form-level message) for an error raised while saving."""
     if isinstance(exc, InvalidProfile) and exc.field in (*FIELDS, "password"):
         return {exc.field: str(exc)}, None
     if isinstance(exc, ProfileExists):
         return {"name": str(exc)}, None
-    return {}, f"{exc.title}: {exc}"
+    if isinstance(exc, WrongCredentials):  # one message, next to what to retype (never title + message)
+        return {"password": str(exc)}, None
+    if isinstance(exc, (ProviderUnreachable, ProviderTimeout)):
+        return {"url": str(exc)}, None
+    return {}, str(exc) or exc.title
 
 
 def _redirect(request: Request, url: str) -> Response:
@@ -73,7 +91,7 @@ async def add_demo_profile(request: Request, conn: Conn, vault: AppVault, settin
     if demo is None:
         return _redirect(request, "/welcome")
     profile = await ensure_demo_profile(conn, vault, settings, demo)
-    profiles.use_profile(conn, profile.id)
+    choose_profile(request, conn, profile.id)
     return _redirect(request, _after_activation(request, conn, profile))
 
 
@@ -122,9 +140,9 @@ async def add(request: Request, conn: Conn, vault: AppVault, settings: AppSettin
     except XtplayError as exc:
         errors, form_error = _form_errors(exc)
         template = "welcome.html" if origin == "welcome" else "profiles_form.html"
-        return render(request, template, 422 if errors else 400, conn=conn, profile=None, values=values,
+        return render(request, template, _status(exc), conn=conn, profile=None, values=values,
                       errors=errors, form_error=form_error, nav="profiles", page_title="Add a profile")
-    profiles.use_profile(conn, profile.id)
+    choose_profile(request, conn, profile.id)
     return _redirect(request, _after_activation(request, conn, profile))
 
 
@@ -149,7 +167,7 @@ async def edit(request: Request, profile_id: int, conn: Conn, vault: AppVault, s
                                     username=username, password=password or None)
     except XtplayError as exc:
         errors, form_error = _form_errors(exc)
-        return render(request, "profiles_form.html", 422 if errors else 400, conn=conn, profile=profile,
+        return render(request, "profiles_form.html", _status(exc), conn=conn, profile=profile,
                       values=values, errors=errors, form_error=form_error, nav="profiles",
                       page_title=f"Edit {profile.name}")
     return _redirect(request, "/profiles")
@@ -216,7 +234,7 @@ def delete(request: Request, profile_id: int, conn: Conn, vault: AppVault, confi
 @router.post("/profiles/switch")
 async def switch(request: Request, conn: Conn, profile_id: int = Form(...)) -> Response:
     """Make another profile active; every view starts over from home (nothing of the old one stays)."""
-    profile = profiles.use_profile(conn, profile_id)
+    profile = choose_profile(request, conn, profile_id)  # this browser only: other devices keep theirs
     return _redirect(request, _after_activation(request, conn, profile))
 
 

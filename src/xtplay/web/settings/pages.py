@@ -15,9 +15,9 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.errors import XtplayError
-from xtplay.library import details
-from xtplay.web.deps import ActiveProfile, Conn
-from xtplay.web.settings.view import render_settings
+from xtplay.library import details, tracks
+from xtplay.web.deps import ActiveProfile, Conn, current_profile
+from xtplay.web.settings.view import LANGUAGE_CHOICES, render_settings
 from xtplay.web.sync_status import event_stream, start_sync, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -51,6 +51,19 @@ def save_settings(request: Request, conn: Conn, profile: ActiveProfile, sync_int
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
+@router.post("/settings/languages")
+def save_languages(request: Request, conn: Conn, profile: ActiveProfile, audio: str = Form(""),
+                   subtitle: str = Form("")) -> Response:
+    """The profile's preferred audio and subtitle languages (what a channel or series started
+    with until a different track is chosen there)."""
+    known = {code for code, _ in LANGUAGE_CHOICES}
+    if audio not in ("", *known) or subtitle not in ("", tracks.OFF, *known):
+        return render_settings(request, conn, profile, errors={"languages": "Choose a language from the list."},
+                               status=422)
+    tracks.set_preference(conn, profile.id, audio or None, subtitle or None)
+    return RedirectResponse("/settings?saved=1#languages", status_code=303)
+
+
 @router.get("/settings/clear-cache")
 def clear_cache_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Ask before clearing."""
@@ -70,7 +83,7 @@ def clear_cache(request: Request, conn: Conn, profile: ActiveProfile, confirm: s
 @router.get("/sync/status")
 def sync_status(request: Request, conn: Conn) -> Response:
     """The header's sync region (polled while a sync runs)."""
-    active = profiles.active_profile(conn)
+    active = current_profile(request, conn)
     job = sync_progress(request.app, active.id) if active else None
     return render_partial(request, "_sync_region.html", sync=job)
 
@@ -81,7 +94,7 @@ async def sync_events(request: Request) -> Response:
     events with phase, done and total, then ``done`` with the outcome; ``idle`` when none runs."""
     conn = db.connect(request.app.state.settings.db_path)
     try:
-        active = profiles.active_profile(conn)
+        active = current_profile(request, conn)
     finally:
         conn.close()
     if active is None:

@@ -18,10 +18,15 @@ from fastapi.responses import Response
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.config import Settings
-from xtplay.library import catalog, details, sync
+from xtplay.library import catalog, details, sync, tracks
 from xtplay.web.templating import render
 
 #: The schedule choices offered (hours; 0 = manual only).
+#: Languages offered as the profile's audio and subtitle preference (codes as tracks name them).
+LANGUAGE_CHOICES = (("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español"),
+                    ("it", "Italiano"), ("pt", "Português"), ("nl", "Nederlands"), ("pl", "Polski"),
+                    ("tr", "Türkçe"), ("ar", "العربية"), ("ru", "Русский"), ("el", "Ελληνικά"),
+                    ("sv", "Svenska"), ("hi", "हिन्दी"), ("zh", "中文"), ("ja", "日本語"))
 SYNC_CHOICES = ((6, "Every 6 hours"), (12, "Every 12 hours"), (24, "Every day"), (48, "Every 2 days"), (0, "Manually"))
 _TIMEZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
 
@@ -34,6 +39,7 @@ def render_settings(request: Request, conn: sqlite3.Connection, profile: Profile
     return render(request, "settings.html", status, conn=conn, profile=profile, stats=stats,
                   db_size=_size(stats["db_bytes"]), sync_choices=SYNC_CHOICES, timezones=_TIMEZONES,
                   guide=guide_state(request, conn, profile), guide_note=guide_note,
+                  languages=tracks.preferred(conn, profile.id), language_choices=LANGUAGE_CHOICES,
                   errors=errors, saved=saved, cleared=cleared, nav="settings", page_title="Settings")
 
 

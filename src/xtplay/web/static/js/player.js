@@ -140,6 +140,7 @@
         if (!res.ok) { failed(res.body); return; }
         var opened = res.body;
         state.opened = opened;
+        state.offset = state.type === "catchup" ? (opened.offset || 0) : 0;  /* archive starts by the minute */
         if (opened.engine === "hls") playHls(opened.src);
         else if (opened.engine === "native") playNative(opened.src);
         else playTs(opened.src, live, opened.engine);
@@ -231,6 +232,7 @@
           return playStream(info, false, gen);
         } else {
           var at = opts.at != null ? opts.at : (cfg.t != null ? cfg.t : (info.resume || 0));
+          startWithPreferredTracks(info);
           playFile(info, at);
         }
       })
@@ -377,6 +379,7 @@
   function seekTo(t) {
     var d = totalDuration();
     if (state.type === "live" || !state.info) return;
+    if (state.type === "catchup") { seekCatchup(t); return; }
     t = Math.max(0, d ? Math.min(t, d - 1) : t);
     if (state.engine === "native") { video.currentTime = t; return; }
     if (state.engine === "remux") {
@@ -414,10 +417,17 @@
   });
 
   /* ---- resume and history ---- */
+  /* Each report carries this player's id and a rising number, so the server keeps the newest
+     of them whatever order they arrive in; once the end was reported, leaving reports nothing. */
+  var report = { session: Math.random().toString(36).slice(2) + Date.now().toString(36), seq: 0, endedId: null };
   function save(ended) {
     if (!state.info || state.type === "live" || state.type === "catchup") return;
+    if (report.endedId === state.id) return;
+    if (ended) report.endedId = state.id;
     var d = totalDuration();
-    var body = JSON.stringify({ position: ended && d ? d : position(), duration: d });
+    report.seq += 1;
+    var body = JSON.stringify({ position: ended && d ? d : position(), duration: d,
+      session: report.session, seq: report.seq });
     return fetch(base(state.type, state.id) + "/progress", {
       method: "POST", body: body, keepalive: true,
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }
@@ -426,6 +436,111 @@
   state.save = save;
   state.saveTimer = setInterval(function () { if (!video.paused && state.playing) save(false); }, 10000);
   window.addEventListener("pagehide", function () { save(false); detach(); });
+  /* Back to a player kept in the browser's page cache: it was stopped on leaving, so load it
+     again (and with it the position saved since, here or on another device). */
+  window.addEventListener("pageshow", function (e) { if (e.persisted) window.location.reload(); });
+  video.addEventListener("playing", function () { if (!state.nextTimer) report.endedId = null; });  /* played again */
+
+  /* ---- catch-up and timeshift ----
+     A catch-up is the provider's archive from a whole minute of the programme: seeking asks
+     for it again from the chosen minute (?at=seconds into the programme; /open answers where
+     it really begins, the clock counts from there). The seek bar spans the programme. On a
+     live channel with an archive, "start over" (S) plays the programme on air from its start;
+     in a catch-up, "live" (L) goes back to the channel. */
+  function seekCatchup(t) {
+    var d = totalDuration(), here = position();
+    t = Math.max(0, d ? Math.min(t, d - 1) : t);
+    var minute = Math.floor(t / 60) * 60;
+    if (t > here && minute <= Math.floor(here / 60) * 60) minute += 60;  /* forward moves at least a minute */
+    if (d && minute >= d) minute = Math.max(0, Math.floor((d - 1) / 60) * 60);
+    detach();
+    var gen = state.generation;
+    $("spinner").hidden = false;
+    hideMessage();
+    state.catchupAt = minute;
+    var info = Object.assign({}, state.info, { open: state.info.open.split("?")[0] + (minute ? "?at=" + minute : "") });
+    playStream(info, false, gen).catch(function () { explainFailure(gen); });
+  }
+  function programmeStart(info) {
+    var now = info && info.now_next && info.now_next.now;
+    return now ? Math.floor(Date.parse(now.start) / 1000) : null;
+  }
+  function canStartOver() { return state.type === "live" && state.info && state.info.archive_days > 0 && programmeStart(state.info) !== null; }
+  function startOver() {
+    if (!canStartOver()) return;
+    var channel = state.id, start = programmeStart(state.info);
+    state.liveChannel = channel;
+    state.start = start;
+    history.replaceState(null, "", "/watch/catchup/" + encodeURIComponent(channel) + "/" + start);
+    load("catchup", channel);
+  }
+  function goLive() {
+    if (state.type !== "catchup") return;
+    var channel = state.id;
+    state.start = null; state.duration = null;
+    history.replaceState(null, "", "/watch/live/" + encodeURIComponent(channel));
+    load("live", channel);
+  }
+  function showTimeshiftButtons() {
+    $("btn-start-over").hidden = !canStartOver();
+    $("btn-go-live").hidden = state.type !== "catchup";
+  }
+  function timeshiftKeys(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
+    var k = e.key;
+    if ((k === "s" || k === "S") && canStartOver()) startOver();
+    else if ((k === "l" || k === "L") && state.type === "catchup") goLive();
+    else return;
+    e.preventDefault(); e.stopPropagation(); flashOsd();
+  }
+  state.startOver = startOver; state.goLive = goLive;
+  $("btn-start-over").addEventListener("click", startOver);
+  $("btn-go-live").addEventListener("click", goLive);
+  video.addEventListener("loadedmetadata", showTimeshiftButtons);
+  video.addEventListener("playing", showTimeshiftButtons);
+
+  /* ---- preferred languages ----
+     The server says which audio and subtitle stream of a file match the profile's languages
+     (or what was last chosen on this series); a change in the menus is remembered for the
+     channel or series (a movie's becomes the profile's preference). */
+  function startWithPreferredTracks(info) {
+    var pick = info.start_tracks || {};
+    if (typeof pick.audio === "number") state.audio = pick.audio;
+    if (typeof pick.subtitle === "number") state.subtitle = pick.subtitle;
+  }
+  function trackLanguage(kind, id) {
+    var info = state.info || {}, list = kind === "audio" ? info.audio_tracks : info.subtitle_tracks, found = null;
+    if (isFile()) (list || []).forEach(function (t) { if (t.index === id) found = t.language; });
+    else if (state.hls) {
+      var t = (kind === "audio" ? state.hls.audioTracks : state.hls.subtitleTracks)[id];
+      found = t ? t.lang : null;
+    }
+    return found;
+  }
+  function rememberTrack(kind, e) {
+    var id = parseInt(e.target.value, 10), lang = kind === "subtitle" && id < 0 ? "off" : trackLanguage(kind, id);
+    if (!lang || !state.info) return;
+    var body = {}; body[kind] = lang;
+    fetch(base(state.type, state.id) + "/tracks", {
+      method: "POST", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }
+    }).catch(function () {});
+  }
+  $("audio-tracks").addEventListener("change", function (e) { rememberTrack("audio", e); });
+  $("subtitle-tracks").addEventListener("change", function (e) { rememberTrack("subtitle", e); });
+
+  /* ---- leaving by key: the position is stored before going Back, so the page shown next
+     (details, series, home) already has it; the browser's own Back still saves on pagehide. */
+  function backAfterSave(e) {
+    if (e.key !== "Escape" && e.key !== "Backspace") return;
+    if (state.type === "live" || e.ctrlKey || e.metaKey || e.altKey || typing(document.activeElement)) return;
+    if (history.length <= 1) return;
+    e.preventDefault(); e.stopPropagation();
+    var gone = false;
+    function go() { if (!gone) { gone = true; history.back(); } }
+    var saved = save(false);
+    if (saved) { saved.then(go, go); setTimeout(go, 1500); } else go();
+  }
 
   /* ---- next episode ---- */
   function startNext(now) {
@@ -712,6 +827,9 @@
     var handled = overlayOpen() ? overlayKey(e.key) : playerKey(e.key);
     if (handled) { e.preventDefault(); e.stopPropagation(); flashOsd(); }
   }, true);
+
+  window.addEventListener("keydown", backAfterSave, true);
+  window.addEventListener("keydown", timeshiftKeys, true);
 
   load(state.type, state.id, { info: cfg.info });
 })();

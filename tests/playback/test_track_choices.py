@@ -1,0 +1,22 @@
+"""A track changed in the player is remembered for its channel or series, over real sockets."""
+
+from __future__ import annotations
+
+from xtplay.library import tracks
+
+
+def test_a_channel_and_a_series_remember_their_own_track(live_app, app_http, play_profile_id):
+    pid = play_profile_id
+    app_http.get(f"/play/{pid}/episode/1/info", params={"series": "1"})  # stores the series' episodes
+    assert app_http.post(f"/play/{pid}/live/1/tracks", json={"audio": "fre"}).json()["audio"] == "fre"
+    assert app_http.post(f"/play/{pid}/episode/1/tracks", json={"subtitle": "off"}).json()["subtitle"] == "off"
+    conn = live_app.connect()
+    try:
+        assert tracks.preferred(conn, pid, channel_id="1").audio == "fre"
+        assert tracks.preferred(conn, pid, channel_id="2").audio is None  # only that channel
+        assert tracks.preferred(conn, pid, series_id="1").subtitle == "off"
+        assert tracks.preferred(conn, pid).subtitle is None  # the profile's preference untouched
+    finally:
+        conn.close()
+    info = app_http.get(f"/play/{pid}/episode/2/info", params={"series": "1"}).json()  # same series
+    assert info["start_tracks"]["subtitle"] == -1

@@ -52,6 +52,8 @@ class M3UEntry:
     @property
     def headers(self) -> dict[str, str]:
         """The HTTP headers this stream wants (User-Agent, Referer, Origin), only those given."""
+        if not self.options and "user-agent" not in self.attrs:
+            return {}  # most entries ask for none: skip building the three lookups, 100,000 times
         wanted = {"User-Agent": self.user_agent, "Referer": self.referrer, "Origin": self.origin}
         return {k: v for k, v in wanted.items() if v}
 

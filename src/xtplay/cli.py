@@ -19,11 +19,45 @@ from xtplay.logs import redact, setup_logging
 
 log = logging.getLogger(__name__)
 
-#: Modules under ``xtplay.commands`` that each add their commands to the group.
-COMMAND_MODULES = ("demo_provider", "serve", "profile", "sync", "search", "guide", "playback")
+#: Each top-level command and the module under ``xtplay.commands`` that adds it to the group.
+#: A module is imported only when one of its commands runs (or for ``--help``), so that
+#: ``xtplay sync`` does not pay for the web app, uvicorn or the demo provider.
+COMMANDS = {
+    "access-password": "serve",
+    "demo": "serve",
+    "demo-provider": "demo_provider",
+    "guide": "guide",
+    "playback": "playback",
+    "profile": "profile",
+    "search": "search",
+    "serve": "serve",
+    "sync": "sync",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands' modules load on first use instead of at start-up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            _load(self, COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
+
+
+def _load(group: click.Group, name: str) -> None:
+    try:
+        module = importlib.import_module(f"xtplay.commands.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"xtplay.commands.{name}":
+            raise
+        return
+    module.register(group)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False), envvar="XTPLAY_HOME",
               help="Data directory (default: $XTPLAY_HOME, else the platform's user data dir).")
 @click.option("-v", "--verbose", is_flag=True, help="Print informational messages.")
@@ -34,20 +68,6 @@ def cli(ctx: click.Context, home: str | None, verbose: bool) -> None:
     settings = load_settings(home)
     setup_logging(settings.log_dir, verbose=verbose)
     ctx.obj = settings
-
-
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"xtplay.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xtplay.commands.{name}":
-                raise
-            continue
-        module.register(cli)
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

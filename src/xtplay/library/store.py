@@ -133,6 +133,8 @@ def _memo(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _added(value: Any) -> int | None:
     """Unix seconds of a raw date: plain seconds read directly, anything else (milliseconds,
     ISO text, junk) by :func:`values.timestamp`."""
+    if value is None:  # a playlist's rows (and many panels' lists) carry no date at all
+        return None
     seconds = _epoch(value) if type(value) is not bool else None
     if seconds is not None and seconds <= 10**11:
         return seconds

@@ -1,11 +1,13 @@
-"""Catalog benchmark: full sync vs the floor and pyxtream, memory, search and page latency,
-restart-to-content, against the demo provider at 30,000 channels, 100,000 movies and 20,000
-series (``XTPLAY_BENCH_SCALE=0.1`` shrinks every size for a quick look).
+"""Catalog benchmark: sync vs pyxtream, memory, search and page latency, restart-to-content,
+against the demo provider at 30,000 channels, 100,000 movies and 20,000 series
+(``XTPLAY_BENCH_SCALE=0.1`` shrinks every size for a quick look).
 
 Each contender runs in its own process against the same demo provider, whose lists are
-fetched once first so every contender gets them from the provider's cache. Targets (issue 4):
-sync ≤ 1.5× the floor, ≥ 4× faster than pyxtream, search p95 ≤ 15 ms, category page p95
-≤ 10 ms, RSS after sync ≤ 250 MB, restart to content < 1 s.
+fetched once first so every contender gets them from the provider's cache. The sync against
+the floor is not measured here: this provider runs inside the benchmark's process, and its
+cost hid xtplay's own; ``bench/sync_whole.py`` measures it as a user waits for it. Targets
+(issue 4): ≥ 4× faster than pyxtream, search p95 ≤ 15 ms, category page p95 ≤ 10 ms, RSS
+after sync ≤ 250 MB, restart to content < 1 s.
 """
 
 from __future__ import annotations
@@ -168,19 +170,13 @@ def run() -> dict:
                                "get_live_streams", "get_vod_streams", "get_series"):
                     warm.get("/player_api.php", params={"username": demo.username, "password": demo.password,
                                                         "action": action})
-            # Best of two, alternating, so a burst of load on the shared machine hits both alike.
-            floors, ourses = [], []
-            for attempt in range(2):
-                floors.append(_child([_python(), str(HERE / "floor_sync.py"), *creds, str(tmp_path / f"floor{attempt}.db")]))
-                ourses.append(_child([_python(), str(HERE / "_sync_child.py"), str(tmp_path / f"home{attempt}"), *creds,
-                                      "--again"]))
-            floor = min(floors, key=lambda r: r["seconds"])
+            # Best of two, so a burst of load on the shared machine does not decide alone.
+            ourses = [_child([_python(), str(HERE / "_sync_child.py"), str(tmp_path / f"home{attempt}"), *creds])
+                      for attempt in range(2)]
             ours = min(ourses, key=lambda r: r["seconds"])
             home = tmp_path / f"home{ourses.index(ours)}"
-            out["floor"], out["xtplay"] = floor, ours
-            out["floor_runs_s"] = [r["seconds"] for r in floors]
+            out["xtplay"] = ours
             out["xtplay_runs_s"] = [r["seconds"] for r in ourses]
-            out["sync_vs_floor"] = ours["seconds"] / floor["seconds"]
             python = ensure_pyxtream()
             if python is not None:
                 pyxes = []
@@ -213,14 +209,11 @@ def _markdown(r: dict) -> str:
         f"Demo provider with {s['live']:,} channels, {s['vod']:,} movies, {s['series']:,} series; "
         f"{os.cpu_count()} CPUs, shared with other work (load average {r['load_average']:.1f} at the end). "
         "Each contender in its own process, same provider, same run, best of two "
-        f"(floor {', '.join(f'{x:.1f}' for x in r['floor_runs_s'])} s; xtplay "
-        f"{', '.join(f'{x:.1f}' for x in r['xtplay_runs_s'])} s"
+        f"(xtplay {', '.join(f'{x:.1f}' for x in r['xtplay_runs_s'])} s"
         + (f"; pyxtream {', '.join(f'{x:.1f}' for x in r['pyxtream_runs_s'])} s" if 'pyxtream_runs_s' in r else "") + ").",
         "",
         "| measure | result | baseline (same run) | ratio | target |",
         "|---|---|---|---|---|",
-        f"| full sync | {r['xtplay']['seconds']:.2f} s | floor {r['floor']['seconds']:.2f} s | "
-        f"{r['sync_vs_floor']:.2f}× the floor | ≤ 1.5× |",
     ]
     if pyx:
         ratio = r["pyxtream_vs_xtplay"]
@@ -230,8 +223,6 @@ def _markdown(r: dict) -> str:
             f"{said} | xtplay ≥ 4× faster |"
         )
     lines += [
-        f"| second sync, unchanged catalog | {r['xtplay'].get('resync_seconds', float('nan')):.2f} s | floor {r['floor']['seconds']:.2f} s | "
-        f"{r['xtplay'].get('resync_seconds', float('nan')) / r['floor']['seconds']:.2f}× | — |",
         f"| RSS after sync | {r['xtplay']['rss_after_mb']:.0f} MB (peak {r['xtplay']['peak_rss_mb']:.0f} MB) | "
         f"before sync {r['xtplay']['rss_before_mb']:.0f} MB | — | ≤ 250 MB |",
         f"| search p95 ({r['search_samples']} queries) | {r['search_p95_ms']:.1f} ms (median {r['search_median_ms']:.1f}) | — | — | ≤ 15 ms |",
@@ -252,5 +243,7 @@ def _markdown(r: dict) -> str:
             if "filtered_page_slowest" in r
             else ""
         ),
+        "",
+        "Sync against the floor, and the unchanged re-sync: see `bench/sync_whole.py` below.",
     ]
     return "\n".join(lines)

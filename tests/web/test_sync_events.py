@@ -4,6 +4,7 @@ profile activation and start-up, and the header's progress region following the 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -67,8 +68,12 @@ def _check_stream(events, counts, name="Demo"):
     for phase in {d["phase"] for d in progress}:
         dones = [d["done"] for d in progress if d["phase"] == phase]
         assert dones == sorted(dones), f"{phase} went backwards"
+    percents = [d["percent"] for d in progress]  # one figure across all lists, only forward
+    assert percents == sorted(percents) and all(0 <= p <= 100 for p in percents)
+    assert all(d["step"] for d in progress) and "eta" in progress[-1]
     final = events[-1][1]
     assert final["phase"] == "done" and final["status"] == "ok" and final["running"] is False
+    assert final["percent"] == 100 and final["percent"] >= percents[-1]
     assert final["done"] == final["total"] == sum(counts.values())
 
 
@@ -86,6 +91,29 @@ def test_sync_now_streams_phase_done_total_until_the_end(settings, demo, start_a
     assert counts["live"] > 0 and counts["movie"] > 0 and counts["series"] > 0
     assert run.status == "ok"
     _check_stream(events, counts)
+
+
+def test_the_status_region_names_the_step_with_one_overall_percent(settings, demo, start_app,
+                                                                  _vault_uses_key_file):
+    add_demo_profile(settings, demo, sync=False)
+    app = start_app(settings, demo)
+    demo.set_fault("slow", paths=["get_series"], seconds=3)  # the run waits on the series list
+    with _client(app) as client:
+        assert client.post("/sync/now", data={"csrf_token": client.csrf}).status_code == 303
+        running = ""
+        for _ in range(200):
+            html = client.get("/sync/status", headers={"HX-Request": "true"}).text
+            if "Downloading series" in html:
+                running = html
+                break
+            time.sleep(0.05)
+        read_events(client)  # until the run is over
+    assert running, "the region never showed the series step"
+    step = re.search(r"<span data-sync-phase>([^<]*)</span><span data-sync-count> — (\d+)%", running)
+    assert step is not None and step.group(1) == "Downloading series"
+    percent = int(step.group(2))
+    assert 40 <= percent < 100  # live and movies are behind it: not 0, as a per-list count would say
+    assert f'<progress value="{percent}" max="100">' in running
 
 
 def test_switching_to_an_empty_profile_syncs_it_and_the_stream_follows(settings, demo, start_app,

@@ -1,8 +1,9 @@
 """``xtplay sync [PROFILE] [--json]``: copy a profile's catalog into the library.
 
-A thin wrapper over :func:`xtplay.library.sync.sync_profile` with a rich progress bar; ``--json``
-prints the status, counts per type and seconds instead. Exit status 1 when the run failed or
-was partial (the message names each failed type).
+A thin wrapper over :func:`xtplay.library.sync.sync_profile` with a rich progress bar (one
+overall percentage, the step, an estimate of the time left); ``--json`` prints the status,
+counts per type and seconds instead. Exit status 1 when the run failed or was partial (the
+message names each failed type).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from xtplay import db
 from xtplay.accounts import profiles
@@ -59,14 +60,19 @@ def sync_cmd(settings: Settings, profile: str | None, as_json: bool, types: tupl
 
 def _with_progress(settings: Settings, conn, vault: Vault, target: profiles.Profile, types) -> sync.SyncResult:
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                  TextColumn("{task.fields[eta]}"), TimeElapsedColumn(),
                   console=console, transient=False) as bar:
-        task = bar.add_task(f"{target.name}: connecting", total=None)
+        task = bar.add_task(f"{target.name}: connecting", total=100, eta="")
 
         def show(event: sync.SyncProgress) -> None:
-            bar.update(task, description=f"{target.name}: {event.phase}", completed=event.done, total=event.total)
+            # The overall fraction across all lists, which never goes back; the step names
+            # what runs now (a list is saved while the next one downloads).
+            bar.update(task, description=f"{target.name}: {event.step or event.phase}",
+                       completed=event.fraction * 100, eta=sync.time_left(event.eta_seconds))
 
         result = asyncio.run(sync.sync_profile(settings, conn, vault, target, progress=show, types=types))
     counts = ", ".join(f"{n:,} {t}" for t, n in result.counts.items())
     console.print(f"{result.status}: {counts or 'nothing stored'} in {result.seconds:.1f} s")
     return result
+

@@ -53,18 +53,29 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class SyncProgress:
-    """Where a sync is: ``phase`` (login, categories, live, movie, series, saving <type>, done),
-    items ``done`` of ``total`` (total None while unknown)."""
+    """Where a sync is: ``phase`` (login, live, movie, series, saving <type>, indexing, done),
+    items ``done`` of ``total`` of that phase (total None while unknown), and for a person the
+    whole run: ``fraction`` (0..1 across every list, never lower than the run's previous event),
+    ``step`` (the current step in words) and ``eta_seconds`` (None until it can be guessed)."""
 
     profile_id: int
     phase: str
     done: int = 0
     total: int | None = None
     finished: bool = False
+    fraction: float = 0.0
+    step: str = ""
+    eta_seconds: float | None = None
+
+    @property
+    def percent(self) -> int:
+        """The overall fraction as a whole percentage (what bars show)."""
+        return max(0, min(100, int(self.fraction * 100)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"profile_id": self.profile_id, "phase": self.phase, "done": self.done,
-                "total": self.total, "finished": self.finished}
+                "total": self.total, "finished": self.finished, "fraction": self.fraction,
+                "percent": self.percent, "step": self.step, "eta_seconds": self.eta_seconds}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +133,116 @@ def unsubscribe(profile_id: int, queue: asyncio.Queue[SyncProgress]) -> None:
     subs = _subscribers.get(profile_id, set())
     for entry in [e for e in subs if e[1] is queue]:
         subs.discard(entry)
+
+
+def time_left(seconds: float | None) -> str:
+    """An estimate of the time left as a person reads it ('about 40 s left'), '' when unknown.
+
+    One wording for the command line and the web app."""
+    if seconds is None:
+        return ""
+    if seconds < 90:
+        return f"about {max(1, round(seconds))} s left"
+    return f"about {round(seconds / 60)} min left"
+
+
+#: Names of the lists in the steps shown to a person (a type not named here shows as itself).
+_LABELS = {"live": "live channels", "movie": "movies", "series": "series"}
+
+
+class _Overall:
+    """One run's overall progress across all its lists, so a bar only moves forward.
+
+    Each list weighs what the library held of it last time (equal weights on a first sync) and
+    is done in two parts: its download (:data:`DOWNLOAD_SHARE` of its weight, complete when the
+    list arrived) and its saving (items stored of items read). Login and the final search
+    index take fixed slices. Every part only grows and the published fraction is the running
+    maximum, computed and published under the publish lock: the writer thread saves one list
+    while the loop downloads the next, and no listener may see their events out of order.
+    Knows types only as names, so any source's lists fit.
+    """
+
+    LOGIN = 0.02
+    INDEX = 0.03
+    DOWNLOAD_SHARE = 0.3
+
+    def __init__(self, profile_id: int, callback: Callable[[SyncProgress], Any] | None) -> None:
+        self.profile_id = profile_id
+        self.callback = callback
+        self.started = time.monotonic()
+        self.weights: dict[str, float] = {}
+        self.downloaded: dict[str, float] = {}
+        self.saved: dict[str, float] = {}
+        self.downloading: str | None = None  # the list being downloaded, if any
+        self.logged_in = False
+        self.indexed = False
+        self.best = 0.0
+
+    def plan(self, types: Iterable[str], expected: dict[str, int]) -> None:
+        """Weigh the run's lists by the items the library held of each (its best guess)."""
+        types = tuple(types)
+        known = [expected.get(t, 0) for t in types if expected.get(t, 0) > 0]
+        fallback = sum(known) / len(known) if known else 1.0
+        sizes = {t: float(expected.get(t, 0)) or fallback for t in types}
+        whole = sum(sizes.values()) or 1.0
+        with _publish_lock:
+            self.weights = {t: n / whole for t, n in sizes.items()}
+            self.logged_in = True
+
+    def _fraction(self) -> float:
+        part = 1.0 - self.LOGIN - self.INDEX
+        lists = sum(w * (self.DOWNLOAD_SHARE * self.downloaded.get(t, 0.0)
+                         + (1 - self.DOWNLOAD_SHARE) * self.saved.get(t, 0.0))
+                    for t, w in self.weights.items())
+        return (self.LOGIN if self.logged_in else 0.0) + part * lists + (self.INDEX if self.indexed else 0.0)
+
+    def publish(self, phase: str, done: int = 0, total: int | None = None, finished: bool = False) -> None:
+        """Account for one event of the run and hand it, with the overall fraction, to listeners."""
+        with _publish_lock:
+            type = phase.removeprefix("saving ")
+            label = _LABELS.get(type, type)
+            if phase == "login":
+                step = "Signing in"
+            elif phase.startswith("saving "):
+                self.downloaded[type] = 1.0
+                if total is not None:  # an empty list is saved at once
+                    share = min(1.0, done / total) if total else 1.0
+                    self.saved[type] = max(self.saved.get(type, 0.0), share)
+                step = f"Saving {label}"
+                if self.downloading == type:
+                    self.downloading = None
+                elif self.downloading and self.saved.get(type) == 1.0:  # stored; the next list still comes
+                    step = f"Downloading {_LABELS.get(self.downloading, self.downloading)}"
+            elif phase == "indexing":
+                self.downloaded = dict.fromkeys(self.weights, 1.0)
+                self.saved = dict.fromkeys(self.weights, 1.0)
+                step = "Updating the search index"
+            elif phase == "done":
+                step = "Done"
+            else:
+                step = f"Downloading {label}"
+                self.downloading = type
+            if finished:
+                self.best = 1.0
+            self.best = max(self.best, min(1.0, self._fraction()))
+            elapsed = time.monotonic() - self.started
+            eta = None
+            if not finished and self.best >= self.LOGIN + 0.02 and elapsed >= 0.5:
+                eta = elapsed * (1.0 - self.best) / self.best
+            _publish(SyncProgress(self.profile_id, phase, done, total, finished, self.best, step, eta),
+                     self.callback)
+
+    def skip(self, type: str) -> None:
+        """A list that failed counts as done: the run goes on with the others."""
+        with _publish_lock:
+            self.downloaded[type] = self.saved[type] = 1.0
+            if self.downloading == type:
+                self.downloading = None
+
+    def index_done(self) -> None:
+        """The search index is rebuilt."""
+        with _publish_lock:
+            self.indexed = True
 
 
 def _publish(event: SyncProgress, callback: Callable[[SyncProgress], Any] | None) -> None:
@@ -247,12 +368,14 @@ async def sync_with_client(
     client: Source,
     progress: Callable[[SyncProgress], Any] | None = None,
     types: Iterable[str] = TYPES,
+    overall: _Overall | None = None,
 ) -> tuple[dict[str, int], dict[str, str]]:
     """Fetch and store each type with an open source; returns (counts, errors) per type.
 
     The caller holds the profile's lock. This coroutine downloads each list, reads it into
     rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
     they come (SQLite releases the GIL while it indexes), so reading and storing overlap.
+    ``overall`` carries the run's progress on from the caller (login included).
     """
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
@@ -262,18 +385,21 @@ async def sync_with_client(
     held = versions.known(conn, profile_id, present)
     found: dict[str, dict[str, ListVersion]] = {}  # versions of each type's lists, recorded once stored
     words: dict[str, set[str]] = {}  # typo vocabulary of each type handed to the writer
+    overall = overall or _Overall(profile_id, progress)
+    overall.plan(types, present)
 
     def fail(type: str, exc: XtplayError) -> None:
         log.warning("sync of %s failed for profile %s: %s", type, profile_id, exc)
         errors[type] = str(exc)
+        overall.skip(type)
 
     def saved(type: str, done: int, total: int) -> None:
-        _publish(SyncProgress(profile_id, f"saving {type}", done, total), progress)
+        overall.publish(f"saving {type}", done, total)
 
     writer = sync_writer.Writer(conn, profile_id, saved)
     try:
         for type in types:
-            _publish(SyncProgress(profile_id, type), progress)
+            overall.publish(type)
             try:
                 cats, answer, found[type] = await _download(client, type, held)
             except XtplayError as exc:
@@ -282,6 +408,7 @@ async def sync_with_client(
                     for rest in types:
                         if rest not in errors and rest not in (t for t, _ in pending):
                             errors[rest] = str(exc)
+                            overall.skip(rest)
                     break
                 continue
             raw = answer.rows
@@ -314,12 +441,13 @@ async def sync_with_client(
             fail(type, exc)
     versions.record(conn, profile_id, found, counts)
     if words.keys() & counts.keys():
-        _publish(SyncProgress(profile_id, "indexing"), progress)
+        overall.publish("indexing")
         try:  # the words of a type that was not stored come from the library
             stored = {t: w for t, w in words.items() if t in counts}
             await asyncio.to_thread(catalog_store.rebuild_terms, conn, profile_id, stored)
         except XtplayError as exc:  # the catalog is stored; only typo correction lags behind
             log.warning("typo vocabulary of profile %s not refreshed: %s", profile_id, exc)
+    overall.index_done()
     return counts, errors
 
 
@@ -343,15 +471,17 @@ async def sync_profile(
     started = time.monotonic()
     counts: dict[str, int] = {}
     errors: dict[str, str] = {}
+    overall = _Overall(profile.id, progress)
     try:
         run_id = _start_run(conn, profile.id)
-        _publish(SyncProgress(profile.id, "login"), progress)
+        overall.publish("login")
         try:
             client = source_for(conn, vault, settings, profile)
             async with client:
                 with _cyclic_gc_paused():  # a playlist source reads its whole list at login
                     await client.login()  # an expired or refused account fails here, with its reason
-                    counts, errors = await sync_with_client(conn, profile.id, client, progress, types)
+                    counts, errors = await sync_with_client(conn, profile.id, client, progress, types,
+                                                            overall)
         except XtplayError as exc:  # login, vault or client creation failed: every type failed
             for type in types:
                 errors.setdefault(type, str(exc))
@@ -360,7 +490,7 @@ async def sync_profile(
         _finish_run(conn, run_id, result)
         return result
     finally:
-        _publish(SyncProgress(profile.id, "done", sum(counts.values()), sum(counts.values()), finished=True), progress)
+        overall.publish("done", sum(counts.values()), sum(counts.values()), finished=True)
         lock.release()
         _release_memory()
 

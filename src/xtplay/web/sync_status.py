@@ -46,6 +46,9 @@ class SyncJob:
     phase: str = "starting"
     done: int = 0
     total: int | None = None
+    fraction: float = 0.0  #: overall, across all lists; only ever grows during a run
+    step: str = ""
+    eta_seconds: float | None = None
     started: float = field(default_factory=time.time)
     finished: float | None = None
     status: str | None = None  #: 'ok' | 'partial' | 'failed' once finished
@@ -57,10 +60,14 @@ class SyncJob:
         return self.finished is None
 
     @property
-    def percent(self) -> int | None:
-        if not self.total:
-            return None
-        return max(0, min(100, int(self.done * 100 / self.total)))
+    def percent(self) -> int:
+        """The whole run's percentage (all lists), which never goes back."""
+        return max(0, min(100, int(self.fraction * 100)))
+
+    @property
+    def eta_text(self) -> str:
+        """The estimated time left in words, '' while unknown or once finished."""
+        return sync.time_left(self.eta_seconds) if self.running else ""
 
     def follow(self, event: Any) -> None:
         """Take a ``sync.SyncProgress`` (called from the sync's worker thread too)."""
@@ -68,11 +75,16 @@ class SyncJob:
         self.done = int(getattr(event, "done", 0) or 0)
         total = getattr(event, "total", None)
         self.total = int(total) if total else None
+        self.fraction = max(self.fraction, float(getattr(event, "fraction", 0.0) or 0.0))
+        self.step = str(getattr(event, "step", "") or self.step)
+        self.eta_seconds = getattr(event, "eta_seconds", None)
 
     def to_dict(self) -> dict[str, Any]:
-        """What the event stream sends: phase, done, total, and the outcome once finished."""
+        """What the event stream sends: the step, the overall percent and time left, the
+        phase's own done/total, and the outcome once finished."""
         return {"profile_id": self.profile_id, "profile": self.profile_name, "phase": self.phase,
-                "done": self.done, "total": self.total, "percent": self.percent,
+                "step": self.step or self.phase, "done": self.done, "total": self.total,
+                "percent": self.percent, "eta": self.eta_text,
                 "running": self.running, "status": self.status, "message": self.message}
 
 
@@ -171,6 +183,7 @@ def _record(job: SyncJob, result: sync.SyncResult | sync.SyncRun | None) -> None
     counts = getattr(result, "counts", None) or {}
     job.phase, job.done = "done", sum(counts.values())
     job.total = job.done
+    job.fraction, job.step, job.eta_seconds = 1.0, "Done", None
     errors = getattr(result, "errors", None) or {}
     job.message = "; ".join(f"{k}: {v}" for k, v in errors.items())
 
@@ -253,7 +266,8 @@ def _outcome(app: Any, profile_id: int, name: str) -> dict[str, Any]:
     total = sum(run.counts.values()) if run else 0
     message = "; ".join(f"{k}: {v}" for k, v in (run.errors if run else {}).items())
     return {"profile_id": profile_id, "profile": name, "phase": "done", "done": total, "total": total,
-            "percent": 100, "running": False, "status": run.status if run else None, "message": message}
+            "step": "Done", "percent": 100, "eta": "", "running": False,
+            "status": run.status if run else None, "message": message}
 
 
 async def event_stream(app: Any, profile_id: int, profile_name: str,
@@ -287,10 +301,14 @@ async def event_stream(app: Any, profile_id: int, profile_name: str,
             if event.finished:
                 break
             view = sync_progress(app, profile_id)
-            data = view.to_dict() if view is not None else {"profile_id": profile_id, "profile": profile_name,
-                                                            "running": True}
-            data.update(phase=event.phase, done=event.done, total=event.total,
-                        percent=max(0, min(100, int(event.done * 100 / event.total))) if event.total else None)
+            if view is not None:
+                view.follow(event)  # the job's fraction is the running maximum: never back
+                data = view.to_dict()
+            else:
+                data = {"profile_id": profile_id, "profile": profile_name, "running": True,
+                        "phase": event.phase, "step": event.step or event.phase, "done": event.done,
+                        "total": event.total, "percent": event.percent,
+                        "eta": sync.time_left(event.eta_seconds)}
             yield _sse("progress", data)
         deadline = time.monotonic() + 5  # the worker thread hands its result back to the loop
         while is_syncing(app, profile_id) and time.monotonic() < deadline:

@@ -8,7 +8,7 @@
     var d = e.detail.data;
     if (e.detail.event === "progress") {
       var text = box.querySelector("[data-loading-text]"), bar = box.querySelector("[data-loading-bar]");
-      if (text) text.textContent = ": " + d.phase + (d.total ? " — " + d.done + " / " + d.total : (d.done ? " — " + d.done : ""));
+      if (text) text.textContent = ": " + (d.step || d.phase) + " — " + d.percent + "%" + (d.eta ? ", " + d.eta : "");
       if (bar && d.percent != null) { bar.hidden = false; bar.value = d.percent; }
     } else if (window.htmx) {
       htmx.ajax("GET", box.getAttribute("hx-get"), {target: "#loading-progress", swap: "outerHTML"});

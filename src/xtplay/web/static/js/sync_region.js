@@ -2,6 +2,12 @@
 (function () {
   var region = document.getElementById("sync-status");
   if (!window.EventSource || window.xtSyncSource || !region || !region.dataset.syncEvents) return;
+  // While the event stream is live, the regions' one-second polling is not needed (htmx's
+  // trigger filters would need eval, which the Content-Security-Policy forbids).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var id = e.target && e.target.id;
+    if (window.xtSyncLive && (id === "sync-status" || id === "loading-progress")) e.preventDefault();
+  });
   var source = new EventSource(region.dataset.syncEvents);
   window.xtSyncSource = source;
   function show(d) {
@@ -9,8 +15,8 @@
     if (!here) return;
     var phase = here.querySelector("[data-sync-phase]"), count = here.querySelector("[data-sync-count]"),
         bar = here.querySelector("progress");
-    if (phase) phase.textContent = d.phase;
-    if (count) count.textContent = d.total ? " — " + d.done + " / " + d.total : (d.done ? " — " + d.done : "");
+    if (phase) phase.textContent = d.step || d.phase;
+    if (count) count.textContent = " — " + d.percent + "%" + (d.eta ? ", " + d.eta : "");
     if (bar) { if (d.percent != null) { bar.max = 100; bar.value = d.percent; } else { bar.removeAttribute("value"); } }
     here.dataset.syncPhase = d.phase;
   }

@@ -17,13 +17,16 @@ def _selected_profile(page) -> str:
 
 
 def _switch_by_keys(page, name: str) -> None:
-    """Choose ``name`` in the header's profile selector with the keyboard (it submits on change)."""
+    """Choose ``name`` in the header's profile selector with the keyboard: Enter opens the
+    choice, arrows move in it, Enter again confirms (an arrow alone never switches)."""
     page.focus("#profile-select")
     names = page.eval_on_selector_all("#profile-select option", "os => os.map(o => o.textContent.trim())")
     steps = names.index(name) - names.index(_selected_profile(page))
+    page.keyboard.press("Enter")
     for _ in range(abs(steps)):
-        with page.expect_navigation():
-            page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_two_browsers_keep_their_own_profile(fresh_app, browser):

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.plugins.web import add_demo_profile, run_async
 from xtplay.demo import DemoProvider
@@ -151,6 +152,15 @@ def _ids(app: Any, pid: int) -> dict[str, str]:
         conn.close()
 
 
+def _settled(page) -> None:
+    """Wait for the page's fragments to load: the network goes quiet, except on a player
+    page whose stream never does (there, its first seconds)."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except PlaywrightTimeout:
+        pass
+
+
 def test_no_hostile_string_runs_on_any_page(hostile_app, browser_page):
     app, pid = hostile_app
     page = browser_page
@@ -181,7 +191,7 @@ def test_no_hostile_string_runs_on_any_page(hostile_app, browser_page):
     shown = ""
     for path in paths:
         page.goto(app.url + path)
-        page.wait_for_load_state("networkidle")
+        _settled(page)
         for key in ("Tab", "ArrowDown", "ArrowDown", "ArrowRight", "Tab"):
             page.keyboard.press(key)
         page.wait_for_timeout(150)  # let a handler that would fire do so

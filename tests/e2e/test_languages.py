@@ -39,7 +39,8 @@ def test_preferred_languages_start_the_movie_and_a_change_is_remembered(live_app
         assert page.evaluate("window.xtplayPlayer.subtitle") == 0
         page.wait_for_function("() => document.querySelector('video track') !== null")
         page.focus("#audio-tracks")
-        page.keyboard.press("ArrowUp")  # back to English
+        for key in ("Enter", "ArrowUp", "Enter"):  # back to English: a select changes only on Enter
+            page.keyboard.press(key)
         page.wait_for_function("() => window.xtplayPlayer.audio === 0")
         video_check(page).plays(seconds=1.0)
         wait_until(lambda: _preferred(live_app, play_profile_id).audio == "eng", 5,

@@ -38,6 +38,8 @@ def test_the_api_keeps_its_schema_and_never_fails_with_500(api_app):
     operation, so the suite stays quick)."""
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", api_app)
     operations = [result.ok() for result in schema.get_all_operations()]
+    # deleting a profile last: once it has succeeded, the library's operations have no profile
+    operations.sort(key=lambda o: (o.method.upper() == "DELETE" and o.path.startswith("/api/profiles"), o.path))
     assert len(operations) >= 15, [f"{o.method} {o.path}" for o in operations]
     statuses: dict[str, set[int]] = {}
     for operation in operations:
@@ -59,7 +61,7 @@ def test_the_api_keeps_its_schema_and_never_fails_with_500(api_app):
 
         check()
     assert len(statuses) == len(operations)  # every operation was really called
-    assert sum(1 for codes in statuses.values() if any(200 <= s < 300 for s in codes)) >= 8, statuses
+    assert sum(1 for codes in statuses.values() if any(200 <= s < 300 for s in codes)) >= 8, sorted(statuses.items())
 
 
 def test_the_schema_is_behind_the_login_off_loopback(settings, _vault_uses_key_file):

@@ -37,7 +37,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
                                                    autoescape=True))
-templates.env.filters.update(clock=views.clock, runtime=views.runtime, age=views.age, duration=views.duration)
+templates.env.filters.update(initials=views.initials, clock=views.clock, runtime=views.runtime, age=views.age,
+                             duration=views.duration)
 templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url)
 
 _HANDLER = re.compile(r"""\son[a-z]+=(?:"([^"]*)"|'([^']*)')""")

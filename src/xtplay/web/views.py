@@ -7,6 +7,7 @@ zone, running times, and numbers typed into filter forms.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -108,6 +109,21 @@ def duration(secs: Any) -> str:
 
 
 # --- filter forms ------------------------------------------------------------------------
+
+
+#: Words a channel name carries that say nothing of which channel it is.
+_NOT_A_NAME = frozenset({"HD", "FHD", "UHD", "SD", "4K", "HEVC", "H265", "TV"})
+
+
+def initials(name: Any) -> str:
+    """Two letters that stand for a channel where its logo is missing or broken ("BBC One HD" →
+    "BO"), so a list stays readable at a distance instead of showing empty boxes."""
+    words = [w for w in re.findall(r"[^\W_]+", str(name or "")) if w.upper() not in _NOT_A_NAME]
+    if not words:
+        return "·"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[1][0]).upper()
 
 
 def form_number(text: str | None, kind: type) -> Any:

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.sync_whole import HERE, ROOT, Run, _bin, _median, _ratio, timed
+from bench.sync_whole import HERE, ROOT, Run, _bin, figures, figures_table, timed
 
 ENTRIES = 100_000
 TARGETS = {"wall": 1.5, "rss": 1.0}
@@ -97,33 +97,17 @@ def run() -> dict:
         server.terminate()
         server.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
-    result = {
-        "scale": scale, "pairs": pairs, "entries": entries,
-        "ratios": {"wall": round(_ratio(syncs, floors, "wall"), 3), "cpu": round(_ratio(syncs, floors, "cpu"), 3),
-                   "rss": round(_ratio(syncs, floors, "rss_mb"), 3),
-                   "resync_wall": round(_ratio(resyncs, floors, "wall"), 3)},
-        "floor": {f: round(_median(floors, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "sync": {f: round(_median(syncs, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "resync": {f: round(_median(resyncs, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "load_average": os.getloadavg(),
-    }
+    result = {"scale": scale, "pairs": pairs, "entries": entries, **figures(floors, syncs, resyncs),
+              "load_average": os.getloadavg()}
     result["markdown"] = _markdown(result)
     return result
 
 
 def _markdown(r: dict) -> str:
-    met = lambda key: "met" if r["ratios"][key] <= TARGETS[key] else "**not met**"  # noqa: E731
-    f, s, rs = r["floor"], r["sync"], r["resync"]
     return f"""## Playlist profile sync as whole processes (`python -m bench playlist_sync`)
 
 Run {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, {r["entries"]:,} entries (scale {r["scale"]}),
 {r["pairs"]} alternating pairs, the playlist served by `python -m http.server` in its own process;
 load average at the end {r["load_average"][0]:.2f}. Ratios are medians of the pairwise ratios.
 
-| figure | floor | xtplay sync | ratio | target | |
-|---|---|---|---|---|---|
-| wall seconds | {f["wall"]:.2f} | {s["wall"]:.2f} | {r["ratios"]["wall"]:.2f}× | ≤ {TARGETS["wall"]}× | {met("wall")} |
-| CPU seconds (user+sys) | {f["cpu"]:.2f} | {s["cpu"]:.2f} | {r["ratios"]["cpu"]:.2f}× | | |
-| peak RSS, MB | {f["rss_mb"]:.0f} | {s["rss_mb"]:.0f} | {r["ratios"]["rss"]:.2f}× | ≤ {TARGETS["rss"]}× | {met("rss")} |
-| unchanged re-sync, wall seconds | {f["wall"]:.2f} | {rs["wall"]:.2f} | {r["ratios"]["resync_wall"]:.2f}× | | |
-"""
+{figures_table(r, TARGETS)}"""

@@ -115,6 +115,36 @@ def _median(runs: list[Run], field: str) -> float:
     return statistics.median(getattr(r, field) for r in runs)
 
 
+def figures(floors: list[Run], syncs: list[Run], resyncs: list[Run]) -> dict:
+    """Median pair ratios of syncs and unchanged re-syncs to the floor, and each side's medians
+    (the sync benchmarks of every source kind report the same figures)."""
+    ratios = {"wall": _ratio(syncs, floors, "wall"), "cpu": _ratio(syncs, floors, "cpu"),
+              "rss": _ratio(syncs, floors, "rss_mb"), "resync_wall": _ratio(resyncs, floors, "wall")}
+    return {
+        "ratios": {k: round(v, 3) for k, v in ratios.items()},
+        **{name: {f: round(_median(runs, f), 3) for f in ("wall", "cpu", "rss_mb")}
+           for name, runs in (("floor", floors), ("sync", syncs), ("resync", resyncs))},
+    }
+
+
+def figures_table(r: dict, targets: dict[str, float]) -> str:
+    """The Markdown table of :func:`figures`, each ratio beside its target where it has one."""
+    def target(key: str) -> str:
+        if key not in targets:
+            return "| |"
+        met = "met" if r["ratios"][key] <= targets[key] else "**not met**"
+        return f"≤ {targets[key]}× | {met} |"
+
+    f, s, rs, ratio = r["floor"], r["sync"], r["resync"], r["ratios"]
+    return f"""| figure | floor | xtplay sync | ratio | target | |
+|---|---|---|---|---|---|
+| wall seconds | {f["wall"]:.2f} | {s["wall"]:.2f} | {ratio["wall"]:.2f}× | {target("wall")}
+| CPU seconds (user+sys) | {f["cpu"]:.2f} | {s["cpu"]:.2f} | {ratio["cpu"]:.2f}× | {target("cpu")}
+| peak RSS, MB | {f["rss_mb"]:.0f} | {s["rss_mb"]:.0f} | {ratio["rss"]:.2f}× | {target("rss")}
+| unchanged re-sync, wall seconds | {f["wall"]:.2f} | {rs["wall"]:.2f} | {ratio["resync_wall"]:.2f}× | {target("resync_wall")}
+"""
+
+
 def run() -> dict:
     scale = float(os.environ.get("XTPLAY_BENCH_SCALE", "1"))
     pairs = int(os.environ.get("XTPLAY_BENCH_PAIRS", "5"))
@@ -159,41 +189,19 @@ def run() -> dict:
             provider.kill()
         shutil.rmtree(provider_home, ignore_errors=True)
 
-    figures = {
-        "wall": _ratio(syncs, floors, "wall"),
-        "cpu": _ratio(syncs, floors, "cpu"),
-        "rss": _ratio(syncs, floors, "rss_mb"),
-        "resync_wall": _ratio(resyncs, floors, "wall"),
-    }
-    result = {
-        "scale": scale,
-        "pairs": pairs,
-        "ratios": {k: round(v, 3) for k, v in figures.items()},
-        "floor": {f: round(_median(floors, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "sync": {f: round(_median(syncs, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "resync": {f: round(_median(resyncs, f), 3) for f in ("wall", "cpu", "rss_mb")},
-        "load_average": os.getloadavg(),
-    }
+    result = {"scale": scale, "pairs": pairs, **figures(floors, syncs, resyncs), "load_average": os.getloadavg()}
     result["markdown"] = _markdown(result)
     return result
 
 
 def _markdown(r: dict) -> str:
-    met = lambda key: "met" if r["ratios"][key] <= TARGETS[key] else "**not met**"  # noqa: E731
-    f, s, rs = r["floor"], r["sync"], r["resync"]
     return f"""## Full sync as whole processes (`python -m bench sync_whole`)
 
 Run {time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, scale {r["scale"]}, {r["pairs"]} alternating pairs,
 provider in its own process serving prebuilt lists; load average at the end {r["load_average"][0]:.2f}.
 Ratios are medians of the pairwise ratios (xtplay ÷ floor of the same pair).
 
-| figure | floor | xtplay sync | ratio | target | |
-|---|---|---|---|---|---|
-| wall seconds | {f["wall"]:.2f} | {s["wall"]:.2f} | {r["ratios"]["wall"]:.2f}× | ≤ {TARGETS["wall"]}× | {met("wall")} |
-| CPU seconds (user+sys) | {f["cpu"]:.2f} | {s["cpu"]:.2f} | {r["ratios"]["cpu"]:.2f}× | ≤ {TARGETS["cpu"]}× | {met("cpu")} |
-| peak RSS, MB | {f["rss_mb"]:.0f} | {s["rss_mb"]:.0f} | {r["ratios"]["rss"]:.2f}× | ≤ {TARGETS["rss"]}× | {met("rss")} |
-| unchanged re-sync, wall seconds | {f["wall"]:.2f} | {rs["wall"]:.2f} | {r["ratios"]["resync_wall"]:.2f}× | ≤ {TARGETS["resync_wall"]}× | {met("resync_wall")} |
-"""
+{figures_table(r, TARGETS)}"""
 
 
 if __name__ == "__main__":

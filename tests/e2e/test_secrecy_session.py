@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 
+from tests.plugins.processes import free_port, wait_for_health
 from tests.plugins.waiting import wait_until
 from xtplay.demo import DemoProvider
 
@@ -72,9 +72,7 @@ def server(tmp_path: Path, spy: Path) -> Iterator[tuple[subprocess.Popen, str, P
     """``xtplay serve`` as its own process on a free port, in a fresh home (ffmpeg through ``spy``)."""
     home = tmp_path / "home"
     home.mkdir()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XTPLAY_")}
     env.update(XTPLAY_KEYRING="file", PYTHONPATH=str(SRC), PYTHONUNBUFFERED="1",
                PATH=f"{spy}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -84,15 +82,10 @@ def server(tmp_path: Path, spy: Path) -> Iterator[tuple[subprocess.Popen, str, P
     output: list[bytes] = []
     threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return proc.poll() is not None
-
-    wait_until(up, 30, "xtplay serve to answer")
-    assert proc.poll() is None, b"".join(output).decode(errors="replace")
+    try:
+        wait_for_health(proc, url, 30)
+    except AssertionError:
+        raise AssertionError(b"".join(output).decode(errors="replace")) from None
     yield proc, url, home
     proc.terminate()
     try:

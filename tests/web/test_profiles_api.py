@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.plugins.processes import free_port
 from xtplay import db
 from xtplay.web.profiles.api import router
 
@@ -28,12 +27,6 @@ def api(settings):
 
 def _body(**kw):
     return {"name": "Home", "url": "tv.example.com:8080/", "username": "alice", "password": PASSWORD, "verify": False} | kw
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_create_list_show_edit_use_delete(api):
@@ -113,7 +106,7 @@ def test_failed_verification_saves_nothing(api, demo, fault, status, words):
     if fault == "wrong-password":
         password = "not-" + demo.password
     elif fault == "unreachable":
-        url = f"http://127.0.0.1:{_closed_port()}"
+        url = f"http://127.0.0.1:{free_port()}"
     else:
         demo.set_fault(fault)
     response = api.post("/api/profiles", json=_body(name="Demo", url=url, username=demo.username, password=password, verify=True))

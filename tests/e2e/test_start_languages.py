@@ -1,6 +1,8 @@
-"""Live HLS starts in the remembered language, in real Chromium: the demo's channel 5 has French
-(default) and English audio renditions; the profile's preference chooses English at start, the
-yellow/A key switches to French, which the channel then remembers and starts in next time."""
+"""Playback starts in the remembered language, in real Chromium, driven by keys. Live HLS: the
+demo's channel 5 has French (default) and English audio renditions; the profile's preference
+chooses English at start, the yellow/A key switches to French, which the channel then remembers
+and starts in next time. An episode (the demo's S1E3 has English and French audio) starts in
+the profile's language until a switch is remembered for its series."""
 
 from __future__ import annotations
 
@@ -82,5 +84,31 @@ def test_zapping_to_the_channel_applies_its_language(live_app, browser_page, vid
         page.wait_for_function("() => window.xtplayPlayer.id === '5' && window.xtplayPlayer.hls", timeout=20_000)
         _playing_lang(page, "eng")
         video_check(page).plays(seconds=1.0)
+    finally:
+        _forget(live_app, pid)
+
+
+def test_an_episode_starts_in_the_series_choice_over_the_profiles(live_app, browser_page, video_check,
+                                                                   play_profile_id):
+    page, pid = browser_page, play_profile_id
+    _forget(live_app, pid)
+    remux: list[str] = []
+    page.on("request", lambda r: remux.append(r.url) if "/remux.mp4" in r.url else None)
+    try:
+        _with_library(live_app, lambda conn: tracks.set_preference(conn, pid, "fr", None))
+        page.goto(f"{live_app.url}/watch/episode/3?series=1&t=0")
+        video_check(page).plays(seconds=1.0)
+        assert page.evaluate("window.xtplayPlayer.audio") == 1 and any("audio=1" in u for u in remux)  # French
+        page.focus("#player")
+        page.keyboard.press("a")  # English
+        page.wait_for_function("() => window.xtplayPlayer.audio === 0")
+        video_check(page).plays(seconds=1.0)
+        wait_until(lambda: _with_library(live_app, lambda c: tracks.preferred(c, pid, series_id="1")).audio == "eng",
+                   5, "the English choice to be remembered for the series")
+        assert _with_library(live_app, lambda c: tracks.preferred(c, pid)).audio == "fr"  # the profile's kept
+        remux.clear()
+        page.goto(f"{live_app.url}/watch/episode/3?series=1&t=0")  # again: the series' English wins
+        video_check(page).plays(seconds=1.0)
+        assert page.evaluate("window.xtplayPlayer.audio") == 0 and remux and not any("audio=" in u for u in remux)
     finally:
         _forget(live_app, pid)

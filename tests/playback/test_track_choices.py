@@ -37,3 +37,24 @@ def test_a_channels_info_names_the_languages_it_starts_in(live_app, app_http, pl
         with transaction(conn):
             conn.execute("DELETE FROM track_choices WHERE profile_id = ?", (pid,))
         conn.close()
+
+
+def test_a_catchup_starts_in_its_channels_languages(live_app, app_http, play_profile_id, play_guide):
+    from datetime import UTC, datetime, timedelta
+
+    from xtplay import guide
+
+    pid = play_profile_id
+    conn = live_app.connect()
+    try:
+        now = datetime.now(UTC)
+        past = [p for p in guide.programmes_between(conn, pid, "1", now - timedelta(hours=8), now - timedelta(hours=1))
+                if p.stop < now - timedelta(minutes=10)]
+        assert past
+        tracks.remember(conn, pid, "channel", "1", audio="deu", subtitle="off")
+        info = app_http.get(f"/play/{pid}/catchup/1/{int(past[0].start.timestamp())}/info").json()
+        assert info["languages"] == {"audio": ["de", "deu", "ger"], "subtitle": "off"}
+    finally:
+        with transaction(conn):
+            conn.execute("DELETE FROM track_choices WHERE profile_id = ?", (pid,))
+        conn.close()

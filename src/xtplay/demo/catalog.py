@@ -353,9 +353,12 @@ class Catalog:
         return sid, season, ep
 
     def episode_media(self, episode_id: int) -> MovieMedia:
-        """Episode 1 is MP4 H.264/AAC, episode 2 MKV with AC-3; the rest alternate."""
+        """Episode 1 is MP4 H.264/AAC, episode 2 MKV with AC-3, episode 3 (the first show's S1E3)
+        the two-language MKV (English and French audio, English subtitles); the rest alternate."""
         if episode_id == 2:
             return MovieMedia("h264_ac3_mkv", "mkv")
+        if episode_id == 3:
+            return MovieMedia("h264_multi_mkv", "mkv")
         if episode_id == 1 or episode_id % 3:
             return MovieMedia("h264_aac_mp4", "mp4")
         return MovieMedia("h264_aac_mkv", "mkv")

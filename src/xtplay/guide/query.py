@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 import orjson
 
-from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme
+from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme, search_title
 from xtplay.guide.model import NowNext, Programme
 from xtplay.library.search import fold, words
 
@@ -130,7 +130,9 @@ def search_programmes(conn: sqlite3.Connection, profile_id: int, text: str, *, a
     """Programmes whose title words start with every word of ``text`` (case and accents ignored), as
     (channel provider id, programme): on the air now first, then upcoming by start, then
     finished ones of channels with an archive (catch-up), latest first. Only blocks of the
-    window [at - behind, at + ahead) whose text holds the longest word are decoded."""
+    window [at - behind, at + ahead) whose text holds the longest word are decoded: the
+    folded titles stored beside accented ones (:func:`~xtplay.guide.blocks.entry`) make that
+    LIKE find "Café" for "cafe", and LIKE's own ASCII case-folding finds "Cafe" for "café"."""
     wanted = words(fold(text))
     if not wanted:
         return []
@@ -153,7 +155,7 @@ def search_programmes(conn: sqlite3.Connection, profile_id: int, text: str, *, a
         for e in orjson.loads(data):
             if not (e[0] < hi and e[1] > lo) or (pid, e[0]) in seen:
                 continue
-            title = words(fold(e[2]))
+            title = words(search_title(e))
             if not all(any(t.startswith(w) for t in title) for w in wanted):  # each word starts a title word
                 continue
             seen.add((pid, e[0]))

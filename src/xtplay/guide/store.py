@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from xtplay.db import transaction
-from xtplay.guide.blocks import SEP, epoch
+from xtplay.guide.blocks import SEP, entry, epoch
 from xtplay.guide.model import SHORT, Retention
 from xtplay.sources.xmltv import XmltvChannel, XmltvProgramme, XmltvReader, chunks
 
@@ -91,7 +91,7 @@ class SourceIngest:
                         channels.setdefault(channel, ("", None))
                     block = blocks[channel] = []
                     slots[channel] = slot
-                block.append([start, stop, item.title, item.description, extra])
+                block.append(entry(start, stop, item.title, item.description, extra))
                 self._held += 1
                 if self._held >= BATCH_PROGRAMMES:
                     self.flush()

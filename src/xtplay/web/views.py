@@ -1,5 +1,5 @@
-"""What several page areas show the same way: now/next beside channels, times in the viewer's
-zone, running times, and numbers typed into filter forms.
+"""What several page areas show the same way: now/next beside channels, how far each movie and
+episode was watched, times in the viewer's zone, running times, and numbers typed into filter forms.
 
 :mod:`templating` registers the formatters as Jinja filters (``clock``, ``runtime``, ``age``,
 ``duration``), so a page and a template format a time alike.
@@ -17,6 +17,7 @@ from fastapi import HTTPException
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
+from xtplay.library import history
 
 # --- now/next beside a list of channels --------------------------------------------------
 
@@ -44,6 +45,25 @@ def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
             progress = max(0, min(100, round(100 * done / span))) if span > 0 else None
         out[str(pid)] = {"now": now, "next": nxt, "progress": progress}
     return out
+
+
+# --- how far listed movies and episodes were watched -------------------------------------
+
+
+def percent(fraction: float | None) -> int | None:
+    """A watched fraction as the bar's percent: at least 1 once started (a sliver shows)."""
+    return None if fraction is None else max(1, min(100, round(100 * fraction)))
+
+
+def watched_percent(conn: sqlite3.Connection, profile_id: int,
+                    keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Percent watched of every started, unfinished movie and episode among ``keys`` ((type,
+    provider id)), read now from the history in one query: the bar on each poster or row
+    (``_poster_progress.html``). Pages are sent ``no-store`` and reloaded when shown from the
+    page cache, so the bars are never older than the last position report."""
+    wanted = [(t, str(p)) for t, p in keys if t in history.RESUMABLE]
+    found = history.started(conn, profile_id, wanted)
+    return {k: p for k, e in found.items() if (p := percent(e.progress)) is not None}
 
 
 def viewer_tz(profile: Profile) -> tzinfo | None:

@@ -21,7 +21,7 @@ from xtplay.library import favorites as favorite_store  # the live page's ``favo
 from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import query, repeated, watch_url
-from xtplay.web.views import form_number, now_next_for, viewer_tz
+from xtplay.web.views import form_number, now_next_for, percent, viewer_tz, watched_percent
 
 router = APIRouter()
 
@@ -153,10 +153,9 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
                           more_url=_more_url(section, category, sort, filters, page.next_cursor))
 
 
-def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[str, int]:
+def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[tuple[str, str], int]:
     """Percent watched of the page's started movies, for the bar on their posters."""
-    found = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in page.items if i.type == "movie"])
-    return {k: max(1, round(100 * v)) for k, v in found.items()}
+    return watched_percent(conn, profile.id, [(i.type, i.provider_id) for i in page.items])
 
 
 @router.get("/movies")
@@ -195,9 +194,11 @@ def series_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile
 
 
 def _library_state(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> dict[str, Any]:
-    """Favorite flag and resume position from the person's library."""
+    """Favorite flag, resume position and percent watched from the person's library."""
+    entry = history.started(conn, profile_id, [(type, provider_id)]).get((type, provider_id))
     return {"favorite": favorite_store.is_favorite(conn, profile_id, type, provider_id),
-            "resume": history.resume_position(conn, profile_id, type, provider_id)}
+            "resume": entry.position_secs if entry else None,
+            "progress": percent(entry.progress) if entry else None}
 
 
 def _item_or_404(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> catalog.ItemRow:
@@ -248,9 +249,11 @@ async def series_details(request: Request, provider_id: str, conn: Conn, profile
         season = numbers[0] if numbers else None
     episodes = list(found.episodes.get(season, [])) if season is not None else []
     watched = history.watched_ids(conn, profile.id, "episode")
-    resume = {e.episode_id: history.resume_position(conn, profile.id, "episode", e.episode_id) for e in episodes}
+    started = history.started(conn, profile.id, [("episode", str(e.episode_id)) for e in episodes])
+    resume = {key[1]: e.position_secs for key, e in started.items()}
+    progress = {key[1]: p for key, e in started.items() if (p := percent(e.progress)) is not None}
     first = found.episodes[numbers[0]][0] if numbers and found.episodes.get(numbers[0]) else None
     return render_partial(request, "_item_series_details.html", item=item, info=found.info, seasons=numbers,
-                          season=season, episodes=episodes, resume=resume, watched=watched,
+                          season=season, episodes=episodes, resume=resume, progress=progress, watched=watched,
                           next_up=next_up.for_series(conn, profile.id, provider_id), first=first,
                           offline=found.offline, offline_error=found.error)

@@ -20,6 +20,7 @@ from xtplay.web.deps import Conn, current_profile
 from xtplay.web.recent import recent_list
 from xtplay.web.templating import render
 from xtplay.web.urls import item_url, watch_url
+from xtplay.web.views import percent, watched_percent
 
 router = APIRouter()
 
@@ -39,10 +40,6 @@ class Card:
     kind: str = "movie"
 
 
-def _percent(fraction: float | None) -> int | None:
-    return None if fraction is None else max(1, min(100, round(100 * fraction)))
-
-
 def _series_of_episode(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> catalog.ItemRow | None:
     found = details.episode(conn, profile_id, episode_id)
     return catalog.get_item(conn, profile_id, "series", found[0]) if found else None
@@ -55,7 +52,7 @@ def _continue_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         if e.type == "movie" and item is None:
             continue  # gone from the provider: nothing to resume
         cards.append(Card(watch_url(e.type, e.provider_id), e.name, item.logo if item else None,
-                          f"{_clock(e.position_secs)} watched", _percent(e.progress), e.type))
+                          f"{_clock(e.position_secs)} watched", percent(e.progress), e.type))
     return cards
 
 
@@ -70,7 +67,7 @@ def _next_up_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         series = catalog.get_item(conn, profile.id, "series", n.series_id)
         name = series.name if series else n.title
         cards.append(Card(watch_url("episode", n.episode_id), name, series.logo if series else None,
-                          f"{n.label} · {n.title}", _percent(n.progress), "episode"))
+                          f"{n.label} · {n.title}", percent(n.progress), "episode"))
     return cards
 
 
@@ -81,10 +78,9 @@ def _channels_row(conn: sqlite3.Connection, request: Request, profile: Profile) 
 
 def _favorites_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     entries = [f for f in favorites.list(conn, profile.id) if f.item is not None][:ROW_LENGTH]
-    progress = history.progress_by_id(conn, profile.id, "movie", [f.provider_id for f in entries if f.type == "movie"])
-    return [Card(item_url(f.type, f.provider_id), f.item.name, f.item.logo, "",
-                 _percent(progress.get(f.provider_id)) if f.type == "movie" else None, f.type)
-            for f in entries if f.item is not None]
+    progress = watched_percent(conn, profile.id, [(f.type, f.provider_id) for f in entries])
+    return [Card(item_url(f.type, f.provider_id), f.item.name, f.item.logo, "", progress.get((f.type, f.provider_id)),
+                 f.type) for f in entries if f.item is not None]
 
 
 def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
@@ -93,9 +89,9 @@ def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
              *catalog.items(conn, profile.id, "series", sort="added", limit=ROW_LENGTH, include_adult=adult).items]
     found.sort(key=lambda i: i.added or 0, reverse=True)
     found = found[:ROW_LENGTH]
-    progress = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in found if i.type == "movie"])
+    progress = watched_percent(conn, profile.id, [(i.type, i.provider_id) for i in found])
     return [Card(item_url(i.type, i.provider_id), i.name, i.logo, str(i.year or ""),
-                 _percent(progress.get(i.provider_id)) if i.type == "movie" else None, i.type) for i in found]
+                 progress.get((i.type, i.provider_id)), i.type) for i in found]
 
 
 @router.get("/")

@@ -134,7 +134,7 @@ def _float(value: str | None) -> float | None:
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/info")
 def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: int, conn: Conn) -> JSONResponse:
-    """What the player needs for a catch-up: the TS source and the programme."""
+    """What the player needs for a catch-up: the TS source, the programme, the channel's languages."""
     profile = profiles.get_profile(conn, profile_id)
     target = Target(profile.id, "catchup", channel_id, start_ts)
     request_ = catchup_request(conn, profile, target)  # GuideError when outside the archive
@@ -144,7 +144,8 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
                          "open": play_path(target, "open"),
                          "title": now_playing.title(conn, profile, target), "programme": request_.title,
                          "programme_start": request_.programme_start.isoformat(),
-                         "duration": duration, "status": play_path(target, "status")})
+                         "duration": duration, "status": play_path(target, "status"),
+                         "languages": now_playing.stream_languages(now_playing.languages_for(conn, profile.id, target))})
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/info")

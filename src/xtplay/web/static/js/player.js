@@ -22,7 +22,8 @@
   var state = {
     type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
     offset: 0, remuxGen: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
-    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1, list: cfg.list || "all"
+    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1, list: cfg.list || "all",
+    picked: { audio: false, subtitle: false }
   };
   window.xtplayPlayer = state;
 
@@ -87,8 +88,10 @@
         startFragPrefetch: true });
       state.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
-      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillTracks);
-      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillTracks);
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, function () { startStreamAudio(); fillTracks(); });
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, function () { startStreamSubtitles(); fillTracks(); });
+      hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, fillTracks);
+      hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, fillTracks);
       hls.on(Hls.Events.ERROR, function (ev, data) {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR) { hls.recoverMediaError(); return; }
@@ -213,7 +216,7 @@
     var gen = state.generation;
     $("spinner").hidden = false;
     state.type = type; state.id = String(id); state.info = null; state.opened = null;
-    state.audio = 0; clearSubtitle(); state.subtitle = -1;
+    state.audio = 0; clearSubtitle(); state.subtitle = -1; state.picked = { audio: false, subtitle: false };
     var got = opts.info ? Promise.resolve({ ok: true, body: opts.info }) :
       fetch(infoUrl(type, id), { headers: { Accept: "application/json" } }).then(function (r) {
         return r.json().then(function (body) { return { ok: r.ok, body: body }; });
@@ -501,20 +504,63 @@
 
   /* ---- preferred languages ----
      The server says which audio and subtitle stream of a file match the profile's languages
-     (or what was last chosen on this series); a change in the menus is remembered for the
-     channel or series (a movie's becomes the profile's preference). */
+     (or what was last chosen on this series), and which languages a channel starts in; a
+     change in the menus is remembered for the channel or series (a movie's becomes the
+     profile's preference). */
   function startWithPreferredTracks(info) {
     var pick = info.start_tracks || {};
     if (typeof pick.audio === "number") state.audio = pick.audio;
     if (typeof pick.subtitle === "number") state.subtitle = pick.subtitle;
   }
+  /* A live stream's tracks are known to the player only (HLS renditions, or the browser's own
+     audioTracks): it starts on the one in the language the server names (info.languages: every
+     spelling of the channel's last choice, else the profile's), once per start, so a track the
+     viewer picks afterwards stays. */
+  function wanted(list, lang) {
+    return !!(lang && list && list.length) && list.indexOf(String(lang).toLowerCase().split(/[-_]/)[0]) >= 0;
+  }
+  function indexIn(tracks, list) {
+    for (var i = 0; i < tracks.length; i++) if (wanted(list, tracks[i].lang || tracks[i].language)) return i;
+    return -1;
+  }
+  function startStreamAudio() {
+    var langs = state.info && state.info.languages, i;
+    if (!langs || !langs.audio || !langs.audio.length || state.picked.audio) return;
+    if (state.hls) {
+      if (!state.hls.audioTracks.length) return;
+      state.picked.audio = true;
+      i = indexIn(state.hls.audioTracks, langs.audio);
+      if (i >= 0 && i !== state.hls.audioTrack) state.hls.audioTrack = i;
+    } else if (state.engine === "hls" && video.audioTracks && video.audioTracks.length) {
+      state.picked.audio = true;
+      i = indexIn(video.audioTracks, langs.audio);
+      if (i >= 0) for (var k = 0; k < video.audioTracks.length; k++) video.audioTracks[k].enabled = k === i;
+    }
+  }
+  function startStreamSubtitles() {
+    var langs = state.info && state.info.languages, i;
+    if (!langs || !langs.subtitle || !langs.subtitle.length || state.picked.subtitle) return;
+    if (state.hls) {
+      if (!state.hls.subtitleTracks.length) return;
+      state.picked.subtitle = true;
+      i = langs.subtitle === "off" ? -1 : indexIn(state.hls.subtitleTracks, langs.subtitle);
+      if (i >= 0 || langs.subtitle === "off") state.hls.subtitleTrack = i;
+    } else if (state.engine === "hls" && video.textTracks.length) {
+      state.picked.subtitle = true;
+      i = langs.subtitle === "off" ? -1 : indexIn(video.textTracks, langs.subtitle);
+      if (i >= 0 || langs.subtitle === "off") for (var k = 0; k < video.textTracks.length; k++) video.textTracks[k].mode = k === i ? "showing" : "disabled";
+    }
+  }
+  video.addEventListener("loadedmetadata", function () { if (!state.hls) { startStreamAudio(); startStreamSubtitles(); fillTracks(); } });
+
   function trackLanguage(kind, id) {
     var info = state.info || {}, list = kind === "audio" ? info.audio_tracks : info.subtitle_tracks, found = null;
     if (isFile()) (list || []).forEach(function (t) { if (t.index === id) found = t.language; });
     else if (state.hls) {
       var t = (kind === "audio" ? state.hls.audioTracks : state.hls.subtitleTracks)[id];
       found = t ? t.lang : null;
-    }
+    } else if (kind === "audio" && video.audioTracks && video.audioTracks[id]) found = video.audioTracks[id].language;
+    else if (kind === "subtitle" && video.textTracks[id]) found = video.textTracks[id].language;
     return found;
   }
   function rememberTrack(kind, e) {

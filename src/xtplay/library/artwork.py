@@ -205,8 +205,10 @@ class ArtworkCache:
             raise ProviderTimeout(host, self.limits.read) from None
         except httpx.TooManyRedirects:
             raise NotAnImage(host, "it redirects without end") from None
-        except httpx.HTTPError as exc:
-            raise ProviderUnreachable(host, type(exc).__name__) from None
+        except httpx.ConnectError:
+            raise ProviderUnreachable(host, "no connection") from None
+        except httpx.HTTPError:
+            raise ProviderUnreachable(host, "the connection broke off") from None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:

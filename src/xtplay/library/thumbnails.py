@@ -56,8 +56,8 @@ def shrink(data: bytes, box: Box, max_pixels: int, host: str) -> bytes:
         raise NotAnImage(host, "its dimensions are absurd (a decompression bomb)") from None
     except UnidentifiedImageError:
         raise NotAnImage(host, f"{_what(data)}, not a PNG, JPEG, WebP or GIF picture") from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-        raise NotAnImage(host, f"a damaged picture ({type(exc).__name__})") from None
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):
+        raise NotAnImage(host, "a damaged or truncated picture") from None
     frame.thumbnail((box.width, box.height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     frame.save(out, "WEBP", quality=QUALITY, method=4)

@@ -22,6 +22,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -56,7 +57,7 @@ class Picture:
     name: str
 
 
-def picture_of(conn: Any, profile_id: int, type: str, provider_id: str, picture: str) -> Picture | None:
+def picture_of(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str, picture: str) -> Picture | None:
     """The source of an item's picture as the provider named it in the library (None when the
     profile has no such item). ``cover`` falls back to the list's poster, like the page does."""
     item = catalog.get_item(conn, profile_id, type, provider_id)

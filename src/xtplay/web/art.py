@@ -14,12 +14,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
+from xtplay.accounts.profiles import Profile
 from xtplay.errors import ProviderError
 from xtplay.library import artwork, catalog
 from xtplay.library.artwork import ArtworkCache
@@ -66,8 +69,7 @@ async def art(request: Request, type: str, provider_id: str, picture: str, conn:
     """An item's picture, resized, from the cache; a placeholder when it cannot be had now."""
     if type not in catalog.TYPES or picture not in artwork.PICTURES:
         raise HTTPException(404, "No such picture.")
-    profile = current_profile(request, conn)
-    found = artwork.picture_of(conn, profile.id, type, provider_id, picture) if profile is not None else None
+    profile, found = await run_in_threadpool(_look_up, request, conn, type, provider_id, picture)
     if found is None or profile is None:
         raise HTTPException(404, "No such item in the library.")
     if not found.url:
@@ -90,6 +92,13 @@ async def art(request: Request, type: str, provider_id: str, picture: str, conn:
         return placeholder(found.name, picture, PENDING)
     return Response(body, media_type="image/webp",
                     headers={"cache-control": KEEP if v == art_tag(found.url) else CHECK})
+
+
+def _look_up(request: Request, conn: sqlite3.Connection, type: str, provider_id: str,
+             picture: str) -> tuple[Profile | None, artwork.Picture | None]:
+    """This browser's profile and what its library says the picture is (off the event loop)."""
+    profile = current_profile(request, conn)
+    return profile, artwork.picture_of(conn, profile.id, type, provider_id, picture) if profile is not None else None
 
 
 def placeholder(name: str, picture: str, caching: str) -> Response:

@@ -59,7 +59,7 @@ class Artwork:
     image_pixels: int = 25_000_000  #: width × height of one image (a 4K poster; a decompression bomb is far above)
     connect: float = 3.0  #: opening a connection to an image host
     read: float = 8.0  #: between two reads of an image
-    wait: float = 1.0  #: how long a miss waits for its download before a placeholder answers
+    wait: float = 0.5  #: how long a miss waits for its download before a placeholder answers
     failure_secs: float = 600.0  #: a failed image (or an unreachable host) is not asked again before this
     downloads: int = 4  #: images downloaded at once (providers ban clients that fan out)
 

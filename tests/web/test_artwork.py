@@ -318,8 +318,10 @@ def test_past_the_cap_the_least_recently_shown_picture_goes(catalog_profile, cat
 # --- dead and slow hosts -------------------------------------------------------------------------
 
 
-def test_a_dead_host_gets_a_placeholder_and_is_not_asked_again_for_a_while(art_app, dead_host):
-    ids = channels(art_app, {"Alpha News": f"{dead_host.url}/a.png", "Beta Sport": f"{dead_host.url}/b.png"})
+def test_a_dead_host_gets_a_placeholder_and_is_not_asked_again_for_a_while(art_app, dead_host, image_host):
+    image_host.pictures["/fine.png"] = ("image/png", noise_png(5))
+    ids = channels(art_app, {"Alpha News": f"{dead_host.url}/a.png", "Beta Sport": f"{dead_host.url}/b.png",
+                             "Fine Channel": f"{image_host.url}/fine.png"})
     first = art_app.art("live", ids["Alpha News"])
     placeholder_of(first, "Alpha News")
     assert "no-store" not in first.headers["cache-control"]
@@ -330,6 +332,7 @@ def test_a_dead_host_gets_a_placeholder_and_is_not_asked_again_for_a_while(art_a
     placeholder_of(art_app.art("live", ids["Beta Sport"]), "Beta Sport")  # the same host: known dead
     assert dead_host.connections == 1, "a dead host is tried once, not on every page"
     assert stored_files(art_app) == []
+    webp(art_app.art("live", ids["Fine Channel"]))  # another port of the same machine is not taken for dead
 
 
 def test_a_slow_host_never_holds_the_answer_and_the_next_view_has_the_picture(art_app, image_host):

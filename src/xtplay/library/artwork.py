@@ -83,11 +83,21 @@ def cache_key(profile_id: int, url: str, box: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """The host a URL names (how errors and the dead-host memory speak of it)."""
+    """The host a URL names (how errors speak of it)."""
     try:
         return (urlsplit(url).hostname or "the image host").lower()
     except ValueError:
         return "the image host"
+
+
+def server_of(url: str) -> str:
+    """The server a URL is fetched from (host and port), which the dead-host memory keys on:
+    one dead port on a host says nothing of the provider's other ports there."""
+    try:
+        parts = urlsplit(url)
+        return f"{(parts.hostname or '').lower()}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    except ValueError:
+        return url
 
 
 class ArtworkCache:
@@ -131,7 +141,7 @@ class ArtworkCache:
         found = self._failures.get(cache_key(profile_id, url, box))
         if found is not None and found[0] > now:
             return found[1]
-        dead = self._dead_hosts.get(host_of(url))
+        dead = self._dead_hosts.get(server_of(url))
         if dead is not None and dead[0] > now:
             return dead[1]
         return None
@@ -167,10 +177,10 @@ class ArtworkCache:
             task.exception()  # retrieved: whoever waited has it; nobody may be waiting any more
 
     async def _download(self, key: str, url: str, box: str, user_agent: str | None) -> Path:
-        host = host_of(url)
+        host, server = host_of(url), server_of(url)
         try:
             async with self._downloads:
-                dead = self._dead_hosts.get(host)  # a host found dead while this one queued
+                dead = self._dead_hosts.get(server)  # a server found dead while this one queued
                 if dead is not None and dead[0] > time.monotonic():
                     raise dead[1]
                 data = await self._get(url, host, user_agent)
@@ -178,7 +188,7 @@ class ArtworkCache:
                                                 self.limits.image_pixels, host)
             return await self._keep(key, small)
         except ProviderError as exc:
-            self._remember(key, host, exc)
+            self._remember(key, server, exc)
             log.info("artwork from %s not shown: %s", host, exc)
             raise
 
@@ -221,14 +231,14 @@ class ArtworkCache:
             )
         return self._client
 
-    def _remember(self, key: str, host: str, exc: ProviderError) -> None:
+    def _remember(self, key: str, server: str, exc: ProviderError) -> None:
         until = time.monotonic() + self.limits.failure_secs
         self._failures[key] = (until, exc)
         self._failures.move_to_end(key)
         while len(self._failures) > REMEMBERED_FAILURES:
             self._failures.popitem(last=False)
         if isinstance(exc, (ProviderUnreachable, ProviderTimeout)):
-            self._dead_hosts[host] = (until, exc)
+            self._dead_hosts[server] = (until, exc)
 
     # --- the files ----------------------------------------------------------------------------
 

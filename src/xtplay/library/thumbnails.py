@@ -56,7 +56,7 @@ def shrink(data: bytes, box: Box, max_pixels: int, host: str) -> bytes:
         raise NotAnImage(host, "its dimensions are absurd (a decompression bomb)") from None
     except UnidentifiedImageError:
         raise NotAnImage(host, f"{_what(data)}, not a PNG, JPEG, WebP or GIF picture") from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):
+    except Exception:  # a decoder meeting hostile bytes may raise anything (struct.error, IndexError …)
         raise NotAnImage(host, "a damaged or truncated picture") from None
     frame.thumbnail((box.width, box.height), Image.Resampling.LANCZOS)
     out = io.BytesIO()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +30,8 @@ from xtplay.library.artwork import ArtworkCache
 from xtplay.web.deps import Conn, current_profile, get_settings
 from xtplay.web.urls import art_tag
 from xtplay.web.views import initials
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -86,6 +89,9 @@ async def art(request: Request, type: str, provider_id: str, picture: str, conn:
             return placeholder(found.name, picture, PENDING)
         except ProviderError:
             return placeholder(found.name, picture, "private, max-age=60")
+        except OSError:  # the cache folder cannot be written (disk full …): the picture waits
+            log.warning("the artwork cache cannot store pictures in %s", cache.root, exc_info=True)
+            return placeholder(found.name, picture, PENDING)
     try:
         body = path.read_bytes()
     except FileNotFoundError:  # evicted between the look and the read

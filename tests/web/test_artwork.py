@@ -408,3 +408,19 @@ def test_addresses_the_cache_never_fetches_are_refused_before_any_connection(art
         assert isinstance(art_app.cache.failure(art_app.profile.id, url, "logo"), UnsafeUpstream), name
     assert image_host.hits["/to-metadata.png"] == 1 and image_host.hits["/to-app.png"] == 1
     assert stored_files(art_app) == []
+
+
+# --- the setting ---------------------------------------------------------------------------------
+
+
+def test_the_cache_size_is_set_in_megabytes_from_the_environment(home, monkeypatch):
+    from xtplay.config import ARTWORK_CACHE_ENV, load_settings
+    from xtplay.errors import ConfigError
+
+    assert load_settings(home).artwork.cache_bytes == 200 * 1024 * 1024
+    monkeypatch.setenv(ARTWORK_CACHE_ENV, "50")
+    assert load_settings(home).artwork.cache_bytes == 50 * 1024 * 1024
+    for wrong in ("lots", "0"):
+        monkeypatch.setenv(ARTWORK_CACHE_ENV, wrong)
+        with pytest.raises(ConfigError, match=ARTWORK_CACHE_ENV):
+            load_settings(home)

@@ -50,6 +50,10 @@ KEEP = "private, max-age=31536000, immutable"
 CHECK = "private, no-cache"
 #: A placeholder while the download runs: the next view must ask again.
 PENDING = "no-store"
+#: A placeholder for a picture that failed (remembered by the cache for longer than this).
+FAILED = "private, max-age=60"
+#: A placeholder for an item the provider gave no picture (a sync may bring one).
+NO_PICTURE = "private, max-age=3600"
 #: Placeholder colours (dark, so white initials read on them).
 _COLOURS = ("#1f4e8c", "#5b3a8c", "#8c5a1f", "#2a6b3f", "#8c2a34", "#1f6b7a", "#7a2a63", "#4a5361")
 #: The shape of each placeholder, as the page's box (width, height).
@@ -76,11 +80,11 @@ async def art(request: Request, type: str, provider_id: str, picture: str, conn:
     if found is None or profile is None:
         raise HTTPException(404, "No such item in the library.")
     if not found.url:
-        return placeholder(found.name, picture, "private, max-age=3600")
+        return placeholder(found.name, picture, NO_PICTURE)
     cache, box = artwork_cache(request), artwork.PICTURES[picture]
     path = await cache.lookup(profile.id, found.url, box)
     if path is None and cache.failure(profile.id, found.url, box) is not None:
-        return placeholder(found.name, picture, "private, max-age=60")
+        return placeholder(found.name, picture, FAILED)
     if path is None:
         try:
             path = await asyncio.wait_for(cache.fetch(profile.id, found.url, box, profile.user_agent),
@@ -88,7 +92,7 @@ async def art(request: Request, type: str, provider_id: str, picture: str, conn:
         except TimeoutError:
             return placeholder(found.name, picture, PENDING)
         except ProviderError:
-            return placeholder(found.name, picture, "private, max-age=60")
+            return placeholder(found.name, picture, FAILED)
         except OSError:  # the cache folder cannot be written (disk full …): the picture waits
             log.warning("the artwork cache cannot store pictures in %s", cache.root, exc_info=True)
             return placeholder(found.name, picture, PENDING)

@@ -28,6 +28,7 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
     │   ├── StreamProtected         a playlist entry locked by DRM (a licence server): not playable here
     │   ├── UnsafeUpstream          a URL the provider gave points where xtplay never fetches from
+    │   ├── NotAnImage              artwork that is not a picture xtplay shows (SVG, a page, too big)
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
@@ -292,6 +293,19 @@ class UnsafeUpstream(ProviderError):
         self.why = why
         super().__init__(f"A link from the provider points at {why}; xtplay does not follow such links, "
                          "so this cannot be played.")
+
+
+class NotAnImage(ProviderError):
+    """A logo or poster the provider points at is not a picture xtplay shows: an SVG, a page,
+    a file too big or of absurd dimensions. The placeholder is shown instead."""
+
+    status_code = 502
+    title = "Not a picture"
+    retryable = False
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.host, self.reason = host, reason
+        super().__init__(f"The artwork at {host} is not a picture xtplay shows: {reason}.")
 
 
 class StreamOffAir(ProviderError):

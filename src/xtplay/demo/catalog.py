@@ -158,7 +158,7 @@ class Catalog:
 
     def icon(self, kind: str, ident: int) -> str:
         """Absolute URL of a generated logo or poster on this provider."""
-        return f"{self.base_url}/images/{kind}/{ident}.svg"
+        return f"{self.base_url}/images/{kind}/{ident}.png"
 
     # ---- live -------------------------------------------------------------------------------
     def live_row(self, i: int, num: int | None = None) -> dict[str, Any]:

@@ -260,10 +260,10 @@ class DemoApp(StreamDelivery):
         state = self.state
         if action == "images":
             parts = path.split("/")
-            body = images.svg(parts[2], to_int(parts[3].split(".")[0]) or 0) if len(parts) == 4 else None
+            body = images.png(parts[2], to_int(parts[3].split(".")[0]) or 0) if len(parts) == 4 else None
             if body is None:
                 return Response(status_code=404)
-            return Response(body, media_type="image/svg+xml", headers={"cache-control": "max-age=86400"})
+            return Response(body, media_type="image/png", headers={"cache-control": "max-age=86400"})
         if action == "hls":
             if path.startswith(("/keys/", "/fmp4/")):
                 return await self.hls_extra(path)

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from xtplay import db, guide
 from xtplay.config import Settings
 from xtplay.library import schedule as sync_schedule
-from xtplay.web import auth, errors, health, install, login, sync_status
+from xtplay.web import art, auth, errors, health, install, login, sync_status
 from xtplay.web.browse import api as browse_api
 from xtplay.web.browse import pages as browse_pages
 from xtplay.web.browse import search as browse_search
@@ -44,15 +44,16 @@ log = logging.getLogger(__name__)
 ROUTER_MODULES = (
     login, home_pages, profiles_api, profiles_playlist, profiles_pages, settings_pages, library_api,
     browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
-    settings_guide_sources, health, install,
+    settings_guide_sources, health, install, art,
 )
 
 #: The Content-Security-Policy: scripts only from our own files (no ``'unsafe-inline'``, no
 #: eval; the templates' fixed ``onerror`` handlers by hash), media and hls.js' worker from
-#: ``blob:`` (MediaSource), provider artwork from any web address, nothing framed, no plugins.
+#: ``blob:`` (MediaSource), images only from our own origin (provider artwork goes through the
+#: artwork cache, :mod:`art`) or ``data:``, nothing framed, no plugins.
 CSP_DIRECTIVES = (
     "default-src 'self'", "script-src 'self' 'unsafe-hashes' {handlers}", "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob: http: https:", "media-src 'self' blob:", "worker-src 'self' blob:",
+    "img-src 'self' data:", "media-src 'self' blob:", "worker-src 'self' blob:",
     "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'",
     "form-action 'self'",
 )

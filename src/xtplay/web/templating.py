@@ -39,7 +39,8 @@ templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoade
                                                    autoescape=True))
 templates.env.filters.update(initials=views.initials, clock=views.clock, runtime=views.runtime, age=views.age,
                              duration=views.duration)
-templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url)
+templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url,
+                             art_url=urls.art_url, item_art_url=urls.item_art_url)
 
 _HANDLER = re.compile(r"""\son[a-z]+=(?:"([^"]*)"|'([^']*)')""")
 

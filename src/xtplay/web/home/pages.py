@@ -19,7 +19,7 @@ from xtplay.library import catalog, details, favorites, history, next_up
 from xtplay.web.deps import Conn, current_profile
 from xtplay.web.recent import recent_list
 from xtplay.web.templating import render
-from xtplay.web.urls import item_url, watch_url
+from xtplay.web.urls import item_art_url, item_url, watch_url
 from xtplay.web.views import percent, watched_percent
 
 router = APIRouter()
@@ -34,7 +34,7 @@ class Card:
 
     href: str
     name: str
-    logo: str | None
+    art: str | None  #: the picture's address on xtplay's artwork cache
     note: str = ""
     progress: int | None = None
     kind: str = "movie"
@@ -51,7 +51,7 @@ def _continue_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         item = e.item if e.type == "movie" else _series_of_episode(conn, profile.id, e.provider_id)
         if e.type == "movie" and item is None:
             continue  # gone from the provider: nothing to resume
-        cards.append(Card(watch_url(e.type, e.provider_id), e.name, item.logo if item else None,
+        cards.append(Card(watch_url(e.type, e.provider_id), e.name, item_art_url(item),
                           f"{_clock(e.position_secs)} watched", percent(e.progress), e.type))
     return cards
 
@@ -66,21 +66,21 @@ def _next_up_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     for n in next_up.in_progress(conn, profile.id, ROW_LENGTH):
         series = catalog.get_item(conn, profile.id, "series", n.series_id)
         name = series.name if series else n.title
-        cards.append(Card(watch_url("episode", n.episode_id), name, series.logo if series else None,
+        cards.append(Card(watch_url("episode", n.episode_id), name, item_art_url(series),
                           f"{n.label} · {n.title}", percent(n.progress), "episode"))
     return cards
 
 
 def _channels_row(conn: sqlite3.Connection, request: Request, profile: Profile) -> list[Card]:
-    return [Card(watch_url("live", c.provider_id), c.name, c.logo, f"{c.num}" if c.num else "", None, "live")
+    return [Card(watch_url("live", c.provider_id), c.name, item_art_url(c, "logo"), f"{c.num}" if c.num else "", None, "live")
             for c in recent_list(request, conn, profile, ROW_LENGTH)]
 
 
 def _favorites_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     entries = [f for f in favorites.list(conn, profile.id) if f.item is not None][:ROW_LENGTH]
     progress = watched_percent(conn, profile.id, [(f.type, f.provider_id) for f in entries])
-    return [Card(item_url(f.type, f.provider_id), f.item.name, f.item.logo, "", progress.get((f.type, f.provider_id)),
-                 f.type) for f in entries if f.item is not None]
+    return [Card(item_url(f.type, f.provider_id), f.item.name, item_art_url(f.item, "logo" if f.type == "live" else "poster"),
+                 "", progress.get((f.type, f.provider_id)), f.type) for f in entries if f.item is not None]
 
 
 def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
@@ -90,7 +90,7 @@ def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     found.sort(key=lambda i: i.added or 0, reverse=True)
     found = found[:ROW_LENGTH]
     progress = watched_percent(conn, profile.id, [(i.type, i.provider_id) for i in found])
-    return [Card(item_url(i.type, i.provider_id), i.name, i.logo, str(i.year or ""),
+    return [Card(item_url(i.type, i.provider_id), i.name, item_art_url(i), str(i.year or ""),
                  progress.get((i.type, i.provider_id)), i.type) for i in found]
 
 

@@ -430,3 +430,25 @@ def test_the_cache_size_is_set_in_megabytes_from_the_environment(home, monkeypat
         monkeypatch.setenv(ARTWORK_CACHE_ENV, wrong)
         with pytest.raises(ConfigError, match=ARTWORK_CACHE_ENV):
             load_settings(home)
+
+
+def test_deleting_a_profile_deletes_its_pictures_and_keeps_the_others(art_app, image_host):
+    """A deleted profile leaves nothing behind: its cached pictures go with it (from the disk and
+    from what the cache counts); another profile's folder stays."""
+    import re
+
+    image_host.pictures["/alpha.png"] = ("image/png", noise_png(1))
+    ids = channels(art_app, {"Alpha News": f"{image_host.url}/alpha.png"})
+    webp(art_app.art("live", ids["Alpha News"]))
+    [mine] = stored_files(art_app)
+    assert mine.parent.name == f"profile-{art_app.profile.id}"
+    other = art_app.live.settings.artwork_dir / "profile-999" / "999-0.webp"
+    other.parent.mkdir()
+    other.write_bytes(b"another profile's picture")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', art_app.client.get("/settings").text)
+    assert token, "the page carries no CSRF token"
+    answer = art_app.client.post(f"/profiles/{art_app.profile.id}/delete",
+                                 data={"confirm": "yes", "csrf_token": token[1]})
+    assert answer.status_code in (200, 303), answer.text
+    assert stored_files(art_app) == [other]
+    assert art_app.cache.total_bytes == 0

@@ -22,6 +22,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections import OrderedDict
@@ -78,8 +79,18 @@ def _text(value: Any) -> str | None:
 
 
 def cache_key(profile_id: int, url: str, box: str) -> str:
-    """The name of a picture's file: which profile, which source, which size."""
-    return hashlib.sha256(f"{profile_id}\n{box}\n{url}".encode()).hexdigest()
+    """The name of a picture's file: which profile (also its folder), which source, which size."""
+    return f"{profile_id}-" + hashlib.sha256(f"{profile_id}\n{box}\n{url}".encode()).hexdigest()
+
+
+def profile_folder(root: Path, profile_id: int) -> Path:
+    """Where a profile's pictures are kept: one folder, so deleting the profile deletes them."""
+    return root / f"profile-{profile_id}"
+
+
+def remove_profile_files(settings: Settings, profile_id: int) -> None:
+    """Delete every cached picture of a profile (when the profile is deleted)."""
+    shutil.rmtree(profile_folder(settings.artwork_dir, profile_id), ignore_errors=True)
 
 
 def host_of(url: str) -> str:
@@ -243,7 +254,17 @@ class ArtworkCache:
     # --- the files ----------------------------------------------------------------------------
 
     def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.webp"
+        return profile_folder(self.root, int(key.split("-", 1)[0])) / f"{key}.webp"
+
+    async def forget_profile(self, profile_id: int) -> None:
+        """Drop a deleted profile's pictures from the disk and from what this cache counts."""
+        files = await self._index()
+        prefix = f"{profile_id}-"
+        for key in [k for k in files if k.startswith(prefix)]:
+            self._total -= files.pop(key)
+        for key in [k for k in self._failures if k.startswith(prefix)]:
+            del self._failures[key]
+        await asyncio.to_thread(shutil.rmtree, profile_folder(self.root, profile_id), True)
 
     async def _index(self) -> OrderedDict[str, int]:
         """The files on disk, least recently shown first (read from the disk on first use)."""
@@ -297,7 +318,7 @@ def _scan(root: Path) -> OrderedDict[str, int]:
             for entry in os.scandir(folder):
                 if entry.name.endswith(".tmp"):
                     Path(entry.path).unlink(missing_ok=True)
-                elif entry.name.endswith(".webp"):
+                elif entry.name.endswith(".webp") and entry.name.split("-", 1)[0].isdigit():
                     stat = entry.stat()
                     found.append((stat.st_mtime_ns, entry.name[:-5], stat.st_size))
     found.sort()

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.from_thread
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -69,6 +70,15 @@ def artwork_cache(request: Request) -> ArtworkCache:
         cache = ArtworkCache(settings, {p for p in (server[1], settings.port) if p})
         request.app.state.artwork = cache
     return cache
+
+
+def forget_profile_art(request: Request, profile_id: int) -> None:
+    """Delete a deleted profile's cached pictures (from a sync route: a worker thread)."""
+    cache = getattr(request.app.state, "artwork", None)
+    if cache is None:
+        artwork.remove_profile_files(get_settings(request), profile_id)
+    else:
+        anyio.from_thread.run(cache.forget_profile, profile_id)
 
 
 @router.get("/art/{type}/{provider_id}/{picture}", include_in_schema=False)

@@ -23,6 +23,7 @@ from xtplay.accounts import profiles
 from xtplay.accounts.vault import Secret
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
+from xtplay.web.art import forget_profile_art
 from xtplay.web.deps import AppSettings, AppVault, Conn
 
 
@@ -126,9 +127,10 @@ async def edit_profile(profile: str, body: ProfileEdit, conn: Conn, vault: AppVa
 
 
 @router.delete("/{profile}")
-def delete_profile(profile: str, conn: Conn, vault: AppVault) -> dict[str, Any]:
+def delete_profile(request: Request, profile: str, conn: Conn, vault: AppVault) -> dict[str, Any]:
     """Delete the profile and everything stored for it."""
     removed = profiles.remove_profile(conn, vault, profile)
+    forget_profile_art(request, removed.id)
     active = profiles.active_profile(conn)
     return {"deleted": removed.id, "name": removed.name, "active_id": active.id if active else None}
 

@@ -28,6 +28,7 @@ from xtplay.errors import (
     XtplayError,
 )
 from xtplay.library import catalog, sync
+from xtplay.web.art import forget_profile_art
 from xtplay.web.deps import AppSettings, AppVault, Conn, choose_profile
 from xtplay.web.sync_status import activate, is_syncing, sync_progress
 from xtplay.web.templating import render, render_partial
@@ -228,6 +229,7 @@ def delete(request: Request, profile_id: int, conn: Conn, vault: AppVault, confi
     if is_syncing(request.app, profile_id):
         raise ProfileBusy()
     profiles.remove_profile(conn, vault, profile_id)
+    forget_profile_art(request, profile_id)
     return _redirect(request, "/profiles" if profiles.list_profiles(conn) else "/welcome")
 
 

@@ -50,3 +50,16 @@ def translations(language: str) -> NullTranslations:
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+@functools.cache
+def catalog_messages(language: str) -> dict[str, str]:
+    """The singular msgids of ``language`` that have a translation (fuzzy ones left out), to
+    read an English sentence made earlier back into its msgid and values."""
+    path = catalog_path(language)
+    if language == SOURCE_LANGUAGE or language not in LANGUAGES or not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=language, domain=DOMAIN)
+    return {str(m.id): str(m.string) for m in catalog
+            if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy}

@@ -12,6 +12,7 @@ handlers all read the same one (:func:`current`).
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from starlette.datastructures import Headers
 from xtplay import db
 from xtplay.accounts import devices
 from xtplay.errors import XtplayError
-from xtplay.i18n import LANGUAGES, SOURCE_LANGUAGE, translations
+from xtplay.i18n import LANGUAGES, SOURCE_LANGUAGE, catalog_messages, translations
 
 
 class _Choice:
@@ -149,6 +150,57 @@ def translate(message: str, params: dict[str, Any] | None = None) -> str:
     in the language being rendered, filled in with ``params``."""
     text = gettext(message)
     return text % params if params else text
+
+
+_FIELD = re.compile(r"%\((\w+)\)s|%%")
+
+
+@functools.cache
+def _sentences(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each msgid with ``%(name)s`` fields as a pattern matching the English sentences it makes."""
+    found: list[tuple[int, re.Pattern[str], str]] = []
+    for msgid, translation in catalog_messages(language).items():
+        if "%(" not in msgid or re.search(r"%\(\w+\)[^s]", msgid):
+            continue
+        pattern, at = "", 0
+        for match in _FIELD.finditer(msgid):
+            pattern += re.escape(msgid[at:match.start()])
+            pattern += "%" if match.group(0) == "%%" else f"(?P<{match.group(1)}>.+?)"
+            at = match.end()
+        literal = len(_FIELD.sub("", msgid))
+        found.append((literal, re.compile(pattern + re.escape(msgid[at:]) + r"\Z", re.S), translation))
+    # the most specific first: "Too many connections: %(in_use)s of %(max)s in use…" before "%(matched)s of %(channels)s"
+    return tuple((pattern, translation) for _, pattern, translation in sorted(found, key=lambda f: -f[0]))
+
+
+def translated(text: Any) -> str:
+    """A sentence made in English earlier (a stored sync error, a cached provider check, a
+    form error) in the language of the request: its msgid's translation, with the values it
+    was made with filled back in; the text itself when no msgid made it (a provider's words)."""
+    text = "" if text is None else str(text)
+    language = current()
+    if language == SOURCE_LANGUAGE or not text:
+        return text
+    direct = gettext(text)
+    if direct != text:
+        return direct
+    for pattern, translation in _sentences(language):
+        match = pattern.match(text)
+        if match:
+            try:
+                return translation % match.groupdict()
+            except (KeyError, TypeError, ValueError):
+                return text
+    return text
+
+
+def describe(error: XtplayError) -> str:
+    """An error's sentence in the language of the request (its English one when the catalog
+    lacks it, e.g. a provider's own words)."""
+    try:
+        return translate(error.template, error.params)
+    except (KeyError, TypeError, ValueError):  # a translation whose fields do not fit: the English one
+        return str(error)
 
 
 # --- formatting ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from xtplay.library import catalog, favorites, history, search
 from xtplay.web.browse.search_form import SearchForm, run_search
 from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.urls import item_url, watch_url
 
 router = APIRouter(prefix="/api")
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api")
 
 def _check_type(type: str) -> None:
     if type not in catalog.TYPES:
-        raise HTTPException(422, f"Unknown kind “{type}” (expected live, movie or series).")
+        raise HTTPException(422, _("Unknown kind “%(kind)s” (expected live, movie or series).") % {"kind": type})
 
 
 def item_json(item: catalog.ItemRow) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def api_item(type: str, provider_id: str, conn: Conn, profile: ActiveProfile) ->
     _check_type(type)
     item = catalog.get_item(conn, profile.id, type, provider_id)
     if item is None:
-        raise HTTPException(404, f"No {type} with id {provider_id} in the library.")
+        raise HTTPException(404, _("No %(kind)s with id %(id)s in the library.") % {"kind": type, "id": provider_id})
     data = item_json(item)
     data["favorite"] = favorites.is_favorite(conn, profile.id, type, provider_id)
     data["resume_secs"] = history.resume_position(conn, profile.id, type, provider_id) if type == "movie" else None

@@ -50,7 +50,7 @@ def save_settings(request: Request, conn: Conn, profile: ActiveProfile, sync_int
                                  adult_enabled=adult_enabled in ("1", "on", "true"), timezone=timezone)
     except XtplayError as exc:
         field = getattr(exc, "field", "form")
-        return render_settings(request, conn, profile, errors={field: str(exc)}, status=422)
+        return render_settings(request, conn, profile, errors={field: locale.describe(exc)}, status=422)
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 

@@ -152,7 +152,7 @@
       loadMore(list).then(function (ok) { if (ok) letterJump(list, from, letter, tries + 1); });
       return true;
     }
-    showNotice("Nothing starts with " + letter);
+    showNotice(tr("Nothing starts with {letter}", {letter: letter}));
     return true;
   }
 

@@ -44,7 +44,7 @@ templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoade
 templates.env.install_gettext_callables(locale.gettext, locale.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters.update(initials=views.initials, clock=views.clock, runtime=views.runtime, age=views.age,
                              duration=views.duration, day=views.day, weekday=views.weekday, decimal=views.decimal,
-                             seconds=views.seconds,
+                             seconds=views.seconds, run_status=views.run_status,
                              translated=locale.translated)
 templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url,
                              current_language=locale.current, script_messages=locale.script_messages)

@@ -18,6 +18,7 @@ from fastapi import HTTPException
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
+from xtplay.i18n import N_
 from xtplay.web import locale
 
 # --- now/next beside a list of channels --------------------------------------------------
@@ -120,6 +121,17 @@ def seconds(value: Any) -> str:
     """'12.3 s' (in French '12,3 s')."""
     text = decimal(value)
     return locale.gettext("%(seconds)s s") % {"seconds": text} if text else ""
+
+
+#: How a sync or guide run ended, as the Settings and Profiles pages say it.
+_RUN_STATUSES = {"ok": N_("ok"), "partial": N_("partial"), "failed": N_("failed"), "running": N_("running"),
+                 "interrupted": N_("interrupted"), "error": N_("error")}
+
+
+def run_status(value: Any) -> str:
+    """A run's status word in the page's language ('ok', 'failed' …); an unknown one as it is."""
+    text = str(value or "")
+    return locale.gettext(_RUN_STATUSES[text]) if text in _RUN_STATUSES else text
 
 
 def duration(secs: Any) -> str:

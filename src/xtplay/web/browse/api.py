@@ -69,7 +69,8 @@ def api_items(conn: Conn, profile: ActiveProfile, type: str = "live", category: 
     """One page of items; pass ``next_cursor`` back as ``after`` for the next page."""
     _check_type(type)
     if sort not in catalog.SORTS:
-        raise HTTPException(422, f"Unknown sort “{sort}” (expected one of {', '.join(catalog.SORTS)}).")
+        raise HTTPException(422, _("Unknown sort “%(sort)s” (expected one of %(sorts)s).")
+                            % {"sort": sort, "sorts": ", ".join(catalog.SORTS)})
     page = catalog.items(conn, profile.id, type, category_id=category, sort=sort, after=after, limit=limit,
                          include_adult=bool(profile.adult_enabled))
     return {"type": type, "items": [item_json(i) for i in page.items], "next_cursor": page.next_cursor}

@@ -417,7 +417,7 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, co
         try:
             first = await anext(chunks)
         except StopAsyncIteration:
-            raise PlaybackError("ffmpeg produced nothing for this file.") from None
+            raise PlaybackError(N_("ffmpeg produced nothing for this file.")) from None
         return StreamingResponse(_then(first, chunks), media_type="video/mp4",
                                  headers={"cache-control": "no-store", "x-xtplay-start": f"{start:.3f}"})
 
@@ -443,7 +443,7 @@ async def subtitles(request: Request, profile_id: int, type: str, item_id: str, 
             data += chunk
         text = data.decode("utf-8", "replace")
         if not text.startswith("WEBVTT"):
-            raise PlaybackError("ffmpeg could not read these subtitles.")
+            raise PlaybackError(N_("ffmpeg could not read these subtitles."))
         return Response(remux.shift_vtt(text, max(0.0, start)), media_type="text/vtt; charset=utf-8",
                         headers={"cache-control": "no-store"})
 

@@ -219,7 +219,7 @@
       if (key === "Enter" || key === " ") {
         sel.dataset.before = sel.value;
         sel.classList.add("is-choosing");
-        showNotice("↑/↓ to choose, Enter to confirm, Back to cancel");
+        showNotice(tr("↑/↓ to choose, Enter to confirm, Back to cancel"));
         return true;
       }
       return key.length === 1;  /* no type-ahead either: letters would change it */

@@ -163,9 +163,9 @@ class InvalidProfile(ProfileError):
 
     title = N_("Invalid profile")
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, params: Mapping[str, Any] | None = None) -> None:
         self.field = field
-        super().__init__(message)
+        super().__init__(message, params)
 
 
 class ProfileBusy(ProfileError):

@@ -133,3 +133,14 @@ def test_concurrent_requests_keep_their_own_language(browse_client):
         seen = list(pool.map(fetch, headers))
     for h, (lang, french, english) in zip(headers, seen, strict=True):
         assert (lang, french, english) == (("fr", True, False) if h is FR else ("en", False, True))
+
+
+def test_form_errors_of_the_profile_checks_speak_french(browse_client):
+    page = browse_client.post_form("/profiles", {"name": "Salon", "url": "ftp://panel.example", "username": "u",
+                                                 "password": "p"}, headers=FR)
+    text = html.unescape(page.text)
+    assert page.status_code in (400, 422) and _lang(page) == "fr"
+    assert "L'URL du serveur doit commencer par http:// ou https://, pas par ftp://." in text
+    english = browse_client.post_form("/profiles", {"name": "Salon", "url": "ftp://panel.example", "username": "u",
+                                                    "password": "p"})
+    assert "The server URL must start with http:// or https://, not ftp://." in html.unescape(english.text)

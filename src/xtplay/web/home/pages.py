@@ -56,7 +56,8 @@ def _continue_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         if e.type == "movie" and item is None:
             continue  # gone from the provider: nothing to resume
         cards.append(Card(watch_url(e.type, e.provider_id), e.name, item.logo if item else None,
-                          f"{_clock(e.position_secs)} watched", _percent(e.progress), e.type))
+                          _("%(position)s watched") % {"position": _clock(e.position_secs)}, _percent(e.progress),
+                          e.type))
     return cards
 
 

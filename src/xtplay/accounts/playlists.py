@@ -23,6 +23,7 @@ from xtplay.accounts.profiles import Profile, active_profile, get_profile, use_p
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import InvalidProfile, ProfileExists
+from xtplay.i18n import N_
 from xtplay.sources.playlist import PlaylistIndex, PlaylistSource
 from xtplay.sources.playlist_read import is_address, register_location, shown_location
 from xtplay.sources.source import ListVersion
@@ -60,10 +61,10 @@ def clean_location(value: str | None, field: str = "m3u") -> str:
     """An http(s) address or a local file path, as given (trimmed); ``InvalidProfile`` if blank."""
     text = (value or "").strip()
     if not text:
-        raise InvalidProfile(field, "The playlist address or file is required." if field == "m3u"
-                             else "The guide address or file is empty.")
+        raise InvalidProfile(field, N_("The playlist address or file is required.") if field == "m3u"
+                             else N_("The guide address or file is empty."))
     if "://" in text and not is_address(text):
-        raise InvalidProfile(field, "A playlist address must start with http:// or https://.")
+        raise InvalidProfile(field, N_("A playlist address must start with http:// or https://."))
     if not is_address(text):
         text = str(Path(text).expanduser().resolve())
     return text
@@ -82,7 +83,8 @@ async def check_playlist(settings: Settings, location: str, user_agent: str | No
 def save_upload(settings: Settings, data: bytes) -> str:
     """Keep a playlist uploaded from a browser in the home directory; returns its path."""
     if len(data) > MAX_UPLOAD:
-        raise InvalidProfile("m3u", f"The uploaded playlist is larger than {MAX_UPLOAD // (1024 * 1024)} MB.")
+        raise InvalidProfile("m3u", N_("The uploaded playlist is larger than %(size)s MB."),
+                             {"size": MAX_UPLOAD // (1024 * 1024)})
     folder = settings.home / UPLOAD_DIR
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{secrets.token_hex(8)}.m3u"

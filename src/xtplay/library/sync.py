@@ -41,6 +41,7 @@ from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import AuthError, SyncAlreadyRunning, XtplayError
+from xtplay.i18n import N_
 from xtplay.library import store as catalog_store
 from xtplay.library import versions
 from xtplay.library import writer as sync_writer
@@ -142,12 +143,16 @@ def time_left(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return f"about {max(1, round(seconds))} s left"
-    return f"about {round(seconds / 60)} min left"
+        return N_("about %(seconds)s s left") % {"seconds": max(1, round(seconds))}
+    return N_("about %(minutes)s min left") % {"minutes": round(seconds / 60)}
 
 
 #: Names of the lists in the steps shown to a person (a type not named here shows as itself).
 _LABELS = {"live": "live channels", "movie": "movies", "series": "series"}
+#: The steps in words, whole sentences so each translates as one (the web shows them translated).
+_DOWNLOADING = {"live": N_("Downloading live channels"), "movie": N_("Downloading movies"),
+                "series": N_("Downloading series")}
+_SAVING = {"live": N_("Saving live channels"), "movie": N_("Saving movies"), "series": N_("Saving series")}
 
 
 class _Overall:
@@ -202,25 +207,25 @@ class _Overall:
             type = phase.removeprefix("saving ")
             label = _LABELS.get(type, type)
             if phase == "login":
-                step = "Signing in"
+                step = N_("Signing in")
             elif phase.startswith("saving "):
                 self.downloaded[type] = 1.0
                 if total is not None:  # an empty list is saved at once
                     share = min(1.0, done / total) if total else 1.0
                     self.saved[type] = max(self.saved.get(type, 0.0), share)
-                step = f"Saving {label}"
+                step = _SAVING.get(type, f"Saving {label}")
                 if self.downloading == type:
                     self.downloading = None
                 elif self.downloading and self.saved.get(type) == 1.0:  # stored; the next list still comes
-                    step = f"Downloading {_LABELS.get(self.downloading, self.downloading)}"
+                    step = _DOWNLOADING.get(self.downloading, f"Downloading {self.downloading}")
             elif phase == "indexing":
                 self.downloaded = dict.fromkeys(self.weights, 1.0)
                 self.saved = dict.fromkeys(self.weights, 1.0)
-                step = "Updating the search index"
+                step = N_("Updating the search index")
             elif phase == "done":
-                step = "Done"
+                step = N_("Done")
             else:
-                step = f"Downloading {label}"
+                step = _DOWNLOADING.get(type, f"Downloading {label}")
                 self.downloading = type
             if finished:
                 self.best = 1.0

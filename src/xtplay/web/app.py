@@ -1,8 +1,8 @@
 """The web application: ``create_app(settings, demo=None)`` assembles the routers.
 
 Pages (Jinja + htmx) and the JSON API share one app. In front of every route sits the
-:mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF); errors
-become responses only in :mod:`errors`.
+:mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF), inside the
+:mod:`locale` one (the language each request speaks); errors become responses only in :mod:`errors`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from xtplay.web.guide import pages as guide_pages
 from xtplay.web.home import pages as home_pages
 from xtplay.web.library import api as library_api
 from xtplay.web.library import pages as library_pages
+from xtplay.web.locale import Languages
 from xtplay.web.play import external as play_external
 from xtplay.web.play import pages as play_pages
 from xtplay.web.profiles import api as profiles_api
@@ -115,6 +116,7 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(Guard, key=auth.session_key(settings), require_login=app.state.require_login,
                        db_path=settings.db_path)
+    app.add_middleware(Languages, db_path=settings.db_path)  # outside the guard: its refusals speak it too
     app.add_middleware(_SecurityHeaders)
 
     @app.get("/api/openapi.json", include_in_schema=False)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, details, favorites, history, next_up
 from xtplay.web.deps import Conn, current_profile
+from xtplay.web.locale import gettext as _
 from xtplay.web.recent import recent_list
 from xtplay.web.templating import render
 from xtplay.web.urls import item_art_url, item_url, watch_url
@@ -52,7 +53,8 @@ def _continue_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         if e.type == "movie" and item is None:
             continue  # gone from the provider: nothing to resume
         cards.append(Card(watch_url(e.type, e.provider_id), e.name, item_art_url(item),
-                          f"{_clock(e.position_secs)} watched", percent(e.progress), e.type))
+                          _("%(position)s watched") % {"position": _clock(e.position_secs)}, percent(e.progress),
+                          e.type))
     return cards
 
 
@@ -100,10 +102,10 @@ def home(request: Request, conn: Conn) -> Response:
     profile = current_profile(request, conn)
     if profile is None:
         return RedirectResponse("/welcome", status_code=303)
-    rows = [("continue", "Continue watching", _continue_row(conn, profile)),
-            ("next", "Next up", _next_up_row(conn, profile)),
-            ("channels", "Recent channels", _channels_row(conn, request, profile)),
-            ("favorites", "Favorites", _favorites_row(conn, profile)),
-            ("added", "Recently added", _added_row(conn, profile))]
-    return render(request, "home.html", conn=conn, nav="home", page_title="Home",
+    rows = [("continue", _("Continue watching"), _continue_row(conn, profile)),
+            ("next", _("Next up"), _next_up_row(conn, profile)),
+            ("channels", _("Recent channels"), _channels_row(conn, request, profile)),
+            ("favorites", _("Favorites"), _favorites_row(conn, profile)),
+            ("added", _("Recently added"), _added_row(conn, profile))]
+    return render(request, "home.html", conn=conn, nav="home", page_title=_("Home"),
                   rows=[(key, title, cards) for key, title, cards in rows if cards])

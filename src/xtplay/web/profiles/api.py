@@ -23,8 +23,10 @@ from xtplay.accounts import profiles
 from xtplay.accounts.vault import Secret
 from xtplay.errors import XtplayError
 from xtplay.logs import redact
+from xtplay.web import locale
 from xtplay.web.art import forget_profile_art
 from xtplay.web.deps import AppSettings, AppVault, Conn
+from xtplay.web.locale import gettext as _
 
 
 def _error(status: int, title: str, message: str, retryable: bool = False) -> JSONResponse:
@@ -41,13 +43,13 @@ class _JsonErrors(APIRoute):
             try:
                 return await handler(request)
             except XtplayError as exc:
-                return _error(exc.status_code, exc.title, str(exc), exc.retryable)
+                return _error(exc.status_code, _(exc.title), locale.describe(exc), exc.retryable)
             except RequestValidationError as exc:
                 parts = []
                 for err in exc.errors()[:5]:
                     where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "body"
                     parts.append(f"{where}: {err.get('msg', 'invalid')}")
-                return _error(422, "Invalid request", "; ".join(parts) or "The request body is not valid.")
+                return _error(422, _("Invalid request"), "; ".join(parts) or _("The request body is not valid."))
 
         return guarded
 

@@ -17,6 +17,12 @@ from xtplay.errors import ConfigError
 APP_NAME = "xtplay"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
+#: How long the app keeps a browser's idle connection open for its next request, in seconds
+#: (uvicorn's default, named here). A client that keeps idle connections as long as this may
+#: send a request just as the app closes one: browsers resend it by themselves (a request on a
+#: reused connection reset before any answer), a client that does not must keep idle
+#: connections for less time than this.
+KEEP_ALIVE_SECONDS = 5
 #: Sent to providers unless a profile sets its own (many panels only admit player-like agents).
 DEFAULT_USER_AGENT = "VLC/3.0.20 LibVLC/3.0.20"
 

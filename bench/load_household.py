@@ -273,9 +273,29 @@ async def _ceiling(url: str, pid: int, server_pid: int, most: int = 4) -> dict:
         speeds = {}
         for k in range(1, most + 1):
             speeds[k] = round(min(await asyncio.gather(*(one() for _ in range(k)))), 2)
+        busy = await _one_too_many(client, f"/play/{pid}/movie/3/remux.mp4")
     ceiling = max((k for k, speed in speeds.items() if speed >= 1.0), default=0)
     return {"mode": info.get("mode"), "media_seconds": duration, "slowest_speed_by_k": speeds, "ceiling": ceiling,
-            "ffmpeg_left_after": _ffmpeg_children(server_pid)}
+            "one_too_many": busy, "ffmpeg_left_after": _ffmpeg_children(server_pid)}
+
+
+async def _one_too_many(client: httpx.AsyncClient, path: str) -> dict:
+    """What the viewer past the limit is told: the pool's ``DEFAULT_LIMIT`` viewers each hold a
+    conversion open (one that reads nothing more, as a paused player, keeps ffmpeg waiting on its
+    pipe), and one more asks for the same movie."""
+    from xtplay.playback.remux import DEFAULT_LIMIT
+
+    held = [await client.send(client.build_request("GET", path), stream=True) for _ in range(DEFAULT_LIMIT)]
+    try:
+        started = time.monotonic()
+        extra = await client.get(path, headers={"Accept": "application/json"})
+        waited = time.monotonic() - started
+    finally:
+        for answer in held:
+            await answer.aclose()
+    told = extra.json() if extra.headers.get("content-type", "").startswith("application/json") else {}
+    return {"held": [a.status_code for a in held], "status": extra.status_code, "waited_s": round(waited, 1),
+            "retry_after": extra.headers.get("retry-after"), "message": told.get("message", extra.text[:200])}
 
 
 def run() -> dict:

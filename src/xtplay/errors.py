@@ -42,7 +42,8 @@ it (``template``, ``params``), so the web layer can show it in the reader's lang
     ├── GuideError                  programme guide problems (broken XMLTV …)
     └── PlaybackError               stream cannot be played (ffmpeg failed, unsupported …)
         ├── NotAStream              the provider answered a page or noise where a stream belongs
-        └── NoLiveFormatWorked      every live format the account allows failed to start
+        ├── NoLiveFormatWorked      every live format the account allows failed to start
+        └── ConversionsBusy         every ffmpeg slot stayed taken while a new viewer waited
 """
 
 from __future__ import annotations
@@ -435,6 +436,19 @@ class PlaybackError(XtplayError):
 
     status_code = 502
     title = N_("Playback failed")
+
+
+class ConversionsBusy(PlaybackError):
+    """Every conversion slot stayed taken for as long as a new viewer waits: told at once, with
+    when to try again, rather than starting one conversion too many and stuttering them all."""
+
+    status_code = 503
+    title = "Conversions busy"
+    retryable = True
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        self.limit, self.retry_after = limit, retry_after
+        super().__init__(f"{limit} conversions are already running; stop one and try again.")
 
 
 class NotAStream(PlaybackError):

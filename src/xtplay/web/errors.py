@@ -61,7 +61,7 @@ def error_response(request: Request, status: int, title: str, message: str, retr
 
 async def _xtplay_error(request: Request, exc: XtplayError) -> Response:
     log.info("%s %s: %s", request.method, request.url.path, exc)
-    retry_after = getattr(exc, "retry_after", None)  # the throttled login's wait
+    retry_after = getattr(exc, "retry_after", None)  # a throttled login's or busy conversions' wait
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return error_response(request, exc.status_code, _(exc.title), locale.describe(exc), exc.retryable, headers)
 

@@ -347,6 +347,7 @@ def run() -> dict:
                     if proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError("xtplay serve did not start")
                     time.sleep(0.2)
+                load_start = round(os.getloadavg()[0], 1)
                 load = asyncio.run(_load(url, pid, proc.pid))
                 ceiling = asyncio.run(_ceiling(url, pid, proc.pid))
             finally:
@@ -359,7 +360,8 @@ def run() -> dict:
 
     result = {"scale": SCALE, "seconds": SECONDS, "viewers": VIEWERS, "browsers": BROWSERS,
               "keep_alive_s": {"app": KEEP_ALIVE_SECONDS, "clients": client_keepalive()},
-              "library": sum(sizes.values()), **load, "ceiling": ceiling, "server_log": server_log}
+              "library": sum(sizes.values()), **load,
+              "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 1)}, "ceiling": ceiling, "server_log": server_log}
     if grown is not None:
         result["tracemalloc"] = grown
     result["markdown"] = _markdown(result)
@@ -401,25 +403,42 @@ def _log_problems(text: str) -> dict:
 
 
 def _markdown(r: dict) -> str:
-    c = r["ceiling"]
-    return (f"## Household load (issue 18)\n\n`bench/load_household.py`: {r['viewers']} viewers (live through the "
-            f"proxy and movies remuxed by ffmpeg) and {r['browsers']} clients browsing and searching for "
-            f"{r['seconds']:.0f} s against one `xtplay serve` on a library of {r['library']:,} items (scale "
-            f"{r['scale']}). Floor: `/healthz` under the same load.\n\n"
-            f"| figure | value |\n|---|---|\n"
-            f"| page/API answers | {r['requests']:,} |\n"
-            f"| errors (5xx or broken) | {r['errors']} {'(' + '; '.join(r['error_kinds']) + ')' if r['errors'] else ''} |\n"
-            f"| p50 / p95 latency | {r['p50_ms']} ms / {r['p95_ms']} ms |\n"
-            f"| floor p50 / p95 | {r['floor_p50_ms']} ms / {r['floor_p95_ms']} ms (p50 ratio {r['p50_ratio']}) |\n"
-            f"| viewers' bytes / viewer errors | {r['viewer_mb']} MB / {r['viewer_errors']} |\n"
-            f"| server RSS start → a quarter in → end | {r['rss_start_mb']} MB → {r['rss_warm_mb']} MB → "
-            f"{r['rss_end_mb']} MB |\n"
-            f"| ffmpeg during / left after viewers left | {r['ffmpeg_during']} / {r['ffmpeg_left_after']} |\n"
+    c, busy = r["ceiling"], r["ceiling"].get("one_too_many") or {}
+    kinds = "; ".join(f"{n}× {kind}" for kind, n in r["error_kinds"].items())
+    viewer_kinds = "; ".join(f"{n}× {kind}" for kind, n in r["viewer_error_kinds"].items())
+    samples = r["rss_samples"]
+    trace = ", ".join(f"{x['t']:.0f}: {x['rss']:.0f}" for i, x in enumerate(samples) if i % 6 == 0 or i == len(samples) - 1)
+    load = r.get("load_average", {})
+    return (f"## Household load (issue 18)\n\n`bench/load_household.py`, run {r.get('ran_at', '')}: {r['viewers']} "
+            f"viewers (6 live channels through the proxy, 4 movies remuxed or transcoded by ffmpeg) and "
+            f"{r['browsers']} clients browsing and searching without pause for {r['seconds']:.0f} s against one "
+            f"`xtplay serve` on a library of {r['library']:,} items (scale {r['scale']}), all on this machine's "
+            f"2 CPUs with the demo provider (load average {load.get('start', '?')} at the start, "
+            f"{load.get('end', '?')} at the end: the machine was shared). Floor: `/healthz` under the same load. "
+            f"The clients keep an idle connection {r['keep_alive_s']['clients']:g} s, the app "
+            f"{r['keep_alive_s']['app']:g} s (see “Broken connections” below).\n\n"
+            f"| figure | value | target |\n|---|---|---|\n"
+            f"| page/API answers (new connections) | {r['requests']:,} ({r['new_connections']:,}) | |\n"
+            f"| errors (5xx or broken) | {r['errors']}{' (' + kinds + ')' if r['errors'] else ''} | 0 "
+            f"{'✅' if r['errors'] == 0 else '**not met**'} |\n"
+            f"| p50 / p95 latency | {r['p50_ms']} ms / {r['p95_ms']} ms | |\n"
+            f"| floor p50 / p95 | {r['floor_p50_ms']} ms / {r['floor_p95_ms']} ms (p50 ratio {r['p50_ratio']}) | |\n"
+            f"| viewers' bytes / viewer errors | {r['viewer_mb']} MB / {r['viewer_errors']}"
+            f"{' (' + viewer_kinds + ')' if r['viewer_errors'] else ''} | 0 |\n"
+            f"| server RSS start → warm ({r['rss_warm_at_s']:.0f} s) → end; peak | {r['rss_start_mb']} → "
+            f"{r['rss_warm_mb']} → {r['rss_end_mb']} MB; {r['rss_peak_mb']} MB | flat after warm-up |\n"
+            f"| RSS slope after warm-up (its anonymous part) | {r['rss_slope_mb_per_min']} MB/min "
+            f"({r['anon_slope_mb_per_min']} MB/min) | ≈ 0 |\n"
+            f"| server threads start / end | {r['threads_start_end'][0]} / {r['threads_start_end'][1]} | |\n"
+            f"| ffmpeg during / left after the viewers left | {r['ffmpeg_during']} / {r['ffmpeg_left_after']} "
+            f"(gone within {r['reaped_within_s']} s) | 0 left |\n"
             f"| transcodes at once → slowest speed (× real time) | "
-            f"{', '.join(f'{k}: {v}×' for k, v in c['slowest_speed_by_k'].items())} |\n"
-            f"| transcode ceiling (all at ≥ 1×) | {c['ceiling']} |\n\n"
-            f"Past the pool's limit a conversion waits for a slot, so the speed of the last ``k`` counts that "
-            f"wait; the machine's speeds below the limit say how much room the limit leaves.\n\n"
-            f"Past its limit of concurrent conversions (`playback.remux.DEFAULT_LIMIT`) a new one waits "
-            f"up to `SLOT_WAIT` seconds, then is told “3 conversions are already running; stop one and try "
-            f"again.” rather than starting to stutter.\n")
+            f"{', '.join(f'{k}: {v}×' for k, v in c['slowest_speed_by_k'].items())} | |\n"
+            f"| transcode ceiling (all at ≥ 1×) | {c['ceiling']} | |\n"
+            f"| one viewer past the limit ({len(busy.get('held', []))} held) | HTTP {busy.get('status')} after "
+            f"{busy.get('waited_s')} s (Retry-After {busy.get('retry_after')}): “{busy.get('message')}” | "
+            f"a clear busy message |\n\n"
+            f"RSS over the run (s: MB): {trace}.\n\n"
+            f"Past the pool's limit a conversion waits for a slot, so the speed of the last `k` counts that "
+            f"wait. A new conversion waits up to `SLOT_WAIT` seconds for a slot, then is told it is busy "
+            f"(`ConversionsBusy`, 503) rather than starting one conversion too many.\n")

@@ -208,9 +208,7 @@ async def _load(url: str, pid: int, server_pid: int) -> dict:
         tasks += [asyncio.create_task(_browse(client, n, pid, t0, stop_at, out)) for n in range(BROWSERS)]
         await asyncio.gather(*tasks)
     reaped_at = time.monotonic()
-    while _ffmpeg_children(server_pid) and time.monotonic() - reaped_at < 15:
-        await asyncio.sleep(0.2)
-    left = _ffmpeg_children(server_pid)
+    left = await _reaped(server_pid)
     return {"requests": len(out["latency"]), "new_connections": out["new_connections"], "errors": len(out["errors"]), "error_list": out["errors"],
             "error_kinds": _kinds(out["errors"]), "viewer_errors": len(out["viewer_errors"]),
             "viewer_error_list": out["viewer_errors"][:50], "viewer_error_kinds": _kinds(out["viewer_errors"]),
@@ -276,7 +274,16 @@ async def _ceiling(url: str, pid: int, server_pid: int, most: int = 4) -> dict:
         busy = await _one_too_many(client, f"/play/{pid}/movie/3/remux.mp4")
     ceiling = max((k for k, speed in speeds.items() if speed >= 1.0), default=0)
     return {"mode": info.get("mode"), "media_seconds": duration, "slowest_speed_by_k": speeds, "ceiling": ceiling,
-            "one_too_many": busy, "ffmpeg_left_after": _ffmpeg_children(server_pid)}
+            "one_too_many": busy, "ffmpeg_left_after": await _reaped(server_pid)}
+
+
+async def _reaped(server_pid: int, within: float = 15.0) -> int:
+    """The server's ffmpeg children left once its viewers have gone, waiting up to ``within``
+    seconds for them to be killed and reaped (the server does it as it notices each one leave)."""
+    deadline = time.monotonic() + within
+    while _ffmpeg_children(server_pid) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    return _ffmpeg_children(server_pid)
 
 
 async def _one_too_many(client: httpx.AsyncClient, path: str) -> dict:

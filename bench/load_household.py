@@ -412,7 +412,9 @@ def _log_problems(text: str) -> dict:
 def _markdown(r: dict) -> str:
     c, busy = r["ceiling"], r["ceiling"].get("one_too_many") or {}
     kinds = "; ".join(f"{n}× {kind}" for kind, n in r["error_kinds"].items())
-    viewer_kinds = "; ".join(f"{n}× {kind}" for kind, n in r["viewer_error_kinds"].items())
+    told_busy = sum(n for kind, n in r["viewer_error_kinds"].items() if kind.endswith("HTTP 503"))
+    viewer_kinds = "; ".join(f"{n}× {kind}" for kind, n in r["viewer_error_kinds"].items() if not kind.endswith("HTTP 503"))
+    other = r["viewer_errors"] - told_busy
     samples = r["rss_samples"]
     trace = ", ".join(f"{x['t']:.0f}: {x['rss']:.0f}" for i, x in enumerate(samples) if i % 6 == 0 or i == len(samples) - 1)
     load = r.get("load_average", {})
@@ -430,8 +432,9 @@ def _markdown(r: dict) -> str:
             f"{'✅' if r['errors'] == 0 else '**not met**'} |\n"
             f"| p50 / p95 latency | {r['p50_ms']} ms / {r['p95_ms']} ms | |\n"
             f"| floor p50 / p95 | {r['floor_p50_ms']} ms / {r['floor_p95_ms']} ms (p50 ratio {r['p50_ratio']}) | |\n"
-            f"| viewers' bytes / viewer errors | {r['viewer_mb']} MB / {r['viewer_errors']}"
-            f"{' (' + viewer_kinds + ')' if r['viewer_errors'] else ''} | 0 |\n"
+            f"| viewers' bytes / viewer errors / told busy | {r['viewer_mb']} MB / {other}"
+            f"{' (' + viewer_kinds + ')' if other else ''} / {told_busy} | 0 errors {'✅' if other == 0 else '**not met**'}; "
+            f"4 movie viewers for 3 conversion slots: the 4th is told busy |\n"
             f"| server RSS start → warm ({r['rss_warm_at_s']:.0f} s) → end; peak | {r['rss_start_mb']} → "
             f"{r['rss_warm_mb']} → {r['rss_end_mb']} MB; {r['rss_peak_mb']} MB | flat after warm-up |\n"
             f"| RSS slope after warm-up (its anonymous part) | {r['rss_slope_mb_per_min']} MB/min "
@@ -440,7 +443,7 @@ def _markdown(r: dict) -> str:
             f"| ffmpeg during / left after the viewers left | {r['ffmpeg_during']} / {r['ffmpeg_left_after']} "
             f"(gone within {r['reaped_within_s']} s) | 0 left |\n"
             f"| transcodes at once → slowest speed (× real time) | "
-            f"{', '.join(f'{k}: {v}×' for k, v in c['slowest_speed_by_k'].items())} | |\n"
+            f"{', '.join(f'{k}: {v}×' if v else f'{k}: one told busy' for k, v in c['slowest_speed_by_k'].items())} | |\n"
             f"| transcode ceiling (all at ≥ 1×) | {c['ceiling']} | |\n"
             f"| one viewer past the limit ({len(busy.get('held', []))} held) | HTTP {busy.get('status')} after "
             f"{busy.get('waited_s')} s (Retry-After {busy.get('retry_after')}): “{busy.get('message')}” | "

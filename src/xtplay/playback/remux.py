@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import math
 import os
 import re
 import shutil
@@ -84,7 +85,7 @@ class FfmpegPool:
         try:
             await asyncio.wait_for(self._sem.acquire(), SLOT_WAIT)
         except TimeoutError:
-            raise ConversionsBusy(self.limit, retry_after=int(SLOT_WAIT)) from None
+            raise ConversionsBusy(self.limit, retry_after=max(1, math.ceil(SLOT_WAIT))) from None
         proc = None
         stderr_task = None
         try:

@@ -306,6 +306,7 @@ async def _one_too_many(client: httpx.AsyncClient, path: str) -> dict:
 
 
 def run() -> dict:
+    ran_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # the README's table says when
     os.environ.setdefault("XTPLAY_KEYRING", "file")
     sys.path.insert(0, str(ROOT / "src"))
     from xtplay import db
@@ -365,7 +366,7 @@ def run() -> dict:
                 grown = _grown(snaps) if TRACEMALLOC else None
     from xtplay.config import KEEP_ALIVE_SECONDS
 
-    result = {"scale": SCALE, "seconds": SECONDS, "viewers": VIEWERS, "browsers": BROWSERS,
+    result = {"ran_at": ran_at, "scale": SCALE, "seconds": SECONDS, "viewers": VIEWERS, "browsers": BROWSERS,
               "keep_alive_s": {"app": KEEP_ALIVE_SECONDS, "clients": client_keepalive()},
               "library": sum(sizes.values()), **load,
               "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 1)}, "ceiling": ceiling, "server_log": server_log}

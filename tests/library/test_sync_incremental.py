@@ -133,11 +133,11 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
         assert after[p][0] == before[p][0] + " [Remastered]"
     assert _provider_order(conn, profile.id) == served  # kept, changed and new rows in the provider's order
     assert {t: _content(conn, profile.id, t) for t in ("live", "series")} == others
-    assert {h.provider_id for h in search.search(conn, profile.id, "remastered")["movie"]} == {
+    assert {h.provider_id for h in search.search(conn, profile.id, "remastered", include_adult=True)["movie"]} == {
         str(i) for i in changes.changed}
     for i in changes.added:
         name = after[str(i)][0]
-        assert str(i) in {h.provider_id for h in search.search(conn, profile.id, name, limit=300)["movie"]}
+        assert str(i) in {h.provider_id for h in search.search(conn, profile.id, name, limit=300, include_adult=True)["movie"]}
     assert not any(h.provider_id == str(gone) for h in search.search(conn, profile.id, before[str(gone)][0],
-                                                                      limit=300)["movie"])
+                                                                      limit=300, include_adult=True)["movie"])
     assert _kept(conn, profile.id) == kept  # favorites and resume positions, of gone and renamed movies too

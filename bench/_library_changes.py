@@ -54,15 +54,17 @@ def compare(before: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]],
             after: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]],
             expected: dict[str, list[int]]) -> dict[str, Any]:
     """Rows removed, added and changed by the re-sync, whether they are exactly the provider's
-    changes, and how many other rows only moved in the list (their position or number)."""
+    changes, and how many other rows only moved in the list (their number or position), and of
+    those how many got a new position (every browse index holds it)."""
     removed, added = set(before) - set(after), set(after) - set(before)
     both = set(before) & set(after)
     changed = {p for p in both if before[p][0] != after[p][0]}
-    moved = sum(1 for p in both - changed if before[p][1] != after[p][1])
+    moved = [p for p in both - changed if before[p][1] != after[p][1]]
+    repositioned = sum(1 for p in moved if before[p][1][0] != after[p][1][0])
     exact = (removed == {str(i) for i in expected["removed"]} and added == {str(i) for i in expected["added"]}
              and changed == {str(i) for i in expected["changed"]})
     return {"removed": len(removed), "added": len(added), "changed": len(changed), "exact": exact,
-            "moved_only": moved, "unchanged": len(both) - len(changed) - moved}
+            "moved_only": len(moved), "repositioned": repositioned, "unchanged": len(both) - len(changed) - len(moved)}
 
 
 def found_by_search(path: Path, after: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]],

@@ -10,6 +10,7 @@ import orjson
 from xtplay.accounts import profiles
 from xtplay.demo import DemoProvider
 from xtplay.library import catalog, favorites, history, search, sync, versions
+from xtplay.library import store as catalog_store
 
 
 def _rows(conn, profile_id):
@@ -96,6 +97,10 @@ def _content(conn, profile_id, type):
         f"SELECT provider_id, {', '.join(_CONTENT)} FROM items WHERE profile_id = ? AND type = ?", (profile_id, type))}
 
 
+def _positions(conn, profile_id):
+    return catalog_store.positions(conn, profile_id, "movie")
+
+
 def _provider_order(conn, profile_id):
     return [int(p) for (p,) in conn.execute(
         "SELECT provider_id FROM items WHERE profile_id = ? AND type = 'movie' ORDER BY position", (profile_id,))]
@@ -117,7 +122,7 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
         history.record(conn, profile.id, "movie", renamed, position_secs=1234.5, duration_secs=5400.0)
         kept = _kept(conn, profile.id)
         others = {t: _content(conn, profile.id, t) for t in ("live", "series")}
-        before = _content(conn, profile.id, "movie")
+        before, held = _content(conn, profile.id, "movie"), _positions(conn, profile.id)
         provider.reset_stats()
         result = await sync.sync_profile(settings, conn, vault, profile)
         served = [row["stream_id"] for row in orjson.loads(provider.catalog.list_bytes("vod"))]
@@ -132,6 +137,8 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
     for p in differ:
         assert after[p][0] == before[p][0] + " [Remastered]"
     assert _provider_order(conn, profile.id) == served  # kept, changed and new rows in the provider's order
+    now = _positions(conn, profile.id)
+    assert all(now[p] == held[p] for p in set(before) & set(after))  # no item moved but those the panel moved
     assert {t: _content(conn, profile.id, t) for t in ("live", "series")} == others
     assert {h.provider_id for h in search.search(conn, profile.id, "remastered", include_adult=True)["movie"]} == {
         str(i) for i in changes.changed}
@@ -141,3 +148,18 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
     assert not any(h.provider_id == str(gone) for h in search.search(conn, profile.id, before[str(gone)][0],
                                                                       limit=300, include_adult=True)["movie"])
     assert _kept(conn, profile.id) == kept  # favorites and resume positions, of gone and renamed movies too
+
+
+def test_items_keep_their_positions_while_the_list_keeps_their_order():
+    previous = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
+
+    def placed(ids):
+        raw = [{"stream_id": i, "name": f"Movie {i}"} for i in ids]
+        return [(row[0], row[4]) for row in catalog_store.read_rows("movie", raw, [], previous)]
+
+    # 2 removed, 9 inserted before 5 (5 moves up one), 8 added last
+    assert placed([1, 3, 4, 9, 5, 8]) == [("1", 0), ("3", 2), ("4", 3), ("9", 4), ("5", 5), ("8", 6)]
+    reordered = placed([5, 1, 2, 3, 4])
+    assert [p for _, p in reordered] == sorted({p for _, p in reordered})  # still the list's order, unique
+    assert reordered[0] == ("5", 4)
+    assert [row[4] for row in catalog_store.read_rows("movie", [{"stream_id": 7}, {"stream_id": 6}], [])] == [0, 1]

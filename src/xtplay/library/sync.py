@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from xtplay import db
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import source_for
 from xtplay.accounts.vault import Vault
@@ -362,6 +363,19 @@ async def _download(client: Source, type: str, known: dict[str, ListVersion]
     return cats, answer, {categories_action: cats_version, list_action: answer.version}
 
 
+def _positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
+    """The library's positions of a type's items, read on a connection of its own when the
+    library is a file (the writer thread may be storing the previous type on ``conn``)."""
+    path = db.attached(conn).get("main", "")
+    if not path:
+        return catalog_store.positions(conn, profile_id, type)
+    reader = db.connect(path, readonly=True)
+    try:
+        return catalog_store.positions(reader, profile_id, type)
+    finally:
+        reader.close()
+
+
 async def sync_with_client(
     conn: sqlite3.Connection,
     profile_id: int,
@@ -419,7 +433,7 @@ async def sync_with_client(
             saved(type, 0, len(raw))
             writer.begin(type, len(raw))
             vocabulary: set[str] = set()
-            rows = catalog_store.read_rows(type, raw, cats)
+            rows = catalog_store.read_rows(type, raw, cats, _positions(conn, profile_id, type) if present[type] else None)
             try:
                 while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
                     writer.put(type, catalog_store.pack(chunk), len(chunk))

@@ -193,7 +193,7 @@ class StreamDelivery:
                 )
             return streams.timeshift_ts(state, media, minutes, self._type("video/mp2t"))
         if action == "movie":
-            if not 1 <= ident <= catalog.vod_count or ext.lower() != catalog.movie_media(ident).container.lower():
+            if not catalog.has_movie(ident) or ext.lower() != catalog.movie_media(ident).container.lower():
                 return self._refuse(404)
             chosen = catalog.movie_media(ident)
         else:

@@ -146,7 +146,19 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
     return list(read_rows(type, raw, categories))
 
 
-def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData]) -> Iterator[tuple[Any, ...]]:
+def positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
+    """Where each item of the type stands in the library's provider order (for :func:`read_rows`)."""
+    try:
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: 100,000 of them
+        return dict(cursor.execute("SELECT provider_id, position FROM items WHERE profile_id = ? AND type = ?",
+                                   (profile_id, type)).fetchall())
+    except sqlite3.Error as exc:
+        raise translate_error(exc) from exc
+
+
+def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData],
+              previous: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``Source.raw_list``).
 
     It reads values with the same tolerant readers as the client's models
@@ -154,9 +166,15 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
     sync of 100,000 items spends its CPU here. Rows without a usable id are skipped, as the
     models do; duplicate ids keep their first row; a category the provider does not list
     becomes the "uncategorised" bucket; an item in an adult category is adult.
+
+    ``position`` orders the rows as the list does. With the library's ``previous`` positions
+    (:func:`positions`) an item keeps its position while that keeps the order, so an item
+    removed or added at the end does not move every item after it (a re-sync would rewrite
+    all their index entries); only new items and those the provider moved get a new one.
     """
     known = {c.provider_id: c.is_adult for c in categories}
-    position = 0
+    last = -1  # the position given to the row before
+    before = (previous or {}).get
     seen: set[int] = set()
     text, integer, year = values.text, values.integer, values.year
     number, rating_of = _memo(values.number), _memo(values.rating)
@@ -200,9 +218,11 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
                    short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("last_modified")),
                    None, None, 0)
         name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row
-        yield (str(pid), name, fold(name), cid, position, integer(get("num")), logo, rating, yr,
+        key = str(pid)
+        held = before(key)
+        last = held if held is not None and held > last else last + 1
+        yield (key, name, fold(name), cid, last, integer(get("num")), logo, rating, yr,
                genre, plot, cast, added, container, epg, archive, int(adult))
-        position += 1
     if skipped:
         log.info("skipped %d %s rows without an id", skipped, type)
 
@@ -216,8 +236,10 @@ _CHUNK_DDL = (
     "archive_days INTEGER, is_adult INTEGER)"
 )
 _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
+#: An item's number is left to :data:`_RENUMBER`: a panel renumbers every item after one it
+#: removed, and an upsert of those rows would rewrite each one's index and full-text entries.
 _CHANGED = " OR ".join(
-    f'items.{c} IS NOT excluded.{c}' for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:])
+    f'items.{c} IS NOT excluded.{c}' for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:] if f != "num")
 )
 #: Rows are packed in provider order, so a chunk's rowid order is position order: ordering by
 #: it inserts items (and their index entries) in position order without a sort.
@@ -226,6 +248,12 @@ _UPSERT = (
     "ORDER BY rowid ON CONFLICT (profile_id, type, provider_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:]))
     + f" WHERE {_CHANGED}"
+)
+#: The numbers of items that only moved: the table's rows change, none of the indexes on names,
+#: positions or texts (the statement sets no column they hold).
+_RENUMBER = (
+    f"UPDATE items SET num = stage.num FROM {_CHUNK}.stage_items AS stage WHERE items.profile_id = ? "
+    "AND items.type = ? AND items.provider_id = stage.provider_id AND items.num IS NOT stage.num"
 )
 
 
@@ -300,6 +328,7 @@ def store_chunk(conn: sqlite3.Connection, profile_id: int, type: str, image: byt
     try:
         conn.deserialize(image, name=_CHUNK)
         conn.execute(_UPSERT, (profile_id, type))
+        conn.execute(_RENUMBER, (profile_id, type))
         conn.execute(f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items")
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc

@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from xtplay import db
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import source_for
 from xtplay.accounts.vault import Vault
@@ -367,6 +368,37 @@ async def _download(client: Source, type: str, known: dict[str, ListVersion]
     return cats, answer, {categories_action: cats_version, list_action: answer.version}
 
 
+#: Rows read between two turns of the event loop: the next list's download, fetched ahead,
+#: takes its bytes off the socket at each turn (a socket left unread stops the provider's
+#: sending, and a slow line's time is lost).
+_READ_ROWS_PER_TURN = 1_000
+
+
+async def _read_chunk(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The next :data:`sync_writer.CHUNK_ROWS` rows (fewer at the end), read a few at a time."""
+    chunk: list[tuple[Any, ...]] = []
+    while len(chunk) < sync_writer.CHUNK_ROWS:
+        part = list(itertools.islice(rows, min(_READ_ROWS_PER_TURN, sync_writer.CHUNK_ROWS - len(chunk))))
+        if not part:
+            break
+        chunk += part
+        await asyncio.sleep(0)
+    return chunk
+
+
+def _positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
+    """The library's positions of a type's items, read on a connection of its own when the
+    library is a file (the writer thread may be storing the previous type on ``conn``)."""
+    path = db.attached(conn).get("main", "")
+    if not path:
+        return catalog_store.positions(conn, profile_id, type)
+    reader = db.connect(path, readonly=True)
+    try:
+        return catalog_store.positions(reader, profile_id, type)
+    finally:
+        reader.close()
+
+
 async def sync_with_client(
     conn: sqlite3.Connection,
     profile_id: int,
@@ -379,7 +411,9 @@ async def sync_with_client(
 
     The caller holds the profile's lock. This coroutine downloads each list, reads it into
     rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
-    they come (SQLite releases the GIL while it indexes), so reading and storing overlap.
+    they come (SQLite releases the GIL while it indexes), so reading and storing overlap, and
+    the next list downloads while one is read, so on a slow line the sync costs little more
+    than the transfer.
     ``overall`` carries the run's progress on from the caller (login included).
     """
     counts: dict[str, int] = {}
@@ -401,12 +435,19 @@ async def sync_with_client(
     def saved(type: str, done: int, total: int) -> None:
         overall.publish(f"saving {type}", done, total)
 
+    downloads: dict[str, asyncio.Future[Any]] = {}
+
+    def download(type: str) -> asyncio.Future[Any]:
+        if type not in downloads:
+            downloads[type] = asyncio.ensure_future(_download(client, type, held))
+        return downloads[type]
+
     writer = sync_writer.Writer(conn, profile_id, saved)
     try:
-        for type in types:
+        for n, type in enumerate(types):
             overall.publish(type)
             try:
-                cats, answer, found[type] = await _download(client, type, held)
+                cats, answer, found[type] = await download(type)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -421,12 +462,14 @@ async def sync_with_client(
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
+            if n + 1 < len(types):  # the next list comes while this one is read (on a slow line, the
+                download(types[n + 1])  # download is what the sync waits for)
             saved(type, 0, len(raw))
             writer.begin(type, len(raw))
             vocabulary: set[str] = set()
-            rows = catalog_store.read_rows(type, raw, cats)
+            rows = catalog_store.read_rows(type, raw, cats, _positions(conn, profile_id, type) if present[type] else None)
             try:
-                while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
+                while chunk := await _read_chunk(rows):
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
                     vocabulary |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
                     await asyncio.sleep(0)
@@ -438,6 +481,9 @@ async def sync_with_client(
             pending.append((type, writer.end(type, cats)))
             del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
+        for task in downloads.values():  # a list fetched ahead of a failure or a cancellation
+            task.cancel()
+        await asyncio.gather(*downloads.values(), return_exceptions=True)
         await writer.close()  # rolls back a type left half-read (a cancelled sync)
     for type, done in pending:
         try:

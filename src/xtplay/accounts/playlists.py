@@ -74,9 +74,9 @@ async def check_playlist(settings: Settings, location: str, user_agent: str | No
     location = clean_location(location)
     source = PlaylistSource(location, settings=settings, user_agent=(user_agent or "").strip() or None)
     index = await source.load()
-    rows = index.rows
-    return PlaylistCheck(index.entry_count, len(rows["get_live_streams"]), len(rows["get_vod_streams"]),
-                         len(rows["get_series"]), len(index.guides), shown_location(location))
+    records = index.records
+    return PlaylistCheck(index.entry_count, len(records["get_live_streams"]), len(records["get_vod_streams"]),
+                         len(records["get_series"]), len(index.guides), shown_location(location))
 
 
 def save_upload(settings: Settings, data: bytes) -> str:

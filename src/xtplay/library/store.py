@@ -22,6 +22,7 @@ from xtplay.db import attached, transaction, translate_error
 from xtplay.errors import CatalogError
 from xtplay.library.search import fold, words
 from xtplay.sources import values
+from xtplay.sources.source import ListRecord
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +206,37 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
         position += 1
     if skipped:
         log.info("skipped %d %s rows without an id", skipped, type)
+
+
+def read_records(type: str, records: Iterable[ListRecord], categories: list[CategoryData]) -> Iterator[tuple[Any, ...]]:
+    """Rows (in :data:`_FIELDS` order) from records a source already read into values
+    (:data:`~xtplay.sources.source.ListRecord`: a playlist's entries), the rows
+    :func:`read_rows` makes of the same values as raw objects, without building those objects.
+
+    Names, icons and guide ids still pass the same text reader (a channel called "N/A" is
+    unnamed here too), a movie's or a series' year still comes from its name; duplicates keep
+    their first record and an unlisted category is the "uncategorised" bucket.
+    """
+    known = {c.provider_id: c.is_adult for c in categories}
+    seen: set[int] = set()
+    text, year = values.text, values.year
+    fallback = {"live": "Channel", "movie": "Movie", "series": "Series"}[type]
+    position = 0
+    for pid, raw_name, cid, icon, num, epg, archive, container in records:
+        if pid in seen:
+            continue
+        seen.add(pid)
+        if cid not in known:
+            cid = ""
+        name = text(raw_name) or f"{fallback} {pid}"
+        if type == "live":
+            yield (str(pid), name, fold(name), cid, position, num, text(icon), None, None, None, None, None,
+                   None, None, text(epg), archive if archive > 0 else 0, int(known.get(cid, False)))
+        else:
+            yield (str(pid), name, fold(name), cid, position, num, text(icon), None, year(name=name), None, None,
+                   None, None, (text(container) or "mp4") if type == "movie" else None, None, 0,
+                   int(known.get(cid, False)))
+        position += 1
 
 
 #: The schema a chunk of rows is loaded into on the writing connection (an in-memory database).

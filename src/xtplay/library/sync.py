@@ -411,15 +411,17 @@ async def sync_with_client(
                             overall.skip(rest)
                     break
                 continue
-            raw = answer.rows
-            if raw is None:  # the library holds this very list: nothing to read or write
+            raw, records = answer.rows, answer.records
+            if answer.unchanged:  # the library holds this very list: nothing to read or write
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
-            saved(type, 0, len(raw))
-            writer.begin(type, len(raw))
+            total = len(records) if records is not None else len(raw or ())
+            saved(type, 0, total)
+            writer.begin(type, total)
             vocabulary: set[str] = set()
-            rows = catalog_store.read_rows(type, raw, cats)
+            rows = (catalog_store.read_records(type, records, cats) if records is not None
+                    else catalog_store.read_rows(type, raw or (), cats))
             try:
                 while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
@@ -431,7 +433,7 @@ async def sync_with_client(
                 continue
             words[type] = vocabulary
             pending.append((type, writer.end(type, cats)))
-            del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
+            del raw, records, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
         await writer.close()  # rolls back a type left half-read (a cancelled sync)
     for type, done in pending:

@@ -14,12 +14,12 @@ those URLs carry the account's credentials.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from hashlib import blake2b as _blake2b
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +32,8 @@ from xtplay.sources.models import Account, Category, Episode, Season, Series, Se
 from xtplay.sources.playlist_read import read_playlist, shown_location
 from xtplay.sources.source import EMPTY_GUIDE, ListAnswer, ListRecord, ListVersion, Source
 
-_FILE_EXT = re.compile(r"\.(mp4|mkv|avi|mov|m4v|webm|wmv|flv|mpg|mpeg|divx|xvid|3gp)$", re.I)
+#: The file extensions that make an entry a movie or an episode (looked up, not searched, in a lower-cased path).
+_FILE_EXTS = frozenset(("mp4", "mkv", "avi", "mov", "m4v", "webm", "wmv", "flv", "mpg", "mpeg", "divx", "xvid", "3gp"))
 _VOD_GROUP = re.compile(r"\b(vod|movies?|films?|filmes|peliculas|cinema|kino|series|shows?|tv shows)\b", re.I)
 _EPISODE = re.compile(r"^(?P<show>.*?)[\s._-]*(?:\bS(?P<s>\d{1,3})[\s._-]*E(?P<e>\d{1,4})"
                       r"|\b(?P<s2>\d{1,2})x(?P<e2>\d{1,3}))\b(?P<rest>.*)$", re.I)
@@ -54,8 +55,8 @@ def fold(text: str) -> str:
 
 def stable_id(*parts: str | None) -> int:
     """A positive 48-bit id (safe in JavaScript and SQLite) from the parts that identify an entry."""
-    key = "\x1f".join(p or "" for p in parts).encode("utf-8")
-    return int.from_bytes(hashlib.blake2b(key, digest_size=6).digest(), "big") or 1
+    key = "\x1f".join([p or "" for p in parts]).encode("utf-8")
+    return int.from_bytes(_blake2b(key, digest_size=6).digest(), "big") or 1
 
 
 def kind_of(entry: M3UEntry) -> str:
@@ -68,7 +69,7 @@ def _kind(entry: M3UEntry, path: str, vod_group: bool) -> str:
     (a playlist repeats a few hundred groups: the builder asks the group's regex once each)."""
     if "/series/" in path:
         return "episode"
-    is_file = "/movie/" in path or bool(_FILE_EXT.search(path))
+    is_file = "/movie/" in path or path.rpartition(".")[2] in _FILE_EXTS
     if not is_file:
         looks_live = "/live/" in path or path.endswith(_LIVE_ENDINGS) or not path.startswith("http")
         if not vod_group or looks_live or entry.channel_number:
@@ -97,8 +98,8 @@ def _path(url: str) -> str:
 
 def _extension(path: str, default: str) -> str:
     """The file extension of a lower-cased path (:func:`_path`), else ``default``."""
-    found = _FILE_EXT.search(path)
-    return found.group(1) if found else default
+    ext = path.rpartition(".")[2]
+    return ext if ext in _FILE_EXTS else default
 
 
 def _category_id(kind: str, group: str) -> str:

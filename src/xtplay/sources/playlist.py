@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -132,32 +133,87 @@ def _record_of(action: str, row: dict[str, Any]) -> ListRecord:
             row.get("container_extension"))
 
 
+#: Entries per part of an index's streams: each part is one compressed JSON object, made as
+#: soon as its entries are read, so a big playlist's URLs are never all held as Python lists.
+PART_ENTRIES = 10_000
+
+
+def _pack_part(value: Any) -> bytes:
+    """One part of a stored index: compact JSON, compressed (stream URLs repeat their host
+    and path, so a part shrinks to about a seventh, and so does what the vault seals)."""
+    return zlib.compress(orjson.dumps(value), 1)
+
+
+def _unpack_part(part: bytes) -> Any:
+    return orjson.loads(zlib.decompress(part))
+
+
 @dataclass(slots=True)
 class PlaylistIndex:
     """What a read playlist leaves for later: categories, records per list, and per entry what
-    playback needs. Stored encrypted by the profile (the URLs are credentials)."""
+    playback needs. Stored encrypted by the profile (the URLs are credentials), in parts
+    (:meth:`to_parts`): a summary, the lists, and the streams :data:`PART_ENTRIES` at a time.
+
+    A summary (``complete=False``, :meth:`from_parts` with ``summary=True``) holds only the
+    digest, categories, guides, shifts and count: what a sync of an unchanged playlist asks."""
 
     digest: str
     categories: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  #: kind → [(id, name)]
     records: dict[str, list[ListRecord]] = field(default_factory=dict)  #: list action → records
-    streams: dict[str, list[Any]] = field(default_factory=dict)  #: "kind:id" → [url, headers, catchup, drm, name]
     series: dict[str, list[list[Any]]] = field(default_factory=dict)  #: series id → [[id, season, ep, title, ext]]
     guides: list[str] = field(default_factory=list)  #: the playlist's own XMLTV addresses
     shifts: dict[str, int] = field(default_factory=dict)  #: live channel id → tvg-shift in seconds
+    #: compressed JSON objects "kind:id" → [url, headers, catchup, drm, name] (see :attr:`streams`)
+    stream_parts: list[bytes] = field(default_factory=list)
+    count: int = 0  #: entries (streams) in all parts
+    complete: bool = True
+    _streams: dict[str, list[Any]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def streams(self) -> dict[str, list[Any]]:
+        """Every entry's [url, headers, catchup, drm, name] by "kind:id", opened from the parts
+        on first use (playback keeps the index, so once per stored playlist)."""
+        if self._streams is None:
+            found: dict[str, list[Any]] = {}
+            for part in self.stream_parts:
+                found.update(_unpack_part(part))
+            self._streams = found
+        return self._streams
+
+    def to_parts(self) -> list[bytes]:
+        """The index as compressed parts: summary, lists, then the streams' parts."""
+        summary = {"digest": self.digest, "categories": self.categories, "guides": self.guides,
+                   "shifts": self.shifts, "count": self.count}
+        return [_pack_part(summary), _pack_part({"records": self.records, "series": self.series}),
+                *self.stream_parts]
+
+    @classmethod
+    def from_parts(cls, parts: list[bytes], summary: bool = False) -> PlaylistIndex:
+        """The index of :meth:`to_parts` (only its summary, from the first part alone, when ``summary``)."""
+        head = _unpack_part(parts[0])
+        index = cls(head["digest"], {k: [tuple(c) for c in v] for k, v in head["categories"].items()},
+                    guides=head["guides"], shifts=head["shifts"], count=head["count"], complete=not summary)
+        if not summary:
+            lists = _unpack_part(parts[1])
+            index.records, index.series, index.stream_parts = lists["records"], lists["series"], list(parts[2:])
+        return index
 
     def to_json(self) -> bytes:
+        """The whole index as one JSON text (how it was stored before parts)."""
         return orjson.dumps({"digest": self.digest, "categories": self.categories, "records": self.records,
                              "streams": self.streams, "series": self.series, "guides": self.guides,
                              "shifts": self.shifts})
 
     @classmethod
     def from_json(cls, text: str | bytes) -> PlaylistIndex:
+        """An index stored as one JSON text (before parts; before records, its rows were objects)."""
         data = orjson.loads(text)
         records = data.get("records")
         if records is None:  # stored before records: rows as objects
             records = {action: [_record_of(action, row) for row in rows] for action, rows in data["rows"].items()}
         return cls(data["digest"], {k: [tuple(c) for c in v] for k, v in data["categories"].items()},
-                   records, data["streams"], data["series"], data["guides"], data.get("shifts") or {})
+                   records, data["series"], data["guides"], data.get("shifts") or {},
+                   count=len(data["streams"]), _streams=data["streams"])
 
     def raw_rows(self, action: str) -> list[dict[str, Any]]:
         """One list's records as the raw rows of an Xtream panel (``Source.raw_list``)."""
@@ -165,12 +221,13 @@ class PlaylistIndex:
 
     @property
     def entry_count(self) -> int:
-        return len(self.streams)
+        return self.count
 
 
 class IndexBuilder:
     """Sorts entries into categories, records and streams as they are read (first of a
-    duplicate wins), so a big playlist's entries are never all held at once."""
+    duplicate wins), so a big playlist's entries are never all held at once: its streams are
+    packed into a part every :data:`PART_ENTRIES` entries."""
 
     def __init__(self) -> None:
         self.index = PlaylistIndex("")
@@ -179,6 +236,8 @@ class IndexBuilder:
         self._series: set[str] = set()
         self._group_ids: dict[tuple[str, str], str] = {}
         self._vod_groups: dict[str, bool] = {}  # group → whether its name says VOD
+        self._seen: set[str] = set()  # "kind:id" of every entry indexed
+        self._part: dict[str, list[Any]] = {}  # streams not yet packed
 
     def add(self, entry: M3UEntry) -> None:
         """Index one entry."""
@@ -200,11 +259,14 @@ class IndexBuilder:
                 self._cats[type].setdefault(cid, group)
         item_id = stable_id(kind, entry.tvg_id, fold(entry.name))
         key = f"{kind}:{item_id}"
-        streams = index.streams
-        if key in streams:
+        if key in self._seen:
             return  # a duplicate (or a backup URL of the same channel): the first one plays
+        self._seen.add(key)
         catchup = entry.catchup
-        streams[key] = [entry.url, entry.headers or None, catchup, entry.drm, entry.name]
+        part = self._part
+        part[key] = [entry.url, entry.headers or None, catchup, entry.drm, entry.name]
+        if len(part) >= PART_ENTRIES:
+            self._pack()
         if kind == "live":
             if entry.shift_hours:
                 index.shifts[str(item_id)] = int(entry.shift_hours * 3600)
@@ -221,8 +283,15 @@ class IndexBuilder:
                 records["get_series"].append((int(sid), show, cid, entry.tvg_logo, None, None, 0, None))
             index.series.setdefault(sid, []).append([item_id, season, number, title, _extension(path, "mp4")])
 
+    def _pack(self) -> None:
+        if self._part:
+            self.index.stream_parts.append(_pack_part(self._part))
+            self.index.count += len(self._part)
+            self._part = {}
+
     def finish(self, digest: str, guides: list[str]) -> PlaylistIndex:
         """The index of every entry added, for the playlist of this digest and guide addresses."""
+        self._pack()
         index = self.index
         index.digest, index.guides = digest, guides
         index.categories = {type: list(found.items()) for type, found in self._cats.items()}
@@ -351,12 +420,14 @@ class PlaylistSource(Source):
                  known: Callable[[], ListVersion | None] | None = None,
                  stored: Callable[[], PlaylistIndex | None] | None = None,
                  save: Callable[[PlaylistIndex, ListVersion], None] | None = None,
-                 extra_guides: tuple[str, ...] = ()) -> None:
+                 extra_guides: tuple[str, ...] = (),
+                 summary: Callable[[], PlaylistIndex | None] | None = None) -> None:
         self._location = location
         self._settings = settings
         self._user_agent = user_agent
         self._known = known or (lambda: None)
         self._stored = stored or (lambda: None)
+        self._summary = summary or self._stored
         self._save = save or (lambda index, version: None)
         self._extra_guides = extra_guides
         self._index: PlaylistIndex | None = None
@@ -367,14 +438,35 @@ class PlaylistSource(Source):
 
     @property
     def urls(self) -> PlaylistUrls:
-        return PlaylistUrls(self._index or self._held_index())
+        return PlaylistUrls(self._whole_index())
 
     def _held_index(self) -> PlaylistIndex | None:
-        return self._stored()
+        return self._whole_index()
+
+    def _whole_index(self) -> PlaylistIndex | None:
+        """The index with its lists and streams: the one read, else the stored one (opened
+        whole only now, when a sync of an unchanged playlist kept just its summary)."""
+        if self._index is not None and not self._index.complete:
+            whole = self._stored()
+            if whole is not None and whole.digest == self._index.digest:
+                self._index = whole
+            return whole
+        return self._index or self._stored()
+
+    async def _lists(self) -> PlaylistIndex:
+        """:meth:`load`, with the lists of a stored index opened when only its summary was."""
+        index = await self.load()
+        if index.complete:
+            return index
+        whole = self._whole_index()
+        if whole is None or whole.digest != index.digest:
+            raise ItemNotFound("The stored playlist changed during the sync; sync again.")
+        return whole
 
     async def load(self) -> PlaylistIndex:
         """Read the playlist (asking with the stored validators), indexing entries as they are
-        read, and keep its index; the stored index is opened only when the playlist did not change."""
+        read, and keep its index; when the playlist did not change, only the stored index's
+        summary is opened (its categories and digest are what a re-sync compares)."""
         if self._index is not None:
             return self._index
         known = self._known()
@@ -383,7 +475,7 @@ class PlaylistSource(Source):
                                    consume=builder.add)
         held = None
         if read.playlist is None and known is not None:
-            held = self._stored()
+            held = self._summary()
             if held is None:  # unchanged, but the stored index is gone: read it whole again
                 read = await read_playlist(self._settings, self._location, user_agent=self._user_agent,
                                            consume=builder.add)
@@ -425,7 +517,7 @@ class PlaylistSource(Source):
             return [{"category_id": c, "category_name": n, "parent_id": 0} for c, n in index.categories[_CATEGORIES[action]]]
         if action not in _LISTS:
             raise ValueError(f"unknown list action {action!r}")
-        rows = index.raw_rows(action)
+        rows = (await self._lists()).raw_rows(action)
         return rows if category_id is None else [r for r in rows if r.get("category_id") == category_id]
 
     async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
@@ -438,10 +530,10 @@ class PlaylistSource(Source):
             return ListAnswer(None, version)
         if action not in _LISTS:
             return ListAnswer(await self.raw_list(action), version)
-        return ListAnswer(None, version, records=index.records.get(action, []))
+        return ListAnswer(None, version, records=(await self._lists()).records.get(action, []))
 
     async def series_info(self, series_id: int) -> SeriesInfo:
-        index = self._index or self._held_index()
+        index = self._whole_index()
         episodes = (index.series if index else {}).get(str(series_id))
         if not episodes or index is None:
             raise ItemNotFound(f"The playlist has no series with id {series_id}.")
@@ -467,6 +559,7 @@ class PlaylistSource(Source):
 
 __all__ = [
     "EMPTY_GUIDE",
+    "PART_ENTRIES",
     "IndexBuilder",
     "PlaylistIndex",
     "PlaylistSource",

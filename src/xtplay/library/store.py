@@ -422,11 +422,11 @@ def rebuild_terms(conn: sqlite3.Connection, profile_id: int, known: dict[str, se
                                     (profile_id, *other)) if other else ():
             vocabulary.update(w for w in words(name) if len(w) >= _TERM_MIN)
         old = {t for (t,) in conn.execute("SELECT term FROM search_terms WHERE profile_id = ?", (profile_id,))}
-        with transaction(conn):
+        with transaction(conn):  # in key order: each insert lands beside the last one (half the time)
             conn.executemany("DELETE FROM search_terms WHERE profile_id = ? AND term = ?",
-                             [(profile_id, t) for t in old - vocabulary])
+                             [(profile_id, t) for t in sorted(old - vocabulary)])
             conn.executemany("INSERT INTO search_terms (profile_id, term, rterm) VALUES (?, ?, ?)",
-                             [(profile_id, t, t[::-1]) for t in vocabulary - old])
+                             [(profile_id, t, t[::-1]) for t in sorted(vocabulary - old)])
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc
     return len(vocabulary)

@@ -424,6 +424,7 @@ async def sync_with_client(
                     else catalog_store.read_rows(type, raw or (), cats))
             try:
                 while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
+                    await writer.room()
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
                     vocabulary |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
                     await asyncio.sleep(0)

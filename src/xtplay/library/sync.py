@@ -418,7 +418,7 @@ async def sync_with_client(
                 continue
             total = len(records) if records is not None else len(raw or ())
             saved(type, 0, total)
-            writer.begin(type, total)
+            writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
             vocabulary: set[str] = set()
             rows = (catalog_store.read_records(type, records, cats) if records is not None
                     else catalog_store.read_rows(type, raw or (), cats))

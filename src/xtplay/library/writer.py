@@ -55,10 +55,11 @@ class Writer:
         self._checkpointer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="xtplay-checkpoint")
         self._thread = asyncio.get_running_loop().run_in_executor(None, self._run)
 
-    def begin(self, type: str, total: int) -> None:
-        """Start replacing ``type`` (about ``total`` rows, for progress)."""
+    def begin(self, type: str, total: int, lean: bool = False) -> None:
+        """Start replacing ``type`` (about ``total`` rows, for progress; ``lean`` rows carry
+        no texts, see :func:`catalog_store.begin`)."""
         self._open = type
-        self._inbox.put(("begin", type, total))
+        self._inbox.put(("begin", type, total, lean))
 
     def put(self, type: str, image: bytes, rows: int) -> None:
         """Store a packed chunk of ``rows`` rows of the type begun."""
@@ -111,7 +112,7 @@ class Writer:
             try:
                 if kind == "begin":
                     failed, done, total = None, 0, message[2]
-                    catalog_store.begin(conn)
+                    catalog_store.begin(conn, lean=message[3])
                     open_ = True
                 elif kind == "chunk":
                     try:

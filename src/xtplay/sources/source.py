@@ -152,8 +152,10 @@ class Source(Protocol):
 
         A re-sync passes the version it stored last; a source that can tell cheaply (the
         provider's ``ETag``/``Last-Modified`` answered with 304, or the digest of the bytes it
-        received) answers ``rows=None`` and saves the parsing and the writing. The default reads
-        the list and digests its rows. Raises what :meth:`raw_list` raises.
+        received) answers ``rows=None`` and saves the parsing and the writing. A source that
+        read the list into values itself MAY answer them as ``records`` (:data:`ListRecord`)
+        instead of raw rows. The default reads the list and digests its rows. Raises what
+        :meth:`raw_list` raises.
         """
         rows = await self.raw_list(action)
         version = ListVersion(digest_of(orjson.dumps(rows)))

@@ -457,19 +457,23 @@ async def sync_with_client(
                             overall.skip(rest)
                     break
                 continue
-            raw = answer.rows
-            if raw is None:  # the library holds this very list: nothing to read or write
+            raw, records = answer.rows, answer.records
+            if answer.unchanged:  # the library holds this very list: nothing to read or write
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
             if n + 1 < len(types):  # the next list comes while this one is read (on a slow line, the
                 download(types[n + 1])  # download is what the sync waits for)
-            saved(type, 0, len(raw))
-            writer.begin(type, len(raw))
+            total = len(records) if records is not None else len(raw or ())
+            saved(type, 0, total)
+            writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
             vocabulary: set[str] = set()
-            rows = catalog_store.read_rows(type, raw, cats, _positions(conn, profile_id, type) if present[type] else None)
+            previous = _positions(conn, profile_id, type) if present[type] else None
+            rows = (catalog_store.read_records(type, records, cats, previous) if records is not None
+                    else catalog_store.read_rows(type, raw or (), cats, previous))
             try:
                 while chunk := await _read_chunk(rows):
+                    await writer.room()
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
                     vocabulary |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
                     await asyncio.sleep(0)
@@ -479,7 +483,7 @@ async def sync_with_client(
                 continue
             words[type] = vocabulary
             pending.append((type, writer.end(type, cats)))
-            del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
+            del raw, records, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
         for task in downloads.values():  # a list fetched ahead of a failure or a cancellation
             task.cancel()

@@ -156,10 +156,11 @@ def test_the_password_is_nowhere_after_a_whole_session(secret_provider, server, 
         keep(web.post(f"/api/profiles/{pid}/test", json={}))
         keep(web.post("/sync/now", headers=unsafe, data={"next": "/settings"}))
 
-        def synced() -> bool:
+        def synced() -> bool:  # every list stored (series come last)
             with sqlite3.connect(f"file:{home / 'xtplay.db'}?mode=ro", uri=True) as conn:
-                return conn.execute("SELECT COUNT(*) FROM items WHERE profile_id = ? AND type = 'movie'",
-                                    (pid,)).fetchone()[0] >= 6
+                counts = dict(conn.execute("SELECT type, COUNT(*) FROM items WHERE profile_id = ? GROUP BY type",
+                                           (pid,)).fetchall())
+            return counts.get("live", 0) >= 6 and counts.get("movie", 0) >= 6 and counts.get("series", 0) >= 2
 
         wait_until(synced, 60, "the sync to fill the catalog", every=0.2)
         with sqlite3.connect(f"file:{home / 'xtplay.db'}?mode=ro", uri=True) as conn:

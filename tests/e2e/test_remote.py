@@ -332,6 +332,11 @@ CELL = """(() => { const el = document.activeElement, row = el.closest('.guide-r
           prog: el.classList.contains('guide-prog'), first: row && row.querySelector('a.guide-prog') === el}; })()"""
 
 
+LAST_IN_ROW = """(() => { const el = document.activeElement, row = el.closest('.guide-row');
+  const progs = row ? row.querySelectorAll('a.guide-prog') : [];
+  return progs.length > 0 && progs[progs.length - 1] === el; })()"""
+
+
 def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, browser_page):
     _refresh_guide(live_app)
     page = browser_page
@@ -352,11 +357,14 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
     page.keyboard.press("ArrowDown")
     assert page.evaluate(CELL)["row"] == row
     # → past the window's last programme opens the later window, on the same channel.
-    first_url = page.url
+    # (One key at a time up to the row's last programme, then one more: a key pressed while the
+    # later window loads would land on it and move focus off its first programme.)
     for _ in range(40):
-        page.keyboard.press("ArrowRight")
-        if page.url != first_url:
+        if page.evaluate(LAST_IN_ROW):
             break
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate(LAST_IN_ROW), "→ never reached the row's last programme"
+    page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(r"/guide\?start=\d+.*ch="))
     page.wait_for_function("() => document.activeElement.classList.contains('guide-prog')")
     later = page.evaluate(CELL)

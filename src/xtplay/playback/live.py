@@ -3,7 +3,7 @@ keeping it flowing.
 
 Each format the account allows is asked for in turn (the one that worked last first, see
 :mod:`~xtplay.playback.live_formats`) until one starts: an answer whose first bytes are a
-stream or a playlist within :data:`START_TIMEOUT`. The bytes decide how it plays, never the
+stream or a playlist within the start time limit (``StreamTimeouts.start``). The bytes decide how it plays, never the
 URL suffix or the content-type. The player learns the result from ``/open`` (JSON); a started
 stream is *parked* under a one-time token until the player's engine claims it, so the channel
 is opened upstream once. Panels cap a connection after some seconds or megabytes: live
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import httpx
 from starlette.responses import StreamingResponse
 
+from xtplay.config import StreamTimeouts
 from xtplay.errors import AuthError, NoLiveFormatWorked, PlaybackError, TooManyConnections, XtplayError
 from xtplay.playback import hls, proxy
 from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, ts_offset
@@ -31,8 +32,9 @@ from xtplay.playback.splice import Splicer
 
 log = logging.getLogger(__name__)
 
-#: Seconds a format may take to send its first bytes before the next one is tried.
-START_TIMEOUT = 6.0
+#: Seconds a format may take to send its first bytes before the next one is tried (the
+#: default of ``StreamTimeouts.start``, which the app passes).
+START_TIMEOUT = StreamTimeouts().start
 #: Seconds a started stream waits for the player to claim it before it is closed (it holds one
 #: of the account's connections meanwhile; a player claims it within milliseconds).
 PARK_SECONDS = 5.0

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 import httpx
 from starlette.responses import Response, StreamingResponse
 
-from xtplay.config import DEFAULT_USER_AGENT
+from xtplay.config import DEFAULT_USER_AGENT, StreamTimeouts
 from xtplay.errors import (
     ItemNotFound,
     NotAStream,
@@ -79,14 +79,16 @@ def _netloc(url: str) -> str:
     return httpx.URL(url).netloc.decode("ascii", "replace")
 
 
-def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable[int] = ()) -> httpx.AsyncClient:
+def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable[int] = (),
+                timeouts: StreamTimeouts | None = None) -> httpx.AsyncClient:
     """The pooled client every proxied request uses: redirects followed, player-like agent, the
     per-host headers playlists ask for, and each URL and redirect admitted first (never a file,
     a metadata address, or this app on ``own_ports``: see :mod:`xtplay.sources.admission`)."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=32)
+    t = timeouts or StreamTimeouts()
     return httpx.AsyncClient(
         follow_redirects=True,
-        timeout=httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=10.0),
+        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
         transport=admitting_transport(own_ports, limits),
         headers={"User-Agent": DEFAULT_USER_AGENT},
         event_hooks={"request": [stream_headers.apply]} if stream_headers is not None else None,

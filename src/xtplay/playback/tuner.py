@@ -43,7 +43,8 @@ async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, t
         return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls,
                             headers=state.headers)
 
-    started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile))
+    started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile),
+                                   state.timeouts.start)
     state.headers.follow(started.origin, started.final_url)  # a redirect's host serves the same stream
     if target.type == "live":
         live_formats.remember(conn, profile.id, target.item_id, started.ext, started.kind.value)
@@ -82,6 +83,6 @@ async def stream_answer(state: PlaybackState, conn: sqlite3.Connection, vault, p
     client, ext, origin, name = state.http(), started.ext, started.origin, label(profile)
 
     async def reopen() -> Started:
-        return await live.start(client, ext, origin, name)
+        return await live.start(client, ext, origin, name, state.timeouts.start)
 
     return live.media_response(started, reopen if target.type == "live" else None)

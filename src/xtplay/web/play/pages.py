@@ -51,7 +51,7 @@ def playback_state(request: Request) -> PlaybackState:
     if state is None:
         server = request.scope.get("server") or (None, None)
         ports = {p for p in (server[1], get_settings(request).port) if p}
-        state = PlaybackState(own_ports=frozenset(ports))
+        state = PlaybackState(own_ports=frozenset(ports), timeouts=get_settings(request).stream_timeouts)
         request.app.state.playback = state
     return state
 

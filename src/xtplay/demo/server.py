@@ -9,6 +9,7 @@ use over HTTP; it is neither counted nor faulted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -42,6 +43,8 @@ LIST_ACTIONS = {"get_live_categories": "live_categories", "get_vod_categories": 
                 "get_vod_streams": "vod", "get_series": "series"}
 KNOWN_ACTIONS = set(LIST_ACTIONS) | {"get_vod_info", "get_series_info", "get_short_epg", "get_simple_data_table",
                                      "get_simple_date_table"}
+#: The least a ``cutoff`` lets through of a body of no stated length (a gzip stream starts small).
+CUTOFF_LEAST = 4096
 #: Where the "redirect" fault sends stream requests: the same path under this prefix, served as is.
 REDIRECTED = "/lb/"
 NGINX_500 = (b"<html><head><title>500 Internal Server Error</title></head><body><center>"
@@ -163,11 +166,15 @@ class DemoApp(StreamDelivery):
             redirected = True
         action = classify(raw_path, params)
         self.state.stats.count(action)
+        cutoff = False
         for fault in ([] if redirected else self.state.faults.match(path, action)):
             with self.state.stats.lock:
                 self.state.stats.faults_fired[fault.kind] += 1
             if fault.kind == "slow":
                 await asyncio.sleep(fault.seconds if fault.seconds is not None else 1.5)
+                continue
+            if fault.kind == "cutoff":  # the real answer starts, and stops half-way
+                cutoff = True
                 continue
             if fault.kind == "reset":
                 if await _reset(receive, send):  # the socket is gone: this answer goes nowhere
@@ -188,7 +195,14 @@ class DemoApp(StreamDelivery):
             await Response(b"", status_code=302, headers={"location": location})(scope, receive, send)
             return
         response = await self.route(scope, path, params, action, raw_path)
-        await response(scope, receive, send)
+        watched = Watched(self.state, receive, send, path, action, cutoff)
+        try:
+            await response(scope, receive, watched)
+        except ProviderGone:
+            pass  # the connection is closed: nothing more goes anywhere
+        if watched.closed:  # the server sees the connection gone before the answer ends
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(streams.wait_disconnect(receive), 2)
 
     # ---- control --------------------------------------------------------------------------------
     async def control(self, scope: Scope, receive: Receive, path: str) -> Any:
@@ -210,7 +224,7 @@ class DemoApp(StreamDelivery):
             try:
                 data = orjson.loads(body or b"{}")
                 self.state.faults.add(data["kind"], paths=data.get("paths"), count=data.get("count"),
-                                      seconds=data.get("seconds"))
+                                      seconds=data.get("seconds"), midstream=bool(data.get("midstream")))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
             return JSONResponse({"faults": self.state.faults.active()}, status_code=201)
@@ -331,6 +345,52 @@ class DemoApp(StreamDelivery):
         plus = params.get("type", "m3u_plus") == "m3u_plus"
         body = await run_in_threadpool(playlist.m3u, self.state, output, plus)
         return Response(body, media_type="audio/x-mpegurl")
+
+
+class ProviderGone(Exception):
+    """Raised out of a watched ``send`` once its connection was closed mid-answer."""
+
+
+class Watched:
+    """An answer's ``send``, watched for a provider that stops mid-transfer: with ``cutoff``
+    the connection closes after half the promised body (half its first piece, at least
+    :data:`CUTOFF_LEAST` bytes, when it states no length: a live stream, a streamed guide),
+    and a ``midstream`` fault on the request's path cuts a flowing answer or holds it back
+    while a hang is on."""
+
+    def __init__(self, state: DemoState, receive: Receive, send: Send, path: str, action: str, cutoff: bool) -> None:
+        self.state, self.receive, self.send, self.path, self.action = state, receive, send, path, action
+        self.budget: int | None = None
+        self.cutoff, self.closed = cutoff, False
+
+    async def __call__(self, message: Any) -> None:
+        if message["type"] == "http.response.start" and self.cutoff:
+            length = next((int(v) for k, v in message.get("headers", ()) if k.lower() == b"content-length"), None)
+            self.budget = max(1, length // 2) if length else None
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            if self.cutoff and self.budget is None and body:  # no length promised: half the first piece
+                self.budget = max(CUTOFF_LEAST, len(body) // 2)
+            if self.budget is not None and body and len(body) >= self.budget:
+                await self.send({"type": "http.response.body", "body": body[:self.budget], "more_body": True})
+                self._close()
+            if self.budget is not None:
+                self.budget -= len(body)
+            while (strike := self.state.faults.strike(self.path, self.action)) == "stall":
+                if self.state.stopping.is_set():
+                    break
+                await asyncio.sleep(0.1)
+            if strike == "cut":
+                self._close()
+        await self.send(message)
+
+    def _close(self) -> None:
+        """Close the connection after what was sent (as a provider process that went away)."""
+        transport = getattr(getattr(self.receive, "__self__", None), "transport", None)
+        if transport is not None:
+            transport.close()
+        self.closed = True
+        raise ProviderGone
 
 
 def _header(scope: Scope, name: bytes) -> str:

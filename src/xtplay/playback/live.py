@@ -176,16 +176,25 @@ class Parking:
             await started.close()
 
 
-async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | None) -> AsyncIterator[bytes]:
+#: Told why a relayed stream stopped (an upstream break or a failed re-open), or None once it
+#: flows again: the player's message when its stream ends (see ``ErrorBoard``).
+Report = Callable[[XtplayError | httpx.HTTPError | None], None]
+
+
+async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | None,
+                report: Report | None = None) -> AsyncIterator[bytes]:
     """The stream's bytes; with ``reopen``, a live TS the provider ends is opened again and
-    joined on (:mod:`~xtplay.playback.splice`), until re-opening fails :data:`RECONNECT_DELAYS` times."""
+    joined on (:mod:`~xtplay.playback.splice`), until re-opening fails :data:`RECONNECT_DELAYS` times.
+    ``report`` hears each break and failed re-open, and a re-open that worked."""
     current: Started | None = started
     failures = 0
     splicer = Splicer()
+    tell = report or (lambda _: None)
     try:
         while current is not None:
             delivered = 0
-            async for chunk in _packets(current) if current.kind is StreamKind.TS else _as_is(current):
+            broke: list[httpx.HTTPError] = []
+            async for chunk in _packets(current, broke) if current.kind is StreamKind.TS else _as_is(current, broke):
                 delivered += len(chunk)
                 if current.kind is StreamKind.TS:
                     chunk = splicer.feed(chunk)
@@ -193,6 +202,8 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
                     yield chunk
             await current.close()
             current = None
+            if broke:
+                tell(broke[0])
             if reopen is None or started.kind is not StreamKind.TS:
                 return
             failures = 0 if delivered >= GOOD_CONNECTION_BYTES else failures + 1
@@ -202,6 +213,7 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
                     current = await reopen()
                 except XtplayError as exc:
                     log.info("re-opening a live stream failed: %s", exc)
+                    tell(exc)
                     failures += 1
                     continue
                 if current.kind is not StreamKind.TS:
@@ -210,13 +222,14 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
             if current is None:
                 return
             splicer.reconnected()
+            tell(None)
             log.info("live stream re-opened after the provider closed it")
     finally:
         if current is not None:
             await current.close()
 
 
-async def _as_is(started: Started) -> AsyncIterator[bytes]:
+async def _as_is(started: Started, broke: list[httpx.HTTPError]) -> AsyncIterator[bytes]:
     if started.first:
         yield started.first
     if started.chunks is None:
@@ -224,11 +237,11 @@ async def _as_is(started: Started) -> AsyncIterator[bytes]:
     try:
         async for chunk in started.chunks:
             yield chunk
-    except httpx.HTTPError:
-        return
+    except httpx.HTTPError as exc:
+        broke.append(exc)
 
 
-async def _packets(started: Started) -> AsyncIterator[bytes]:
+async def _packets(started: Started, broke: list[httpx.HTTPError]) -> AsyncIterator[bytes]:
     """Whole 188-byte packets only, from the first sync byte: what ends mid-packet is dropped,
     so the next connection's packets follow on a boundary."""
     buffer = started.first[ts_offset(started.first) or 0:]
@@ -242,13 +255,14 @@ async def _packets(started: Started) -> AsyncIterator[bytes]:
             if chunk is None:
                 return
             buffer += chunk
-    except httpx.HTTPError:
-        return
+    except httpx.HTTPError as exc:
+        broke.append(exc)
 
 
-def media_response(started: Started, reopen: Callable[[], Awaitable[Started]] | None = None) -> StreamingResponse:
+def media_response(started: Started, reopen: Callable[[], Awaitable[Started]] | None = None,
+                   report: Report | None = None) -> StreamingResponse:
     """The started stream as the browser's answer (live: no caching, no proxy buffering)."""
-    return StreamingResponse(relay(started, reopen), media_type=MEDIA_TYPES.get(started.kind, "application/octet-stream"),
+    return StreamingResponse(relay(started, reopen, report), media_type=MEDIA_TYPES.get(started.kind, "application/octet-stream"),
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 

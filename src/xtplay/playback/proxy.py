@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import httpx
 from starlette.responses import Response, StreamingResponse
@@ -170,14 +170,17 @@ async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byt
         yield chunk
 
 
-async def closing(chunks: AsyncIterator[bytes], response: httpx.Response) -> AsyncIterator[bytes]:
+async def closing(chunks: AsyncIterator[bytes], response: httpx.Response,
+                  on_break: Callable[[httpx.HTTPError], None] | None = None) -> AsyncIterator[bytes]:
     """The chunks as they arrive (no re-chunking: a live stream must not wait to fill a buffer);
     the upstream connection closes when they end or the viewer goes away. An upstream that
-    drops mid-stream ends the answer; the player reconnects or reports."""
+    drops mid-stream ends the answer (``on_break`` is told why); the player reconnects or reports."""
     try:
         async for chunk in chunks:
             yield chunk
-    except httpx.HTTPError:
+    except httpx.HTTPError as exc:
+        if on_break is not None:
+            on_break(exc)
         return
     finally:
         await response.aclose()
@@ -190,9 +193,11 @@ def refuse_page(first: bytes, label: str) -> None:
         raise not_a_stream(label, first)
 
 
-async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str) -> Response:
+async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str,
+                        on_break: Callable[[XtplayError], None] | None = None) -> Response:
     """A movie or episode with exactly the asked byte range (see :mod:`~xtplay.playback.ranges`):
-    the browser seeks with it even where the provider ignores Range."""
+    the browser seeks with it even where the provider ignores Range. ``on_break`` hears why the
+    provider stopped sending part-way (the player's message when the picture stops)."""
     wanted = ranges.parse(request_headers.get("range"))
     headers = {"range": request_headers["range"]} if wanted is not None else {}
     response = await open_upstream(client, url, label, headers, ok_statuses=(416,))
@@ -215,7 +220,12 @@ async def file_response(client: httpx.AsyncClient, url: str, label: str, request
         media_type = KIND_TYPES.get(kind_of(first), media_type)
     out = dict(cut.headers, **{"accept-ranges": "bytes"})
     body = ranges.cut_body(prepend(first, chunks), cut)
-    return StreamingResponse(closing(body, response), status_code=cut.status, headers=out, media_type=media_type)
+    def broke(exc: httpx.HTTPError) -> None:
+        if on_break is not None:
+            on_break(translate_error(exc, label, client.timeout))
+
+    return StreamingResponse(closing(body, response, broke), status_code=cut.status, headers=out,
+                             media_type=media_type)
 
 
 class ErrorBoard:

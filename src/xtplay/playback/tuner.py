@@ -12,14 +12,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import httpx
 from starlette.responses import Response
 
 from xtplay.accounts.source import stream_urls_for
+from xtplay.errors import XtplayError
 from xtplay.guide import catchup
 from xtplay.playback import live, live_formats
 from xtplay.playback.live import Started
 from xtplay.playback.resolve import Target, catchup_request, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
+from xtplay.sources.http import translate_error
 
 
 def label(profile) -> str:
@@ -85,4 +88,12 @@ async def stream_answer(state: PlaybackState, conn: sqlite3.Connection, vault, p
     async def reopen() -> Started:
         return await live.start(client, ext, origin, name, state.timeouts.start)
 
-    return live.media_response(started, reopen if target.type == "live" else None)
+    def report(problem: XtplayError | httpx.HTTPError | None) -> None:
+        """Why the stream stopped, for the player's message when it ends (cleared once it flows again)."""
+        if problem is None:
+            state.errors.clear(target.base_path)
+        else:
+            state.errors.put(target.base_path, problem if isinstance(problem, XtplayError)
+                             else translate_error(problem, name, client.timeout))
+
+    return live.media_response(started, reopen if target.type == "live" else None, report)

@@ -370,7 +370,8 @@ async def file(request: Request, profile_id: int, type: str, item_id: str, conn:
     async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target)
         ext = url.rsplit(".", 1)[-1].lower()
-        return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
+        return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext,
+                                         lambda exc: state.errors.put(target.base_path, exc))
 
     return await _guarded(state, target, make)
 

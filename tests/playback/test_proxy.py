@@ -211,3 +211,12 @@ def test_a_live_stream_that_cannot_be_reopened_tells_the_player_why(live_app, ap
             pass
     status = app_http.get(f"/play/{play_profile_id}/live/3/status").json()
     assert status["ok"] is False and status["message"].startswith("Too many connections")
+
+
+def test_a_page_answering_a_range_from_the_middle_is_refused_not_passed_on(live_app, app_http, play_profile_id, demo):
+    demo.set_fault("html", paths=["movie"])
+    got = app_http.get(f"/play/{play_profile_id}/movie/3/file",
+                       headers={"Range": "bytes=5000000-5065535", "Accept": "application/json"})
+    assert got.status_code >= 400 and "web page" in _message(got.json())
+    status = app_http.get(f"/play/{play_profile_id}/movie/3/status").json()
+    assert status["ok"] is False and "web page" in status["message"]

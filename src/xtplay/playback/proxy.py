@@ -38,6 +38,8 @@ PLAYER_ONLY_SCHEMES = frozenset({"udp", "rtp", "rtmp", "rtmps", "rtmpe", "rtsp",
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
               StreamKind.FLV: "video/x-flv", StreamKind.AAC: "audio/aac", StreamKind.MP3: "audio/mpeg"}
+#: Content types of an answer that is a page or a message rather than media.
+PAGE_TYPES = frozenset({"text/html", "application/json", "application/xhtml+xml"})
 CONTENT_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "mkv": "video/x-matroska", "webm": "video/webm",
                  "ts": "video/mp2t", "avi": "video/x-msvideo", "mov": "video/quicktime"}
 
@@ -201,12 +203,16 @@ async def file_response(client: httpx.AsyncClient, url: str, label: str, request
     wanted = ranges.parse(request_headers.get("range"))
     headers = {"range": request_headers["range"]} if wanted is not None else {}
     response = await open_upstream(client, url, label, headers, ok_statuses=(416,))
-    cut = ranges.cut_for(response, wanted)
     chunks = response.aiter_bytes()
     first = b""
     media_type = CONTENT_TYPES.get(ext, "application/octet-stream")
+    # A page or a message labelled as one is looked at wherever the range starts: a provider that
+    # refuses mid-file (an expired line, a challenge page) answers a range with it, status 200.
+    labelled_page = response.status_code < 300 and response.headers.get("content-type", "").split(";")[0].strip(
+        ).lower() in PAGE_TYPES
+    cut = ranges.cut_for(response, wanted)
     from_start = cut.status == 200 or cut.headers.get("content-range", "").startswith("bytes 0-")
-    if from_start and cut.length != 0:
+    if (from_start and cut.length != 0) or labelled_page:
         try:
             first = await anext(chunks, b"")
         except httpx.HTTPError:
@@ -217,7 +223,8 @@ async def file_response(client: httpx.AsyncClient, url: str, label: str, request
         except NotAStream:
             await response.aclose()
             raise
-        media_type = KIND_TYPES.get(kind_of(first), media_type)
+        if from_start:
+            media_type = KIND_TYPES.get(kind_of(first), media_type)
     out = dict(cut.headers, **{"accept-ranges": "bytes"})
     body = ranges.cut_body(prepend(first, chunks), cut)
     def broke(exc: httpx.HTTPError) -> None:

@@ -242,10 +242,11 @@ class MalformedResponse(ProviderError):
 
     title = "Not an Xtream server"
 
-    def __init__(self, host: str, what: str = "an unreadable answer") -> None:
+    def __init__(self, host: str, what: str = "an unreadable answer", wanted: str = "Xtream data") -> None:
+        """``wanted``: what the address should have sent (an added guide address sends XMLTV)."""
         self.host, self.what = host, what
         super().__init__(
-            f"The server {host} sent {what} instead of Xtream data. Check the server address; "
+            f"The server {host} sent {what} instead of {wanted}. Check the server address; "
             "if it is right, the provider may be having trouble."
         )
 

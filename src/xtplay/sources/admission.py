@@ -133,7 +133,10 @@ class AdmittingBackend(httpcore.AsyncNetworkBackend):
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                           socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.AsyncNetworkStream:
         bare = host.strip("[]")
-        addresses = [bare] if _is_address(bare) else await self.resolver(bare, port)
+        try:  # the name's lookup counts against the connect time limit too
+            addresses = [bare] if _is_address(bare) else await asyncio.wait_for(self.resolver(bare, port), timeout)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout("the name's lookup took too long") from None
         if not addresses:
             raise httpcore.ConnectError("the name has no address")
         for address in addresses:

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := ffmpeg chromium
 
-.PHONY: run test lint venv system-deps bench clean screenshots
+.PHONY: run test lint venv system-deps bench clean screenshots messages
 
 $(BIN)/xtplay: pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { $(MAKE) --no-print-directory apt-venv && $(PYTHON) -m venv $(VENV); }
@@ -50,3 +50,9 @@ clean:
 # Every page at 1920×1080 and 390×844 into docs/screenshots/ (the README shows some).
 screenshots: venv system-deps
 	$(BIN)/python docs/screenshots.py
+
+# The sentences of the sources into the template, then into every language's catalog (README: Languages).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k tr --no-location --sort-output --project xtplay \
+		--version 0.1.0 --copyright-holder xtplay -o src/xtplay/locale/messages.pot .
+	$(BIN)/pybabel update -i src/xtplay/locale/messages.pot -d src/xtplay/locale --no-fuzzy-matching --ignore-obsolete

@@ -63,13 +63,13 @@ def child_floor(home: str) -> dict:
     from lxml import etree
 
     from xtplay import db
-    from xtplay.accounts import profiles
+    from xtplay.accounts.source import source_for
     from xtplay.accounts.vault import Vault
     from xtplay.config import load_settings
 
     settings = load_settings(home)
     conn = db.open_library(settings.db_path)
-    client = profiles.client_for(conn, Vault.open(settings), settings, "Bench")
+    client = source_for(conn, Vault.open(settings), settings, "Bench")
 
     async def go() -> list[tuple]:
         rows: list[tuple] = []

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "xtplay"
 
 #: Layers from the top; a module may import its own layer and those after it.
 LAYERS = ("commands", "web", "playback", "guide", "library", "accounts", "sources", "base")
-BASE = {"xtplay", "db", "config", "errors", "logs", "migrations"}
+BASE = {"xtplay", "db", "config", "errors", "i18n", "logs", "migrations"}
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,17 @@ from pathlib import Path
 
 import platformdirs
 
+from xtplay.errors import ConfigError
+
 APP_NAME = "xtplay"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8470
+#: How long the app keeps a browser's idle connection open for its next request, in seconds
+#: (uvicorn's default, named here). A client that keeps idle connections as long as this may
+#: send a request just as the app closes one: browsers resend it by themselves (a request on a
+#: reused connection reset before any answer), a client that does not must keep idle
+#: connections for less time than this.
+KEEP_ALIVE_SECONDS = 5
 #: Sent to providers unless a profile sets its own (many panels only admit player-like agents).
 DEFAULT_USER_AGENT = "VLC/3.0.20 LibVLC/3.0.20"
 
@@ -60,6 +68,24 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Artwork:
+    """The artwork cache: logos and posters fetched on first view, kept resized on disk."""
+
+    cache_bytes: int = 200 * 1024 * 1024  #: the whole cache; least recently shown files go first past it
+    image_bytes: int = 5 * 1024 * 1024  #: one download; a bigger answer is refused, not read to its end
+    image_pixels: int = 25_000_000  #: width × height of one image (a 4K poster; a decompression bomb is far above)
+    connect: float = 3.0  #: opening a connection to an image host
+    read: float = 8.0  #: between two reads of an image
+    wait: float = 0.5  #: how long a miss waits for its download before a placeholder answers
+    failure_secs: float = 600.0  #: a failed image (or an unreachable host) is not asked again before this
+    downloads: int = 4  #: images downloaded at once (providers ban clients that fan out)
+
+
+#: Overrides :attr:`Artwork.cache_bytes`, in megabytes.
+ARTWORK_CACHE_ENV = "XTPLAY_ARTWORK_CACHE_MB"
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Where xtplay keeps its data and where it serves."""
 
@@ -70,6 +96,7 @@ class Settings:
     stream_timeouts: StreamTimeouts = field(default_factory=StreamTimeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     limits: Limits = field(default_factory=Limits)
+    artwork: Artwork = field(default_factory=lambda: artwork_from_env())
 
     @property
     def db_path(self) -> Path:
@@ -84,6 +111,25 @@ class Settings:
     def cache_dir(self) -> Path:
         """Regenerable files (demo media, transcodes)."""
         return self.home / "cache"
+
+    @property
+    def artwork_dir(self) -> Path:
+        """Resized logos and posters (regenerable: fetched again when shown)."""
+        return self.cache_dir / "artwork"
+
+
+def artwork_from_env() -> Artwork:
+    """The artwork limits, with the cache size from ``$XTPLAY_ARTWORK_CACHE_MB`` when set."""
+    text = os.environ.get(ARTWORK_CACHE_ENV, "").strip()
+    if not text:
+        return Artwork()
+    try:
+        megabytes = float(text)
+    except ValueError:
+        raise ConfigError(f"{ARTWORK_CACHE_ENV} must be a number of megabytes, not “{text}”.") from None
+    if megabytes < 1:
+        raise ConfigError(f"{ARTWORK_CACHE_ENV} must be at least 1 (megabyte).")
+    return Artwork(cache_bytes=int(megabytes * 1024 * 1024))
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:

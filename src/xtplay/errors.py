@@ -2,7 +2,9 @@
 
 Every error a person can meet is an ``XtplayError`` whose ``str()`` is a sentence they can
 act on. Errors from httpx, sqlite3, ffmpeg and the OS are translated into these once, at
-the edge where they happen, and become output only in ``cli.main`` and the web layer.
+the edge where they happen, and become output only in ``cli.main`` and the web layer. The
+English sentence is marked for translation (``N_``) and kept apart from the values filled into
+it (``template``, ``params``), so the web layer can show it in the reader's language.
 
     XtplayError
     ├── ConfigError                 bad setting or command-line value
@@ -28,6 +30,7 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     │   ├── StreamOffAir            a stream answered with nothing, or a page saying it is offline
     │   ├── StreamProtected         a playlist entry locked by DRM (a licence server): not playable here
     │   ├── UnsafeUpstream          a URL the provider gave points where xtplay never fetches from
+    │   ├── NotAnImage              artwork that is not a picture xtplay shows (SVG, a page, too big)
     │   └── AuthError
     │       ├── WrongCredentials
     │       └── AccountInactive     expired, banned or disabled (carries status and expiry)
@@ -39,12 +42,17 @@ the edge where they happen, and become output only in ``cli.main`` and the web l
     ├── GuideError                  programme guide problems (broken XMLTV …)
     └── PlaybackError               stream cannot be played (ffmpeg failed, unsupported …)
         ├── NotAStream              the provider answered a page or noise where a stream belongs
-        └── NoLiveFormatWorked      every live format the account allows failed to start
+        ├── NoLiveFormatWorked      every live format the account allows failed to start
+        └── ConversionsBusy         every ffmpeg slot stayed taken while a new viewer waited
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
+
+from xtplay.i18n import N_
 
 
 class XtplayError(Exception):
@@ -53,32 +61,38 @@ class XtplayError(Exception):
     #: HTTP status the web layer answers with.
     status_code: int = 500
     #: Short title for an error panel.
-    title: str = "Something went wrong"
+    title: str = N_("Something went wrong")
     #: Whether retrying the same action may succeed.
     retryable: bool = False
 
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.title)
-        self.message = message or self.title
+    def __init__(self, message: str | None = None, params: Mapping[str, Any] | None = None) -> None:
+        template = message or self.title
+        text = template % params if params else template
+        super().__init__(text)
+        self.message = text
+        #: The English sentence before ``params`` were filled in: the msgid the web layer
+        #: translates (messages marked with ``N_`` where they are written are in the catalogs).
+        self.template = template
+        self.params: dict[str, Any] = dict(params or {})
 
 
 class ConfigError(XtplayError):
     """A setting or a command-line value is not usable."""
 
     status_code = 400
-    title = "Invalid setting"
+    title = N_("Invalid setting")
 
 
 class StoreError(XtplayError):
     """The local library (SQLite) failed."""
 
-    title = "Library error"
+    title = N_("Library error")
 
 
 class DatabaseTooNew(StoreError):
     """The database was written by a newer xtplay; it is left untouched."""
 
-    title = "Library from a newer version"
+    title = N_("Library from a newer version")
 
     def __init__(self, path: str, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
@@ -91,170 +105,188 @@ class DatabaseTooNew(StoreError):
 class DatabaseUnavailable(StoreError):
     """The database file cannot be opened or written."""
 
-    title = "Library unavailable"
+    title = N_("Library unavailable")
     retryable = True
 
 
 class VaultError(XtplayError):
     """The credential vault failed."""
 
-    title = "Credential vault error"
+    title = N_("Credential vault error")
 
 
 class SecretUnreadable(VaultError):
     """A stored secret cannot be decrypted (tampered, or the master key changed)."""
 
     status_code = 409
-    title = "Password unreadable"
+    title = N_("Password unreadable")
 
     def __init__(self, profile_name: str | None = None) -> None:
         self.profile_name = profile_name
-        who = f" of profile “{profile_name}”" if profile_name else ""
-        super().__init__(
-            f"The stored password{who} cannot be decrypted (the key changed or the data was "
-            "altered). Re-enter the password to continue."
-        )
+        if profile_name:
+            super().__init__(N_("The stored password of profile “%(name)s” cannot be decrypted (the key changed or the data "
+                                "was altered). Re-enter the password to continue."), {"name": profile_name})
+        else:
+            super().__init__(N_("The stored password cannot be decrypted (the key changed or the data was altered). "
+                                "Re-enter the password to continue."))
 
 
 class ProfileError(XtplayError):
     """A profile cannot be used or saved."""
 
     status_code = 400
-    title = "Profile error"
+    title = N_("Profile error")
 
 
 class ProfileNotFound(ProfileError):
     """No profile has that name or id."""
 
     status_code = 404
-    title = "No such profile"
+    title = N_("No such profile")
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"No profile named “{name}”.")
+        super().__init__(N_("No profile named “%(name)s”."), {"name": name})
 
 
 class ProfileExists(ProfileError):
     """Profile names are unique, case-insensitively."""
 
     status_code = 409
-    title = "Profile exists"
+    title = N_("Profile exists")
 
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"A profile named “{name}” already exists.")
+        super().__init__(N_("A profile named “%(name)s” already exists."), {"name": name})
 
 
 class InvalidProfile(ProfileError):
     """A profile field fails validation."""
 
-    title = "Invalid profile"
+    title = N_("Invalid profile")
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, params: Mapping[str, Any] | None = None) -> None:
         self.field = field
-        super().__init__(message)
+        super().__init__(message, params)
 
 
 class ProfileBusy(ProfileError):
     """Deleting a profile while its catalog is being synced would fight the sync."""
 
     status_code = 409
-    title = "Sync in progress"
+    title = N_("Sync in progress")
     retryable = True
 
     def __init__(self) -> None:
-        super().__init__("This profile is being synced right now; try again when the sync is done.")
+        super().__init__(N_("This profile is being synced right now; try again when the sync is done."))
 
 
 class ProviderError(XtplayError):
     """The provider failed or answered something unusable."""
 
     status_code = 502
-    title = "Provider error"
+    title = N_("Provider error")
     retryable = True
 
 
 class ProviderUnreachable(ProviderError):
     """No connection could be made (DNS, refused, reset before any answer)."""
 
-    title = "Server unreachable"
+    title = N_("Server unreachable")
 
     def __init__(self, host: str, reason: str = "") -> None:
         self.host = host
-        extra = f" ({reason})" if reason else ""
-        super().__init__(f"Cannot reach the server {host}{extra}. Check the address and your network.")
+        if reason:
+            super().__init__(N_("Cannot reach the server %(host)s (%(reason)s). Check the address and your network."),
+                             {"host": host, "reason": reason})
+        else:
+            super().__init__(N_("Cannot reach the server %(host)s. Check the address and your network."), {"host": host})
 
 
 class ProviderTimeout(ProviderError):
     """The provider did not answer within the time limit."""
 
     status_code = 504
-    title = "Server timed out"
+    title = N_("Server timed out")
 
     def __init__(self, host: str, seconds: float | None = None) -> None:
         self.host, self.seconds = host, seconds
-        after = f" after {seconds:g} s" if seconds else ""
-        super().__init__(f"The server {host} did not answer{after}. It may be overloaded; try again.")
+        if seconds:
+            super().__init__(N_("The server %(host)s did not answer after %(seconds)s s. It may be overloaded; try again."),
+                             {"host": host, "seconds": f"{seconds:g}"})
+        else:
+            super().__init__(N_("The server %(host)s did not answer. It may be overloaded; try again."), {"host": host})
 
 
 class ProviderServerError(ProviderError):
     """The provider is down: an HTTP 5xx status, or a page saying its database failed."""
 
-    title = "Provider down"
+    title = N_("Provider down")
 
     def __init__(self, host: str, status: int, failure: str | None = None) -> None:
         self.host, self.status = host, status
-        what = failure or f"failed with HTTP {status}"
-        super().__init__(f"The provider is down: its server {host} {what}. Try again later.")
+        if failure:
+            super().__init__(N_("The provider is down: its server %(host)s %(failure)s. Try again later."),
+                             {"host": host, "failure": failure})
+        else:
+            super().__init__(N_("The provider is down: its server %(host)s failed with HTTP %(status)s. Try again later."),
+                             {"host": host, "status": status})
 
 
 class ProviderRefused(ProviderError):
     """The provider refused the request with an unexpected status."""
 
-    title = "Refused by the provider"
+    title = N_("Refused by the provider")
     retryable = False
 
-    def __init__(self, host: str, status: int, message: str | None = None) -> None:
+    def __init__(self, host: str, status: int, message: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
         self.host, self.status = host, status
-        super().__init__(message or f"The server {host} refused the request (HTTP {status}).")
+        if message:
+            super().__init__(message, params)
+        else:
+            super().__init__(N_("The server %(host)s refused the request (HTTP %(status)s)."), {"host": host, "status": status})
 
 
 class TooManyConnections(ProviderRefused):
     """The account's connection limit is reached (counts from the login answer when known)."""
 
     status_code = 429
-    title = "Too many connections"
+    title = N_("Too many connections")
 
     def __init__(self, host: str, status: int = 458, max_connections: int | None = None,
                  active_connections: int | None = None) -> None:
         self.max_connections, self.active_connections = max_connections, active_connections
         if max_connections:
             in_use = max(active_connections or 0, max_connections)
-            counted = f"{in_use} of {max_connections} in use"
+            super().__init__(host, status, N_("Too many connections: %(in_use)s of %(max)s in use. Stop another player "
+                                              "on this account and try again."), {"in_use": in_use, "max": max_connections})
         else:
-            counted = "all of your account's connections are in use"
-        super().__init__(host, status, f"Too many connections: {counted}. Stop another player on this account "
-                                       "and try again.")
+            super().__init__(host, status, N_("Too many connections: all of your account's connections are in use. "
+                                              "Stop another player on this account and try again."))
 
 
 class MalformedResponse(ProviderError):
     """The answer is not what an Xtream server sends (HTML, truncated or invalid JSON)."""
 
-    title = "Not an Xtream server"
+    title = N_("Not an Xtream server")
 
-    def __init__(self, host: str, what: str = "an unreadable answer", wanted: str = "Xtream data") -> None:
-        """``wanted``: what the address should have sent (an added guide address sends XMLTV)."""
+    def __init__(self, host: str, what: str = "an unreadable answer", *, guide: bool = False) -> None:
+        """``guide``: the address should have sent an XMLTV guide (a playlist's or an added one)."""
         self.host, self.what = host, what
-        super().__init__(
-            f"The server {host} sent {what} instead of {wanted}. Check the server address; "
-            "if it is right, the provider may be having trouble."
-        )
+        if guide:
+            message = N_("The server %(host)s sent %(what)s instead of an XMLTV guide. Check the guide address; "
+                         "if it is right, the provider may be having trouble.")
+        else:
+            message = N_("The server %(host)s sent %(what)s instead of Xtream data. Check the server address; "
+                         "if it is right, the provider may be having trouble.")
+        super().__init__(message, {"host": host, "what": what})
 
 
 class NotAPlaylist(ProviderError):
     """An M3U playlist address or file that does not hold a playlist (or cannot be read)."""
 
-    title = "Not a playlist"
+    title = N_("Not a playlist")
 
     def __init__(self, where: str, reason: str) -> None:
         self.where, self.reason = where, reason
@@ -265,19 +297,19 @@ class StreamProtected(ProviderError):
     """A playlist entry whose stream is encrypted with DRM, which no player here can open."""
 
     status_code = 403
-    title = "Protected, not playable here"
+    title = N_("Protected, not playable here")
 
     def __init__(self, name: str, scheme: str) -> None:
         self.name, self.scheme = name, scheme
         what = "DRM" if scheme.upper() == "DRM" else f"{scheme} DRM"
-        super().__init__(f"“{name}” is protected ({what}), not playable here.")
+        super().__init__(N_("“%(name)s” is protected (%(what)s), not playable here."), {"name": name, "what": what})
 
 
 class ItemNotFound(ProviderError):
     """The provider does not know this id (or it is outside the account's bouquet)."""
 
     status_code = 404
-    title = "Not found"
+    title = N_("Not found")
     retryable = False
 
 
@@ -286,137 +318,170 @@ class UnsafeUpstream(ProviderError):
     from: a file, this app itself, a cloud metadata service. It is refused, not followed."""
 
     status_code = 502
-    title = "Refused to follow"
+    title = N_("Refused to follow")
     retryable = False
 
     def __init__(self, why: str) -> None:
         self.why = why
-        super().__init__(f"A link from the provider points at {why}; xtplay does not follow such links, "
-                         "so this cannot be played.")
+        super().__init__(N_("A link from the provider points at %(why)s; xtplay does not follow such links, "
+                            "so this cannot be played."), {"why": why})
+
+
+class NotAnImage(ProviderError):
+    """A logo or poster the provider points at is not a picture xtplay shows: an SVG, a page,
+    a file too big or of absurd dimensions. The placeholder is shown instead."""
+
+    status_code = 502
+    title = "Not a picture"
+    retryable = False
+
+    def __init__(self, host: str, reason: str) -> None:
+        self.host, self.reason = host, reason
+        super().__init__(f"The artwork at {host} is not a picture xtplay shows: {reason}.")
 
 
 class StreamOffAir(ProviderError):
     """A stream answered with nothing (an empty 200), or with a page saying it is offline."""
 
     status_code = 503
-    title = "Channel off-air"
+    title = N_("Channel off-air")
 
     def __init__(self, host: str) -> None:
         self.host = host
-        super().__init__("This channel is off-air: the provider sends nothing for it right now. "
-                         "Try again later, or pick another channel.")
+        super().__init__(N_("This channel is off-air: the provider sends nothing for it right now. "
+                            "Try again later, or pick another channel."))
 
 
 class AuthError(ProviderError):
     """The provider rejected the account."""
 
     status_code = 401
-    title = "Login failed"
+    title = N_("Login failed")
     retryable = False
 
 
 class WrongCredentials(AuthError):
     """Username or password is wrong."""
 
-    title = "Wrong username or password"
+    title = N_("Wrong username or password")
 
     def __init__(self, host: str = "") -> None:
         self.host = host
-        super().__init__("Wrong username or password.")
+        super().__init__(N_("Wrong username or password."))
 
 
 class AccountInactive(AuthError):
     """The account exists but is expired, banned or disabled."""
 
-    title = "Account not active"
+    title = N_("Account not active")
 
     def __init__(self, status: str, exp_date: datetime | None = None) -> None:
         self.status, self.exp_date = status.lower(), exp_date
+        params: dict[str, Any] = {}
         if self.status == "expired" and exp_date is not None:
-            msg = f"Your account expired on {exp_date:%Y-%m-%d}. Renew it with your provider."
+            msg, params = N_("Your account expired on %(date)s. Renew it with your provider."), {"date": f"{exp_date:%Y-%m-%d}"}
         elif self.status == "expired":
-            msg = "Your account has expired. Renew it with your provider."
+            msg = N_("Your account has expired. Renew it with your provider.")
         elif self.status == "banned":
-            msg = "Your account is banned by the provider."
+            msg = N_("Your account is banned by the provider.")
         elif self.status == "disabled":
-            msg = "Your account is disabled by the provider."
+            msg = N_("Your account is disabled by the provider.")
         else:
-            msg = f"Your account is not active (status: {status})."
-        super().__init__(msg)
+            msg, params = N_("Your account is not active (status: %(status)s)."), {"status": status}
+        super().__init__(msg, params)
 
 
 class CatalogError(XtplayError):
     """Browse, search or sync failed for a reason that is not the provider's."""
 
-    title = "Catalog error"
+    title = N_("Catalog error")
 
 
 class InvalidBrowse(CatalogError):
     """A browse request names a page cursor or a sort that does not exist: the request's fault."""
 
     status_code = 400
-    title = "Cannot show this list"
+    title = N_("Cannot show this list")
 
 
 class SyncAlreadyRunning(CatalogError):
     """Another sync of this profile is in progress (in this process or another)."""
 
     status_code = 409
-    title = "Sync already running"
+    title = N_("Sync already running")
     retryable = True
 
     def __init__(self, profile_name: str) -> None:
         self.profile_name = profile_name
-        super().__init__(f"The catalog of “{profile_name}” is already being synced; wait for it to finish.")
+        super().__init__(N_("The catalog of “%(name)s” is already being synced; wait for it to finish."),
+                         {"name": profile_name})
 
 
 class UnknownItemType(CatalogError):
     """The type is not one xtplay keeps (live, movie, series, episode)."""
 
     status_code = 400
-    title = "Unknown item type"
+    title = N_("Unknown item type")
 
 
 class NotInLibrary(CatalogError):
     """No item with that id in the profile's library (so there is no name to keep)."""
 
     status_code = 404
-    title = "Not in the library"
+    title = N_("Not in the library")
 
 
 class GuideError(XtplayError):
     """The programme guide cannot be read or stored."""
 
-    title = "Programme guide error"
+    title = N_("Programme guide error")
 
 
 class PlaybackError(XtplayError):
     """A stream cannot be played."""
 
     status_code = 502
-    title = "Playback failed"
+    title = N_("Playback failed")
+
+
+class ConversionsBusy(PlaybackError):
+    """Every conversion slot stayed taken for as long as a new viewer waits: told at once, with
+    when to try again, rather than starting one conversion too many and stuttering them all."""
+
+    status_code = 503
+    title = "Conversions busy"
+    retryable = True
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        self.limit, self.retry_after = limit, retry_after
+        super().__init__(f"{limit} conversions are already running; stop one and try again.")
 
 
 class NotAStream(PlaybackError):
     """The provider's answer is not a stream: an HTML or JSON page, nothing, or unknown bytes."""
 
-    title = "Not a stream"
+    title = N_("Not a stream")
     retryable = True
 
     def __init__(self, host: str, what: str, detail: str | None = None) -> None:
         self.host, self.what, self.detail = host, what, detail
-        said = f" (“{detail}”)" if detail else ""
-        super().__init__(f"The server {host} answered with {what}{said} instead of the stream. "
-                         "The channel may be off-air, or the account may not include it.")
+        if detail:
+            super().__init__(N_("The server %(host)s answered with %(what)s (“%(detail)s”) instead of the stream. "
+                                "The channel may be off-air, or the account may not include it."),
+                             {"host": host, "what": what, "detail": detail})
+        else:
+            super().__init__(N_("The server %(host)s answered with %(what)s instead of the stream. "
+                                "The channel may be off-air, or the account may not include it."), {"host": host, "what": what})
 
 
 class NoLiveFormatWorked(PlaybackError):
     """Each live format the account allows was tried and none started; ``tried`` says why."""
 
-    title = "This channel does not start"
+    title = N_("This channel does not start")
     retryable = True
 
     def __init__(self, tried: list[tuple[str, XtplayError]]) -> None:
         self.tried = tried
         parts = "; ".join(f".{fmt}: {error}" for fmt, error in tried)
-        super().__init__(f"Tried {', '.join('.' + f for f, _ in tried)} and none started. {parts}")
+        super().__init__(N_("Tried %(formats)s and none started. %(reasons)s"),
+                         {"formats": ", ".join("." + f for f, _ in tried), "reasons": parts})

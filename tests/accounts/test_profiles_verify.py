@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import socket
 
 import pytest
 
+from tests.plugins.processes import free_port
 from xtplay.accounts import profiles
 from xtplay.accounts.source import source_for
 from xtplay.config import RetryPolicy, Timeouts
@@ -28,12 +28,6 @@ def quick(settings):
         timeouts=Timeouts(connect=1.0, read=1.0, list_read=2.0, write=1.0, pool=1.0),
         retry=RetryPolicy(attempts=1, initial=0.01, maximum=0.01, jitter=0.0),
     )
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def _add(conn, vault, settings, demo, **kw):
@@ -87,12 +81,12 @@ async def test_wrong_password_and_unreachable_server_save_nothing(library, vault
     with pytest.raises(WrongCredentials, match="Wrong username or password"):
         await _add(library, vault, quick, demo, password="not-" + demo.password)
     with pytest.raises(ProviderUnreachable, match="Cannot reach"):
-        await _add(library, vault, quick, demo, url=f"http://127.0.0.1:{_closed_port()}")
+        await _add(library, vault, quick, demo, url=f"http://127.0.0.1:{free_port()}")
     assert profiles.list_profiles(library) == []
 
 
 async def test_no_verify_saves_for_an_unreachable_server(library, vault, quick):
-    p = await profiles.add_profile(library, vault, quick, name="Offline", url=f"127.0.0.1:{_closed_port()}",
+    p = await profiles.add_profile(library, vault, quick, name="Offline", url=f"127.0.0.1:{free_port()}",
                                    username="u", password="pw-offline", verify=False)
     assert p.account is None and profiles.get_profile(library, "offline").id == p.id
 
@@ -102,7 +96,7 @@ async def test_edit_reverifies_changed_credentials_and_keeps_old_ones_on_failure
     with pytest.raises(WrongCredentials):
         await profiles.edit_profile(conn, vault, quick, profile, password="wrong-" + demo.password)
     with pytest.raises(ProviderUnreachable):
-        await profiles.edit_profile(conn, vault, quick, profile, url=f"127.0.0.1:{_closed_port()}")
+        await profiles.edit_profile(conn, vault, quick, profile, url=f"127.0.0.1:{free_port()}")
     assert profiles.stream_credentials(conn, vault, profile) == (demo.url, demo.username, demo.password)
     # a change that needs no login is saved without one, even while the server is down
     demo.set_fault("http500")

@@ -5,20 +5,14 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
+from tests.plugins.processes import free_port
 from tests.plugins.waiting import wait_until
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start_demo(home: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
@@ -75,7 +69,7 @@ def _wait_synced(url: str, live: int) -> str:
 def test_demo_command_serves_a_synced_demo_profile_and_repoints_it_on_restart(home, demo_media_dir):
     (home / "cache").mkdir()
     (home / "cache" / "demo-media").symlink_to(demo_media_dir, target_is_directory=True)  # no regeneration
-    port = _free_port()
+    port = free_port()
     proc, lines = _start_demo(home, port)
     try:
         assert f"xtplay is running at http://127.0.0.1:{port}" in lines[-1]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import sys
 
 import pytest
 from click.testing import CliRunner
 
+from tests.plugins.processes import free_port
 from xtplay.cli import main
 
 PASSWORD = "Cli-Pa55word-Zx9"
@@ -34,12 +34,6 @@ def xtplay(home):
         if getattr(handler, "_xtplay", False):
             root.removeHandler(handler)
             handler.close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_add_from_stdin_then_list_and_show_as_json(xtplay):
@@ -142,7 +136,7 @@ def test_failed_login_saves_nothing(xtplay, demo):
     code, _, err = xtplay("profile", "add", "Demo", "--url", demo.url, "--username", demo.username,
                           env={"XTPLAY_PASSWORD": "not-the-password"})
     assert code == 1 and "Wrong username or password" in err
-    code, _, err = xtplay("profile", "add", "Gone", "--url", f"127.0.0.1:{_closed_port()}", "--username", "u",
+    code, _, err = xtplay("profile", "add", "Gone", "--url", f"127.0.0.1:{free_port()}", "--username", "u",
                           env={"XTPLAY_PASSWORD": PASSWORD})
     assert code == 1 and "Cannot reach" in err
     assert json.loads(xtplay("profile", "list", "--json")[1]) == []

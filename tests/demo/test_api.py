@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import io
 import time
 
 import httpx
 import orjson
 import pytest
 from lxml import etree
+from PIL import Image
 
 
 @pytest.fixture
@@ -145,9 +147,12 @@ def test_images_are_served_locally(demo, api):
     icon = api("get_live_streams").json()[0]["stream_icon"]
     assert icon.startswith(demo.url)
     response = httpx.get(icon)
-    assert response.status_code == 200 and response.headers["content-type"] == "image/svg+xml"
-    assert b"<svg" in response.content
-    assert httpx.get(f"{demo.url}/images/nothing/1.svg").status_code == 404
+    assert icon.endswith(".png")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(response.content)) as picture:
+        assert picture.format == "PNG" and picture.size == (160, 90)
+    assert httpx.get(icon).content == response.content  # the same picture every time
+    assert httpx.get(f"{demo.url}/images/nothing/1.png").status_code == 404
 
 
 def test_stats_count_requests_per_action(demo, api):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import array
 import itertools
 import json
+import re
 import subprocess
 import time
 from datetime import datetime, timedelta
@@ -217,3 +219,38 @@ def test_credentials_with_reserved_characters_work_when_percent_encoded(demo_med
             movie = client.get(f"/movie/{enc_user}/{enc_pass}/1.mp4", headers={"Range": "bytes=0-9"})
             assert movie.status_code == 206
             assert client.get(f"/live/{enc_user}/{enc_pass}/1.m3u8").status_code == 200
+
+
+def test_the_two_language_channel_serves_audio_renditions_lined_up_with_the_picture(demo):
+    with httpx.Client(base_url=demo.url, timeout=10) as client:
+        master = client.get(f"/live/{demo.username}/{demo.password}/5.m3u8").text
+        audio = re.findall(r'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="(\w+)",NAME="([^"]+)",'
+                           r'DEFAULT=(YES|NO),.*URI="([^"]+)"', master)
+        assert [(lang, name, default) for lang, name, default, _ in audio] == [
+            ("fra", "Français", "YES"), ("eng", "English", "NO")]
+        variant = [line for line in master.splitlines() if line.startswith("/hls/")]
+        assert 'AUDIO="aud"' in master and len(variant) == 1 and demo.password not in master
+        lists = {"video": client.get(variant[0]).text, **{lang: client.get(uri).text for lang, _, _, uri in audio}}
+        seq = {k: int(v.split("#EXT-X-MEDIA-SEQUENCE:")[1].split()[0]) for k, v in lists.items()}
+        assert max(seq.values()) - min(seq.values()) <= 1  # one clock (a segment apart if it ticked between)
+        parts = {k: [line for line in v.splitlines() if line.startswith("/hls/")] for k, v in lists.items()}
+        assert all(len(p) == 5 for p in parts.values())
+        forged = parts["fra"][-1].split("/")
+        forged[2] = "0" * len(forged[2])
+        assert client.get("/".join(forged)).status_code == 403
+        assert client.get(variant[0].replace("video.m3u8", "klingon.m3u8")).status_code == 404
+    assert _codecs(f"{demo.url}{variant[0]}") == {"video": "h264"}  # the picture alone
+    for *_, uri in audio:
+        assert _codecs(f"{demo.url}{uri}") == {"audio": "aac"}
+    # the two languages are two different sounds (660 Hz French, the loop's own 440 Hz English)
+    tones = {lang: _tone(f"{demo.url}{uri}") for lang, _, _, uri in audio}
+    assert abs(tones["fra"] - 660) < 15 and abs(tones["eng"] - 440) < 15
+
+
+def _tone(url: str) -> float:
+    """The dominant frequency of two seconds of an audio stream (zero crossings of its samples)."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", url, "-t", "2", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"],
+                         capture_output=True, timeout=60, check=True).stdout
+    samples = array.array("h", raw[: len(raw) // 2 * 2])
+    crossings = sum(1 for a, b in itertools.pairwise(samples) if a < 0 <= b)
+    return crossings / (len(samples) / 48000)

@@ -4,9 +4,9 @@ whatever the provider labels them, wherever it redirects them and whatever it do
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
+
+from tests.plugins.guide import past_programme
 
 pytestmark = pytest.mark.e2e
 
@@ -40,17 +40,8 @@ def test_episode_plays(personality_app, browser_page, video_check):
 
 
 def test_catchup_plays(personality_app, personality_profile_id, personality_guide, browser_page, video_check):
-    from xtplay import guide
-
-    now = datetime.now(UTC)
-    conn = personality_app.connect()
-    try:
-        past = [p for p in guide.programmes_between(conn, personality_profile_id, "1", now - timedelta(hours=8),
-                                                    now - timedelta(hours=1)) if p.stop < now - timedelta(minutes=10)]
-    finally:
-        conn.close()
-    assert past
-    browser_page.goto(f"{personality_app.url}/watch/catchup/1/{int(past[0].start.timestamp())}")
+    programme = past_programme(personality_app, personality_profile_id)
+    browser_page.goto(f"{personality_app.url}/watch/catchup/1/{int(programme.start.timestamp())}")
     video_check(browser_page).plays(seconds=1.0)
 
 

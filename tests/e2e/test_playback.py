@@ -5,10 +5,10 @@ and no ffmpeg left behind."""
 from __future__ import annotations
 
 import subprocess
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.plugins.guide import past_programme
 from tests.plugins.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -101,17 +101,7 @@ def test_too_many_connections_is_shown_with_retry(live_app, browser_page, demo):
 
 
 def test_catchup_of_a_past_programme_plays(live_app, browser_page, play_guide, play_profile_id, video_check):
-    from xtplay import guide
-
-    now = datetime.now(UTC)
-    conn = live_app.connect()
-    try:
-        past = [p for p in guide.programmes_between(conn, play_profile_id, "1", now - timedelta(hours=8),
-                                                    now - timedelta(hours=1)) if p.stop < now - timedelta(minutes=10)]
-    finally:
-        conn.close()
-    assert past, "the demo guide has no past programme on channel 1"
-    programme = past[0]
+    programme = past_programme(live_app, play_profile_id)
     _watch(browser_page, live_app, f"/watch/catchup/1/{int(programme.start.timestamp())}")
     video_check(browser_page).plays(seconds=1.0)
     assert programme.title in browser_page.text_content("#osd-now")

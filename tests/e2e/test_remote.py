@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.plugins.web import add_demo_profile, serve_app
+from tests.plugins.web import add_demo_profile, open_page, serve_app
 from xtplay.demo import DemoProvider
 
 pytestmark = pytest.mark.e2e
@@ -384,18 +384,11 @@ def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, 
 
 
 @pytest.fixture
-def phone(browser) -> Iterator[Any]:
+def phone(browser, request) -> Iterator[Any]:
     """A page the size of a phone (390×844, touch)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors  # type: ignore[attr-defined]
-    try:
+    with open_page(browser, request, viewport={"width": 390, "height": 844}, has_touch=True,
+                   is_mobile=True) as page:
         yield page
-    finally:
-        context.close()
 
 
 def box(page: Any, selector: str) -> dict[str, float]:

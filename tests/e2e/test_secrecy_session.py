@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from urllib.parse import quote, quote_plus
 import httpx
 import pytest
 
+from tests.plugins.processes import free_port, wait_for_health
 from tests.plugins.waiting import wait_until
 from xtplay.demo import DemoProvider
 
@@ -72,9 +72,7 @@ def server(tmp_path: Path, spy: Path) -> Iterator[tuple[subprocess.Popen, str, P
     """``xtplay serve`` as its own process on a free port, in a fresh home (ffmpeg through ``spy``)."""
     home = tmp_path / "home"
     home.mkdir()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("XTPLAY_")}
     env.update(XTPLAY_KEYRING="file", PYTHONPATH=str(SRC), PYTHONUNBUFFERED="1",
                PATH=f"{spy}{os.pathsep}{os.environ.get('PATH', '')}")
@@ -84,15 +82,10 @@ def server(tmp_path: Path, spy: Path) -> Iterator[tuple[subprocess.Popen, str, P
     output: list[bytes] = []
     threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True).start()
     url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return proc.poll() is not None
-
-    wait_until(up, 30, "xtplay serve to answer")
-    assert proc.poll() is None, b"".join(output).decode(errors="replace")
+    try:
+        wait_for_health(proc, url, 30)
+    except AssertionError:
+        raise AssertionError(b"".join(output).decode(errors="replace")) from None
     yield proc, url, home
     proc.terminate()
     try:
@@ -163,10 +156,11 @@ def test_the_password_is_nowhere_after_a_whole_session(secret_provider, server, 
         keep(web.post(f"/api/profiles/{pid}/test", json={}))
         keep(web.post("/sync/now", headers=unsafe, data={"next": "/settings"}))
 
-        def synced() -> bool:
+        def synced() -> bool:  # every list stored (series come last)
             with sqlite3.connect(f"file:{home / 'xtplay.db'}?mode=ro", uri=True) as conn:
-                return conn.execute("SELECT COUNT(*) FROM items WHERE profile_id = ? AND type = 'movie'",
-                                    (pid,)).fetchone()[0] >= 6
+                counts = dict(conn.execute("SELECT type, COUNT(*) FROM items WHERE profile_id = ? GROUP BY type",
+                                           (pid,)).fetchall())
+            return counts.get("live", 0) >= 6 and counts.get("movie", 0) >= 6 and counts.get("series", 0) >= 2
 
         wait_until(synced, 60, "the sync to fill the catalog", every=0.2)
         with sqlite3.connect(f"file:{home / 'xtplay.db'}?mode=ro", uri=True) as conn:

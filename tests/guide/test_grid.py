@@ -127,3 +127,19 @@ def test_programme_search_finds_now_upcoming_and_catchup_in_that_order(lib):
     assert {pid for pid, _ in found} == {"1"}
     assert guide.search_programmes(lib.conn, lib.profile_id, "Two", at=T0 + timedelta(minutes=30))[0][0] == "2"
     assert guide.search_programmes(lib.conn, lib.profile_id, "nothing like it", at=T0) == []
+
+
+def test_programme_search_with_a_smaller_limit_gives_the_start_of_the_same_answer(lib):
+    """Only what can still be in the answer is kept while blocks are read (the first on the air,
+    the soonest upcoming, the latest finished): every limit must cut the same whole answer."""
+    def search(limit: int) -> list[tuple[str, str]]:
+        found = guide.search_programmes(lib.conn, lib.profile_id, "one", at=T0 + timedelta(minutes=30),
+                                        behind=timedelta(hours=30), ahead=timedelta(hours=12), limit=limit)
+        return [(pid, p.title) for pid, p in found]
+
+    whole = search(1000)
+    assert len(whole) > 20 and whole[0] == ("1", "One 96")
+    assert whole[1:4] == [("1", "One 97"), ("1", "One 98"), ("1", "One 99")]
+    for limit in (1, 2, 5, 12, 13, 20, len(whole) - 1, len(whole)):
+        assert search(limit) == whole[:limit], limit
+    assert search(0) == []

@@ -76,3 +76,40 @@ http://streams.example/a1.ts
 
     page = httpx.get(app.url + "/settings").text
     assert 'id="guide-matched">4 of 5<' in page and "<li>Delta</li>" in page
+
+
+def test_a_plus_one_channel_without_a_guide_of_its_own_gets_its_base_channels_an_hour_later(
+        playlist_server, settings, _vault_uses_key_file):
+    epg = playlist_server.put("/plus.xml", xmltv({"bbc1": "BBC One", "itv1p": "ITV +1", "e4": "E4"}),
+                              content_type="text/xml")
+    body = f"""#EXTM3U url-tvg="{epg}"
+#EXTINF:-1,BBC One HD
+http://streams.example/bbc1.ts
+#EXTINF:-1,BBC One +1
+http://streams.example/bbc1p.ts
+#EXTINF:-1,ITV +1
+http://streams.example/itv1p.ts
+#EXTINF:-1 tvg-shift="2",E4+1
+http://streams.example/e4p.ts
+#EXTINF:-1,Canal+ 2
+http://streams.example/canal2.ts
+"""
+    profile = add_playlist_profile(settings, playlist_server.put("/plus.m3u", body))
+    conn = db.open_library(settings.db_path)
+    try:
+        result = run_async(guide.refresh_guide(settings, conn, Vault.open(settings), profiles.get_profile(conn, profile.id)))
+        assert result.errors == {} and result.unmatched == ["Canal+ 2"]
+        found = {name: (key, shift) for name, key, shift in conn.execute(
+            "SELECT i.name, m.channel_key, m.shift_secs FROM guide_map m JOIN items i ON i.profile_id = m.profile_id "
+            "AND i.provider_id = m.provider_id AND i.type = 'live' WHERE m.profile_id = ?", (profile.id,))}
+        # its own guide channel wins; a tvg-shift says the hours itself
+        assert found == {"BBC One HD": ("bbc1", 0), "BBC One +1": ("bbc1", 3600), "ITV +1": ("itv1p", 0),
+                         "E4+1": ("e4", 7200)}
+        ids = dict(conn.execute("SELECT name, provider_id FROM items WHERE profile_id = ? AND type = 'live'",
+                                (profile.id,)).fetchall())
+        now = guide.now_next(conn, profile.id, [ids["BBC One HD"], ids["BBC One +1"]])
+        base, later = now[ids["BBC One HD"]].now, now[ids["BBC One +1"]].now
+        assert base is not None and later is not None
+        assert (base.title, later.title) == ("bbc1 show 1", "bbc1 show 0") and later.start == base.start
+    finally:
+        conn.close()

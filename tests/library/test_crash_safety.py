@@ -15,7 +15,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.plugins.processes import free_port, wait_for_health
 from tests.plugins.waiting import wait_until
 from xtplay import db, guide
 from xtplay.accounts import profiles
@@ -247,19 +247,13 @@ def test_a_second_process_on_the_same_home_is_refused_while_one_syncs(home):
 
 
 def _serve(home: Home) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     proc = _cli(home, "serve", "--port", str(port), "--no-browser")
     url = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return proc.poll() is not None
-    wait_until(up, 60, "xtplay serve to answer")
-    assert proc.poll() is None, (proc.stdout.read() if proc.stdout else b"").decode()
+    try:
+        wait_for_health(proc, url, 60)
+    except AssertionError:
+        raise AssertionError((proc.stdout.read() if proc.stdout else b"").decode()) from None
     return proc, url
 
 

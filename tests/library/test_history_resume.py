@@ -101,3 +101,23 @@ def test_the_newest_player_wins_even_from_an_earlier_position(filled):
     history.record(conn, pid, "movie", 1, 59, 3600, session="a", seq=9)
     assert history.record(conn, pid, "movie", 1, 40, 3600, session="b", seq=1).position_secs == 40
     assert history.record(conn, pid, "movie", 1, 70, 3600, session="b", seq=2).position_secs == 70
+
+
+def test_started_reads_a_whole_page_of_items_in_one_query(filled):
+    conn, pid = filled.conn, filled.profile_id
+    history.record(conn, pid, "movie", 1, 600, 1200)
+    history.record(conn, pid, "episode", "9", 90, 360)
+    history.record(conn, pid, "movie", 2, 1190, 1200)  # watched
+    history.record(conn, pid, "live", 5, 0, None)
+    keys = [("movie", "1"), ("movie", "2"), ("episode", "9"), ("live", "5"),
+            *[("movie", str(n)) for n in range(100, 200)]]
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        found = history.started(conn, pid, keys)
+    finally:
+        conn.set_trace_callback(None)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+    assert {k: (e.position_secs, e.progress) for k, e in found.items()} == {
+        ("movie", "1"): (600, 0.5), ("episode", "9"): (90, 0.25)}
+    assert history.started(conn, pid, []) == {}

@@ -8,9 +8,11 @@ import pytest
 from tests.plugins.playlists import add_playlist_profile
 from tests.plugins.web import run_async
 from xtplay import db
+from xtplay.accounts import playlists
 from xtplay.accounts.vault import Vault
 from xtplay.library import catalog, details, favorites, history, search
 from xtplay.library import sync as sync_module
+from xtplay.sources.playlist import PlaylistIndex
 
 
 def playlist(token: str = "tok1", news: str = "News", reverse: bool = False) -> str:
@@ -140,3 +142,42 @@ def test_last_modified_is_asked_back_and_a_dead_address_keeps_the_library(playli
     result = _sync(settings, library, profile)
     assert result.status == "failed" and "127.0.0.1:9" in result.errors["live"]
     assert catalog.counts(library, profile.id) == {"live": 3, "movie": 2, "series": 1}
+
+
+def test_an_unchanged_playlist_restores_items_removed_from_the_library_from_its_stored_index(
+        playlist_server, settings, library):
+    url = playlist_server.put("/list.m3u", playlist(), etag='"v1"')
+    profile = add_playlist_profile(settings, url)
+    before = [(i.provider_id, i.name, i.logo) for i in catalog.items(library, profile.id, "live").items]
+    with library:
+        library.execute("DELETE FROM items WHERE profile_id = ? AND type = 'live'", (profile.id,))
+    playlists._cache.clear()  # as in a new process: the sync opens the stored summary, then the lists
+    result = _sync(settings, library, profile)  # answered 304: only the stored index has the entries
+    assert result.status == "ok" and playlist_server.seen("/list.m3u")[-1].headers.get("if-none-match") == '"v1"'
+    assert [(i.provider_id, i.name, i.logo) for i in catalog.items(library, profile.id, "live").items] == before
+    (show,) = catalog.items(library, profile.id, "series").items
+    found = run_async(details.series(settings, library, Vault.open(settings), profile, show.provider_id))
+    assert sum(len(eps) for eps in found.episodes.values()) == 3
+
+
+def test_the_index_is_stored_in_sealed_parts_and_one_stored_whole_still_opens(playlist_server, settings, library):
+
+    url = playlist_server.put("/list.m3u", playlist())
+    profile = add_playlist_profile(settings, url)
+    vault = Vault.open(settings)
+    sealed = library.execute("SELECT secret FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()[0]
+    assert b"streams.example" not in sealed and b"tok1" not in sealed
+    playlists._cache.clear()
+    summary = playlists.stored_summary(library, vault, profile)
+    whole = playlists.stored_index(library, vault, profile)
+    assert summary is not None and not summary.complete and not summary.records
+    assert whole is not None and whole.complete and summary.categories == whole.categories
+    assert summary.entry_count == whole.entry_count == len(whole.streams) == 8
+    with library:  # as stored before parts: one sealed JSON text
+        library.execute("UPDATE playlist_index SET secret = ?, stored_at = stored_at + 1 WHERE profile_id = ?",
+                        (vault.encrypt_bytes(profile.id, whole.to_json()), profile.id))
+    playlists._cache.clear()
+    old = playlists.stored_index(library, vault, profile)
+    assert old is not None and old.streams == whole.streams and old.records == PlaylistIndex.from_json(
+        whole.to_json()).records
+    assert playlists.stored_summary(library, vault, profile).streams == whole.streams

@@ -48,28 +48,6 @@ async def test_the_garbage_collector_pauses_during_a_sync_and_comes_back(demo_pr
     assert gc.isenabled()
 
 
-async def test_progress_callback_and_subscribers_see_every_phase(demo_profile):
-    settings, conn, vault, profile = demo_profile
-    seen: list[sync.SyncProgress] = []
-    queue = sync.subscribe(profile.id)
-    try:
-        result = await sync.sync_profile(settings, conn, vault, profile, progress=seen.append)
-        await asyncio.sleep(0.05)  # let call_soon_threadsafe deliveries land
-    finally:
-        sync.unsubscribe(profile.id, queue)
-    assert result.status == "ok"
-    phases = [e.phase for e in seen]
-    for phase in ("login", "live", "saving live", "movie", "saving movie", "series", "saving series", "done"):
-        assert phase in phases
-    saving = [e for e in seen if e.phase == "saving movie"]
-    assert saving[-1].done == saving[-1].total == 120
-    assert seen[-1].finished and sync.progress(profile.id) is None
-    queued = []
-    while not queue.empty():
-        queued.append(queue.get_nowait())
-    assert [e.phase for e in queued] == phases
-
-
 @pytest.mark.parametrize("fault", ["reset", "malformed", "html"])
 async def test_fault_in_movie_list_keeps_previous_movies_and_other_types(synced_profile, demo, fault):
     settings, conn, vault, profile = synced_profile

@@ -21,7 +21,9 @@ def _assert_forward_only(events: list[sync.SyncProgress]) -> None:
     assert all(e.step for e in events), "an event without a step"
 
 
-async def test_a_full_sync_reports_one_fraction_that_only_grows(demo_profile):
+async def test_a_full_sync_reports_every_phase_and_one_fraction_that_only_grows(demo_profile):
+    """The callback and every subscriber see each phase of a full sync, in the same order, and
+    the overall fraction never drops."""
     settings, conn, vault, profile = demo_profile
     seen: list[sync.SyncProgress] = []
     queue = sync.subscribe(profile.id)
@@ -31,6 +33,12 @@ async def test_a_full_sync_reports_one_fraction_that_only_grows(demo_profile):
     finally:
         sync.unsubscribe(profile.id, queue)
     assert result.status == "ok"
+    phases = [e.phase for e in seen]
+    for phase in ("login", "live", "saving live", "movie", "saving movie", "series", "saving series", "done"):
+        assert phase in phases
+    saving = [e for e in seen if e.phase == "saving movie"]
+    assert saving[-1].done == saving[-1].total == 120
+    assert seen[-1].finished and sync.progress(profile.id) is None
     _assert_forward_only(seen)
     assert seen[0].step == "Signing in" and seen[0].fraction < 0.05
     steps = {e.step for e in seen}
@@ -43,7 +51,8 @@ async def test_a_full_sync_reports_one_fraction_that_only_grows(demo_profile):
     queued = []
     while not queue.empty():
         queued.append(queue.get_nowait())
-    assert _fractions(queued) == _fractions(seen)  # subscribers see the same order
+    assert [e.phase for e in queued] == phases  # subscribers see the same events in order
+    assert _fractions(queued) == _fractions(seen)
 
 
 async def test_a_re_sync_with_nothing_changed_also_only_moves_forward(synced_profile):

@@ -22,3 +22,9 @@ def test_channel_and_series_choices_override_the_profile_preference(catalog_fact
 def test_language_codes_compare_loosely():
     assert tracks.same_language("fre", "fr") and tracks.same_language("fra", "FR") and tracks.same_language("en-GB", "eng")
     assert not tracks.same_language("fre", "eng") and not tracks.same_language(None, None)
+
+
+def test_every_spelling_of_a_language_for_players_that_match_track_labels_themselves():
+    assert tracks.spellings("fr") == ["fr", "fra", "fre"] == tracks.spellings("FRE")
+    assert tracks.spellings("en-GB") == ["en", "eng"]
+    assert tracks.spellings("xx") == ["xx"] and tracks.spellings(None) == [] and tracks.spellings(" ") == []

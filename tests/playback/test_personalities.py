@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from tests.plugins.guide import past_programme
 from xtplay.playback.sniff import StreamKind, kind_of
 
 
@@ -183,17 +183,8 @@ def test_a_movie_seeks_by_remuxing_from_an_offset(personality_app, http, persona
 
 
 def test_a_catchup_plays(personality_app, http, personality_profile_id, personality_guide):
-    from xtplay import guide
-
-    now = datetime.now(UTC)
-    conn = personality_app.connect()
-    try:
-        past = [p for p in guide.programmes_between(conn, personality_profile_id, "1", now - timedelta(hours=8),
-                                                    now - timedelta(hours=1)) if p.stop < now - timedelta(minutes=10)]
-    finally:
-        conn.close()
-    assert past
-    start = int(past[0].start.timestamp())
+    programme = past_programme(personality_app, personality_profile_id)
+    start = int(programme.start.timestamp())
     info = http.get(f"/play/{personality_profile_id}/catchup/1/{start}/info").json()
     _plays(http, _open(http, personality_profile_id, path=info["open"]))
 

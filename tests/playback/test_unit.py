@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from xtplay.errors import ItemNotFound, ProviderRefused, ProviderServerError, TooManyConnections
+from xtplay.errors import ConversionsBusy, ItemNotFound, ProviderRefused, ProviderServerError, TooManyConnections
 from xtplay.playback import external, hls, probe, proxy, remux
 from xtplay.playback.resolve import Target
 
@@ -174,8 +174,9 @@ async def test_the_pool_bounds_concurrent_conversions(demo_media_dir, monkeypatc
     first = pool.stream(remux.ffmpeg_args(str(demo_media_dir / "movie_hevc_aac.mp4"), "transcode"))
     await anext(first)
     second = pool.stream(remux.ffmpeg_args(str(demo_media_dir / "movie_hevc_aac.mp4"), "transcode"))
-    with pytest.raises(Exception, match="already running"):
+    with pytest.raises(ConversionsBusy, match="already running") as told:
         await anext(second)
+    assert told.value.status_code == 503 and told.value.retryable
     await first.aclose()
     assert pool.running == 0
 

@@ -124,3 +124,19 @@ def guide_server() -> Iterator[GuideServer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def past_programme(app: Any, profile_id: int, channel: str = "1") -> Any:
+    """A programme of ``channel`` that ended at least ten minutes ago (within the last eight
+    hours) in the guide ``app``'s library holds: what a catch-up test plays."""
+    from xtplay import guide
+
+    now = datetime.now(UTC)
+    conn = app.connect()
+    try:
+        past = [p for p in guide.programmes_between(conn, profile_id, channel, now - timedelta(hours=8),
+                                                    now - timedelta(hours=1)) if p.stop < now - timedelta(minutes=10)]
+    finally:
+        conn.close()
+    assert past, f"the guide has no past programme on channel {channel}"
+    return past[0]

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import socket
 import threading
@@ -198,10 +199,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     setattr(item, f"_web_report_{report.when}", report)
 
 
-@pytest.fixture
-def browser_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A page in a fresh browser context; its screenshot is kept when the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+@contextlib.contextmanager
+def open_page(browser: Any, request: pytest.FixtureRequest, **context_options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context made with ``context_options`` (viewport, touch …); it
+    collects the page's script errors in ``page.js_errors`` and keeps a screenshot and the HTML
+    when the test fails."""
+    context = browser.new_context(**context_options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []
@@ -221,6 +224,13 @@ def browser_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
             except Exception:
                 pass
         context.close()
+
+
+@pytest.fixture
+def browser_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page in a fresh browser context the size of a laptop screen."""
+    with open_page(browser, request, viewport={"width": 1280, "height": 800}) as page:
+        yield page
 
 
 def save_screenshot(page: Any, name: str) -> Path:

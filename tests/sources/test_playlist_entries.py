@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from xtplay.errors import StreamProtected
 from xtplay.sources.m3u import PlaylistReader, parse_playlist
-from xtplay.sources.playlist import PlaylistUrls, catchup_url, episode_parts, index_playlist, kind_of, stable_id
+from xtplay.sources.playlist import (
+    PlaylistIndex,
+    PlaylistUrls,
+    catchup_url,
+    episode_parts,
+    index_playlist,
+    kind_of,
+    stable_id,
+)
 
 START = datetime(2026, 3, 4, 20, 30, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 4, 22, 0, 0, tzinfo=UTC)
@@ -89,8 +98,8 @@ def test_duplicates_keep_the_first_and_ids_ignore_position_group_and_url():
                                           '#EXTINF:-1 tvg-id="x" group-title="A",X\nhttp://backup/x\n'), "d1")
     second = index_playlist(parse_playlist('#EXTM3U\n#EXTINF:-1,Y\nhttp://h/y\n'
                                            '#EXTINF:-1 tvg-id="x" group-title="B",X\nhttp://h/t2/x\n'), "d2")
-    (row,) = first.rows["get_live_streams"]
-    assert row["stream_id"] in {r["stream_id"] for r in second.rows["get_live_streams"]}
+    (row,) = first.raw_rows("get_live_streams")
+    assert row["stream_id"] in {r["stream_id"] for r in second.raw_rows("get_live_streams")}
     assert first.streams[f"live:{row['stream_id']}"][0] == "http://h/t1/x"
 
 
@@ -118,3 +127,17 @@ def test_catchup_attributes_are_read():
     assert one('#EXTINF:-1 catchup-source="http://h/{utc}",B\nhttp://h/b\n').catchup == ("default", 7, "http://h/{utc}")
     assert one('#EXTINF:-1 timeshift="2",C\nhttp://h/c\n').catchup is None
 
+
+
+def test_an_index_stored_with_rows_as_objects_reads_back_the_same_rows() -> None:
+    index = index_playlist(parse_playlist('#EXTM3U\n#EXTINF:-1 tvg-id="x" tvg-chno="4" catchup="default" group-title="A",X\n'
+                                          'http://h/live/x.ts\n#EXTINF:-1 group-title="Movies",Film (1999)\nhttp://h/f.mkv\n'
+                                          '#EXTINF:-1 group-title="Shows",Show S01E02\nhttp://h/series/s.mp4\n'), "d")
+    rows = {action: index.raw_rows(action) for action in ("get_live_streams", "get_vod_streams", "get_series")}
+    old = orjson.loads(index.to_json())
+    old["rows"] = rows
+    del old["records"]
+    again = PlaylistIndex.from_json(orjson.dumps(old))
+    assert {action: again.raw_rows(action) for action in rows} == rows
+    assert rows["get_live_streams"][0]["num"] == 4 and rows["get_live_streams"][0]["tv_archive_duration"] == 7
+    assert rows["get_vod_streams"][0]["container_extension"] == "mkv"

@@ -234,4 +234,5 @@ def test_movie_details_template_links_the_trailer_and_escapes_everything(browse_
     assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "<script>" not in out
     assert "A &amp; B" in out and "1 h 30 min" in out
-    assert 'class="backdrop" src="http://img/b.jpg"' in out
+    # pictures come from xtplay's artwork cache, never the provider's address
+    assert 'class="backdrop" src="/art/movie/1/backdrop?v=' in out and "http://img/b.jpg" not in out

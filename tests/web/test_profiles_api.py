@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.plugins.processes import free_port
 from xtplay import db
 from xtplay.web.profiles.api import router
 
@@ -28,12 +27,6 @@ def api(settings):
 
 def _body(**kw):
     return {"name": "Home", "url": "tv.example.com:8080/", "username": "alice", "password": PASSWORD, "verify": False} | kw
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_create_list_show_edit_use_delete(api):
@@ -113,7 +106,7 @@ def test_failed_verification_saves_nothing(api, demo, fault, status, words):
     if fault == "wrong-password":
         password = "not-" + demo.password
     elif fault == "unreachable":
-        url = f"http://127.0.0.1:{_closed_port()}"
+        url = f"http://127.0.0.1:{free_port()}"
     else:
         demo.set_fault(fault)
     response = api.post("/api/profiles", json=_body(name="Demo", url=url, username=demo.username, password=password, verify=True))
@@ -130,3 +123,45 @@ def test_edit_of_credentials_reverifies(api, demo):
     assert refused.status_code == 401
     # the stored password is unchanged: a test still logs in
     assert api.post(f"/api/profiles/{created['id']}/test").status_code == 200
+
+
+PLAYLIST = ('#EXTM3U url-tvg="http://guide.example/epg.xml"\n#EXTINF:-1 tvg-id="a.tv" group-title="News",Alpha\n'
+            "http://streams.example/live/u/Tok-Api-77/1.ts\n#EXTINF:-1 group-title=\"Movies\",Film (2001)\n"
+            "http://streams.example/movie/u/Tok-Api-77/2.mkv\n")
+
+
+def test_create_a_checked_playlist_profile_whose_address_is_never_answered(api, playlist_server, settings):
+    address = playlist_server.put("/get.php?username=u&password=Tok-Api-77&type=m3u_plus", PLAYLIST)
+    created = api.post("/api/profiles", json={"name": "Lounge", "m3u": address,
+                                              "xmltv": ["http://guide.example/extra.xml"]})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["kind"], body["url"], body["username"]) == ("m3u", f"127.0.0.1:{playlist_server.port}", "")
+    assert body["check"] == {"entries": 2, "live": 1, "movies": 1, "series": 0, "guides": 1}
+    assert "Tok-Api-77" not in created.text and "get.php" not in created.text
+    assert "Tok-Api-77" not in api.get(f"/api/profiles/{body['id']}").text
+    conn = db.open_library(settings.db_path)
+    try:
+        from xtplay.accounts.profiles import get_profile, playlist_locations
+        from xtplay.accounts.vault import Vault
+
+        location, guides = playlist_locations(conn, Vault.open(settings), get_profile(conn, body["id"]))
+    finally:
+        conn.close()
+    assert (location, list(guides)) == (address, ["http://guide.example/extra.xml"])
+
+
+def test_a_playlist_profile_is_checked_like_the_form_and_the_cli(api, playlist_server):
+    page = playlist_server.put("/page.m3u", "<html><body>Log in</body></html>", content_type="text/html")
+    refused = api.post("/api/profiles", json={"name": "Page", "m3u": page})
+    assert refused.status_code == 502 and refused.json()["error"] == "Not a playlist", refused.text
+    assert "web page" in refused.json()["message"] and "/page.m3u" not in refused.text
+    both = api.post("/api/profiles", json={"name": "Both", "m3u": page + "?token=Sec-9", "url": "http://x",
+                                           "username": "u", "password": PASSWORD})
+    assert both.status_code == 422 and "not url, username or password" in both.json()["message"]
+    assert "Sec-9" not in both.text and PASSWORD not in both.text
+    guide_alone = api.post("/api/profiles", json={"name": "Guide", "xmltv": ["http://guide.example/x.xml"]})
+    assert guide_alone.status_code == 422 and "xmltv goes with m3u" in guide_alone.json()["message"]
+    unchecked = api.post("/api/profiles", json={"name": "Later", "m3u": page, "verify": False})
+    assert unchecked.status_code == 201 and unchecked.json()["check"] is None
+    assert [p["name"] for p in api.get("/api/profiles").json()["profiles"]] == ["Later"]

@@ -4,7 +4,8 @@ On a shared home server every browser keeps its own choice: switching provider i
 room does not switch the phone. A device that never chose uses the server-wide active profile
 (``profiles.active_profile``, what ``xtplay profile use`` sets); the latest choice made on any
 device becomes that default, for new devices and the command line. A browser is held to the
-profile it was first shown (``hold``), so another device's later choice does not move it. Devices are named by an
+profile it was first shown (``hold``), so another device's later choice does not move it. A
+device may also choose the language its pages speak (``device_language``). Devices are named by an
 opaque id (the session cookie's random id); nothing about the person is stored.
 """
 
@@ -51,3 +52,22 @@ def choose(conn: sqlite3.Connection, device_id: str, profile: str | int | Profil
                      " updated_at = excluded.updated_at",
                      (device_id, chosen.id, _now()))
     return profiles.use_profile(conn, chosen.id)
+
+
+def device_language(conn: sqlite3.Connection, device_id: str | None) -> str | None:
+    """The language this device chose in Settings (a code such as ``fr``), None when it follows its browser."""
+    if not device_id:
+        return None
+    row = conn.execute("SELECT language FROM device_languages WHERE device_id = ?", (device_id,)).fetchone()
+    return str(row[0]) if row is not None else None
+
+
+def choose_language(conn: sqlite3.Connection, device_id: str, language: str | None) -> None:
+    """Make ``language`` this device's language; None lets it follow its browser again."""
+    with transaction(conn):
+        if language is None:
+            conn.execute("DELETE FROM device_languages WHERE device_id = ?", (device_id,))
+        else:
+            conn.execute("INSERT INTO device_languages (device_id, language, updated_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT (device_id) DO UPDATE SET language = excluded.language,"
+                         " updated_at = excluded.updated_at", (device_id, language, _now()))

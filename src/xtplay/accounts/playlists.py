@@ -23,6 +23,7 @@ from xtplay.accounts.profiles import Profile, active_profile, get_profile, use_p
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.errors import InvalidProfile, ProfileExists
+from xtplay.i18n import N_
 from xtplay.sources.playlist import PlaylistIndex, PlaylistSource
 from xtplay.sources.playlist_read import is_address, register_location, shown_location
 from xtplay.sources.source import ListVersion
@@ -60,10 +61,10 @@ def clean_location(value: str | None, field: str = "m3u") -> str:
     """An http(s) address or a local file path, as given (trimmed); ``InvalidProfile`` if blank."""
     text = (value or "").strip()
     if not text:
-        raise InvalidProfile(field, "The playlist address or file is required." if field == "m3u"
-                             else "The guide address or file is empty.")
+        raise InvalidProfile(field, N_("The playlist address or file is required.") if field == "m3u"
+                             else N_("The guide address or file is empty."))
     if "://" in text and not is_address(text):
-        raise InvalidProfile(field, "A playlist address must start with http:// or https://.")
+        raise InvalidProfile(field, N_("A playlist address must start with http:// or https://."))
     if not is_address(text):
         text = str(Path(text).expanduser().resolve())
     return text
@@ -74,15 +75,16 @@ async def check_playlist(settings: Settings, location: str, user_agent: str | No
     location = clean_location(location)
     source = PlaylistSource(location, settings=settings, user_agent=(user_agent or "").strip() or None)
     index = await source.load()
-    rows = index.rows
-    return PlaylistCheck(index.entry_count, len(rows["get_live_streams"]), len(rows["get_vod_streams"]),
-                         len(rows["get_series"]), len(index.guides), shown_location(location))
+    records = index.records
+    return PlaylistCheck(index.entry_count, len(records["get_live_streams"]), len(records["get_vod_streams"]),
+                         len(records["get_series"]), len(index.guides), shown_location(location))
 
 
 def save_upload(settings: Settings, data: bytes) -> str:
     """Keep a playlist uploaded from a browser in the home directory; returns its path."""
     if len(data) > MAX_UPLOAD:
-        raise InvalidProfile("m3u", f"The uploaded playlist is larger than {MAX_UPLOAD // (1024 * 1024)} MB.")
+        raise InvalidProfile("m3u", N_("The uploaded playlist is larger than %(size)s MB."),
+                             {"size": MAX_UPLOAD // (1024 * 1024)})
     folder = settings.home / UPLOAD_DIR
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{secrets.token_hex(8)}.m3u"
@@ -161,6 +163,32 @@ def insert_playlist_profile(
 
 _cache: dict[int, tuple[str, int, PlaylistIndex]] = {}
 _cache_lock = threading.Lock()
+#: The start of an index stored in parts: then each part (see ``PlaylistIndex.to_parts``) is
+#: sealed on its own and follows as its 4-byte length and its vault blob. An index stored
+#: before parts is one vault blob of its JSON text, which starts with the vault's version byte.
+_PARTS = b"XTPI2"
+
+
+def _seal(vault: Vault, profile_id: int, index: PlaylistIndex) -> bytes:
+    """The index sealed part by part (no one ciphertext of the whole beside its clear text)."""
+    out = bytearray(_PARTS)
+    for part in index.to_parts():
+        sealed = vault.encrypt_bytes(profile_id, part)
+        out += len(sealed).to_bytes(4, "big") + sealed
+    return bytes(out)
+
+
+def _open_parts(vault: Vault, profile: Profile, blob: bytes, summary: bool) -> PlaylistIndex:
+    """The index of a stored blob (its summary alone, when ``summary``, opens the first part only)."""
+    if not blob.startswith(_PARTS):  # stored before parts: one sealed JSON text
+        return PlaylistIndex.from_json(vault.decrypt_bytes(profile.id, blob, profile.name))
+    parts: list[bytes] = []
+    at = len(_PARTS)
+    while at < len(blob) and not (summary and parts):
+        size = int.from_bytes(blob[at:at + 4], "big")
+        parts.append(vault.decrypt_bytes(profile.id, blob[at + 4:at + 4 + size], profile.name))
+        at += 4 + size
+    return PlaylistIndex.from_parts(parts, summary=summary)
 
 
 def stored_version(conn: sqlite3.Connection, profile: Profile) -> ListVersion | None:
@@ -181,20 +209,41 @@ def stored_index(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> Pl
     if held is not None and held[:2] == (row[0], row[1]):
         return held[2]
     blob = conn.execute("SELECT secret FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()[0]
-    index = PlaylistIndex.from_json(vault.decrypt(profile.id, blob, profile.name))
+    index = _open_parts(vault, profile, blob, summary=False)
     with _cache_lock:
         _cache[profile.id] = (row[0], row[1], index)
     return index
 
 
+def stored_summary(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> PlaylistIndex | None:
+    """The summary of the profile's last read playlist (digest, categories, guides, shifts,
+    count; ``complete=False``), or ``None`` before the first: what a sync of an unchanged
+    playlist compares, without opening its lists and URLs. The whole index when it is held."""
+    row = conn.execute("SELECT digest, stored_at FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()
+    if row is None:
+        return None
+    with _cache_lock:
+        held = _cache.get(profile.id)
+    if held is not None and held[:2] == (row[0], row[1]):
+        return held[2]
+    with conn.blobopen("playlist_index", "secret", profile.id, readonly=True) as blob:
+        head = blob.read(len(_PARTS) + 4)
+        if not head.startswith(_PARTS):  # stored before parts: only the whole text opens
+            blob.seek(0)
+            return _open_parts(vault, profile, head + blob.read(), summary=False)
+        first = blob.read(int.from_bytes(head[len(_PARTS):], "big"))
+    return _open_parts(vault, profile, head + first, summary=True)
+
+
 def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index: PlaylistIndex,
                 version: ListVersion) -> None:
-    """Seal and keep a newly read playlist's index (only the validators when the digest is the same)."""
+    """Seal and keep a newly read playlist's index (only the validators when the digest is the
+    same, or when the index is only a stored one's summary)."""
     stamp = int(time.time())
     with db.transaction(conn):
         same = conn.execute("SELECT 1 FROM playlist_index WHERE profile_id = ? AND digest = ?",
                             (profile.id, version.digest)).fetchone()
-        if same:
+        if same or not index.complete:
             conn.execute("UPDATE playlist_index SET etag = ?, last_modified = ? WHERE profile_id = ?",
                          (version.etag, version.last_modified, profile.id))
             return
@@ -204,10 +253,10 @@ def store_index(conn: sqlite3.Connection, vault: Vault, profile: Profile, index:
             "etag = excluded.etag, last_modified = excluded.last_modified, secret = excluded.secret, "
             "entries = excluded.entries, stored_at = excluded.stored_at, shifts = excluded.shifts",
             (profile.id, version.digest, version.etag, version.last_modified,
-             vault.encrypt_bytes(profile.id, index.to_json()), index.entry_count, stamp, json.dumps(index.shifts)))
+             _seal(vault, profile.id, index), index.entry_count, stamp, json.dumps(index.shifts)))
     with _cache_lock:
         _cache[profile.id] = (version.digest, stamp, index)
 
 
 __all__ = ["PlaylistCheck", "add_playlist_profile", "check_playlist", "clean_location", "forget_upload",
-           "insert_playlist_profile", "save_upload", "store_index", "stored_index", "stored_version"]
+           "insert_playlist_profile", "save_upload", "store_index", "stored_index", "stored_summary", "stored_version"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from xtplay.accounts.playlists import store_index, stored_index, stored_version
+from xtplay.accounts.playlists import store_index, stored_index, stored_summary, stored_version
 from xtplay.accounts.profiles import Profile, decrypt_password, get_profile, playlist_locations, stream_credentials
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
@@ -62,6 +62,7 @@ def _playlist_source(conn: sqlite3.Connection, vault: Vault, settings: Settings,
         location, settings=settings, user_agent=profile.user_agent, extra_guides=guides,
         known=lambda: stored_version(conn, profile),
         stored=lambda: stored_index(conn, vault, profile),
+        summary=lambda: stored_summary(conn, vault, profile),
         save=lambda index, version: store_index(conn, vault, profile, index, version),
     )
 

@@ -129,13 +129,19 @@ class Vault:
 
     def decrypt(self, profile_id: int, blob: bytes | None, profile_name: str | None = None) -> str:
         """The clear secret; ``SecretUnreadable`` (naming the profile) when it cannot be opened."""
+        try:
+            return self.decrypt_bytes(profile_id, blob, profile_name).decode("utf-8")
+        except UnicodeDecodeError:
+            raise SecretUnreadable(profile_name) from None
+
+    def decrypt_bytes(self, profile_id: int, blob: bytes | None, profile_name: str | None = None) -> bytes:
+        """:meth:`decrypt` of a secret sealed by :meth:`encrypt_bytes` (not necessarily text)."""
         if not blob or len(blob) < 1 + NONCE_BYTES + 16 or blob[0] != BLOB_VERSION:
             raise SecretUnreadable(profile_name)
         nonce, sealed = bytes(blob[1 : 1 + NONCE_BYTES]), bytes(blob[1 + NONCE_BYTES :])
         try:
-            clear = self._aead.decrypt(nonce, sealed, _aad(profile_id))
-            return clear.decode("utf-8")
-        except (InvalidTag, UnicodeDecodeError):
+            return self._aead.decrypt(nonce, sealed, _aad(profile_id))
+        except InvalidTag:
             raise SecretUnreadable(profile_name) from None
 
 

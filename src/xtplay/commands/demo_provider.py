@@ -29,14 +29,16 @@ from xtplay.demo.personalities import PERSONALITIES
 @click.option("--personality", type=click.Choice(list(PERSONALITIES)), default="standard", show_default=True,
               help="Behave like this family of real panels: " + "; ".join(
                   f"{p.name}: {p.summary}" for p in PERSONALITIES.values()))
+@click.option("--line-mbit", type=click.FloatRange(0.1, 10_000), default=None,
+              help="Pace every answer to this rate in Mbit/s, as a slow line would (POST /_demo/line changes it).")
 @click.pass_obj
 def demo_provider(settings: Settings, port: int, live: int, vod: int, series: int, seed: int,
                   username: str, password: str, max_connections: int, faults: tuple[str, ...],
-                  personality: str) -> None:
+                  personality: str, line_mbit: float | None) -> None:
     """Serve a generated Xtream Codes catalog with real test media on 127.0.0.1."""
     provider = DemoProvider(live=live, vod=vod, series=series, seed=seed, username=username, password=password,
                             media_dir=settings.cache_dir / "demo-media", port=port, max_connections=max_connections,
-                            personality=personality)
+                            personality=personality, line_mbit=line_mbit)
     click.echo("Preparing the demo provider (the first run generates its test media)…", err=True)
     with provider:
         for kind in faults:

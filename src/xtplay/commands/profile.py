@@ -270,6 +270,9 @@ def remove_cmd(settings: Settings, name: str, yes: bool) -> None:
         if not yes:
             click.confirm(f"Delete profile “{target.name}” and everything stored for it?", abort=True)
         removed = profiles.remove_profile(conn, Vault.open(settings), target)
+        from xtplay.library import artwork  # deferred: Pillow and the cache, for this command only
+
+        artwork.remove_profile_files(settings, removed.id)
         active = profiles.active_profile(conn)
     after = f" Active profile: “{active.name}”." if active else ""
     click.echo(f"Removed profile “{removed.name}”.{after}")

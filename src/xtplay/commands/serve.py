@@ -20,7 +20,7 @@ import uvicorn
 from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.accounts.vault import Vault
-from xtplay.config import DEFAULT_PORT, Settings
+from xtplay.config import DEFAULT_PORT, KEEP_ALIVE_SECONDS, Settings
 from xtplay.demo import DemoProvider
 from xtplay.errors import ConfigError
 from xtplay.web.auth import access_password_hash, clear_access_password, is_loopback, set_access_password
@@ -56,7 +56,7 @@ def run_app(settings: Settings, *, demo: object | None = None, open_browser: boo
     app = create_app(settings, demo=demo, schedulers=True)
     url = _display_url(settings.host, settings.port)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
-                            access_log=False, lifespan="on")
+                            access_log=False, lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS)
     server = uvicorn.Server(config)
     click.echo(f"xtplay is running at {url}  (Ctrl+C to stop)")
     if not is_loopback(settings.host):

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from xtplay.demo.media import SECONDS as MEDIA_SECONDS
+from xtplay.demo.revision import CHANGED_MARK, NO_CHANGES, MovieChanges, movie_changes
 
 #: Unix time the generated "added" dates are spread before (fixed: output must not drift).
 EPOCH = 1_735_689_600  # 2025-01-01 UTC
@@ -118,12 +119,30 @@ class Catalog:
         self.live_count, self.vod_count, self.series_count = max(live, 5), max(vod, 4), max(series, 1)
         self.seed = seed
         self.base_url = base_url.rstrip("/")
-        self._cache: dict[tuple[str, str | None], bytes] = {}
-        self._etags: dict[tuple[str, str | None], str] = {}
+        #: which version of the movie list is served (:mod:`xtplay.demo.revision`)
+        self.revision = 0
+        self.changes: MovieChanges = NO_CHANGES
+        self._cache: dict[tuple[str, str | None, int], bytes] = {}
+        self._etags: dict[tuple[str, str | None, int], str] = {}
         # category of each id (index = id - 1), kept compact for lazy per-category lists
         self._live_cat = array("H", (int(self._live_category(i)) for i in range(1, self.live_count + 1)))
         self._vod_cat = array("H", (int(self._vod_category(i)) for i in range(1, self.vod_count + 1)))
         self._series_cat = array("H", (int(self._series_category(i)) for i in range(1, self.series_count + 1)))
+
+    def revise(self, revision: int) -> MovieChanges:
+        """Serve ``revision`` of the movie list from now on; returns its changes. The lists of
+        every revision served are kept, so switching back and forth costs nothing."""
+        changes = movie_changes(self.seed, self.vod_count, revision)
+        self.revision, self.changes = revision, changes
+        return changes
+
+    def has_movie(self, i: int) -> bool:
+        """Whether movie ``i`` is in the list the catalog serves now."""
+        return (1 <= i <= self.vod_count and i not in self.changes.removed) or i in self.changes.added
+
+    def _movie_ids(self) -> list[int]:
+        removed = self.changes.removed
+        return [i for i in range(1, self.vod_count + 1) if i not in removed] + list(self.changes.added)
 
     # ---- categories -------------------------------------------------------------------------
     def _live_category(self, i: int) -> str:
@@ -158,7 +177,7 @@ class Catalog:
 
     def icon(self, kind: str, ident: int) -> str:
         """Absolute URL of a generated logo or poster on this provider."""
-        return f"{self.base_url}/images/{kind}/{ident}.svg"
+        return f"{self.base_url}/images/{kind}/{ident}.png"
 
     # ---- live -------------------------------------------------------------------------------
     def live_row(self, i: int, num: int | None = None) -> dict[str, Any]:
@@ -230,6 +249,8 @@ class Catalog:
         n = len(_WORDS)
         words = [_WORDS[(h >> (8 + 6 * k)) % n] for k in range(1 + (h >> 7) % 3)]
         title = fixed.get(i) or f"{' '.join(words)} ({year})"
+        if i in self.changes.changed:
+            title += CHANGED_MARK
         if i in fixed:
             year = int(title[-5:-1])
         if i > 5 and (h >> 40) % 100 < 15:
@@ -275,7 +296,7 @@ class Catalog:
 
     def vod_info(self, i: int) -> dict[str, Any]:
         """The ``get_vod_info`` answer; ``{"info": []}`` for an unknown id as panels do."""
-        if not 1 <= i <= self.vod_count:
+        if not self.has_movie(i):
             return {"info": []}
         m, row = self._movie_meta(i), self.movie_row(i)
         media = self.movie_media(i)
@@ -353,9 +374,12 @@ class Catalog:
         return sid, season, ep
 
     def episode_media(self, episode_id: int) -> MovieMedia:
-        """Episode 1 is MP4 H.264/AAC, episode 2 MKV with AC-3; the rest alternate."""
+        """Episode 1 is MP4 H.264/AAC, episode 2 MKV with AC-3, episode 3 (the first show's S1E3)
+        the two-language MKV (English and French audio, English subtitles); the rest alternate."""
         if episode_id == 2:
             return MovieMedia("h264_ac3_mkv", "mkv")
+        if episode_id == 3:
+            return MovieMedia("h264_multi_mkv", "mkv")
         if episode_id == 1 or episode_id % 3:
             return MovieMedia("h264_aac_mp4", "mp4")
         return MovieMedia("h264_aac_mkv", "mkv")
@@ -406,7 +430,7 @@ class Catalog:
     # ---- whole lists, serialised once ---------------------------------------------------------
     def list_bytes(self, kind: str, category_id: str | None = None) -> bytes:
         """The JSON of a full or per-category list, built on first use and then cached."""
-        key = (kind, category_id)
+        key = (kind, category_id, self.revision if kind == "vod" else 0)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -418,8 +442,11 @@ class Catalog:
                 "vod": (self.movie_row, self._vod_cat),
                 "series": (self.series_row, self._series_cat),
             }[kind]
-            if category_id is None:
-                ids: Any = range(1, len(cats) + 1)
+            ids: Any
+            if kind == "vod" and self.revision:  # a revised list: removed ids gone, added ones last
+                ids = [i for i in self._movie_ids() if category_id is None or self._vod_category(i) == category_id]
+            elif category_id is None:
+                ids = range(1, len(cats) + 1)
             else:
                 want = int(category_id) if category_id.isdigit() else -1
                 ids = [n + 1 for n, c in enumerate(cats) if c == want]
@@ -430,8 +457,8 @@ class Catalog:
 
     def list_answer(self, kind: str, category_id: str | None = None) -> tuple[bytes, str]:
         """:meth:`list_bytes` and its entity tag (a digest of the bytes, computed once)."""
+        key = (kind, category_id, self.revision if kind == "vod" else 0)
         body = self.list_bytes(kind, category_id)
-        key = (kind, category_id)
         etag = self._etags.get(key)
         if etag is None:
             etag = self._etags[key] = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

@@ -10,12 +10,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from xtplay.demo import epg, live_hls, streams
+from xtplay.demo.catalog import CAFE_CHANNEL
 from xtplay.demo.media import MediaSet
 from xtplay.demo.streams import Scope, to_int
 
 NGINX_403 = (b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center>"
              b"<hr><center>nginx</center></body></html>")
 MEDIA_TYPES = {"mp4": "video/mp4", "mkv": "video/x-matroska"}
+#: The channel whose live HLS (standard shape) has French and English audio renditions.
+LANGUAGES_CHANNEL = CAFE_CHANNEL
 
 
 class StreamDelivery:
@@ -24,6 +27,8 @@ class StreamDelivery:
     state: Any
 
     async def hls_segment(self, path: str) -> Any:
+        if (part := live_hls.RENDITION_PART.match(path)) is not None:
+            return await self.rendition_part(part)
         parts = path.strip("/").split("/")  # hls/TOKEN/ID/SEQ.ts
         if len(parts) != 4 or not parts[3].endswith(".ts"):
             return Response(status_code=404)
@@ -42,6 +47,25 @@ class StreamDelivery:
             count_stream=False,
             ignore_range=self.state.personality.ignore_range,
         )
+
+    async def rendition_part(self, part: Any) -> Any:
+        """``/hls/TOKEN/ID/NAME.m3u8`` and ``/hls/TOKEN/ID/NAME/SEQ.ts`` of a channel in two languages."""
+        token, stream_id = part.group(1), int(part.group(2))
+        if token != streams.segment_token(self.state.secret, self.state.username, stream_id):
+            return Response(b"token expired", status_code=403)
+        media = await run_in_threadpool(self.state.media_set)
+        if part.group(3) is not None:
+            body = live_hls.rendition_media(media, token, stream_id, part.group(3))
+            if body is None:
+                return Response(status_code=404)
+            return Response(body, media_type=self._type("application/vnd.apple.mpegurl"),
+                            headers={"cache-control": "no-store"})
+        segments = media.rendition(part.group(4))
+        if not segments:
+            return Response(status_code=404)
+        return streams.FileStream(self.state, segments[int(part.group(5)) % len(segments)][0],
+                                  self._type("video/mp2t", file=True), count_stream=False,
+                                  ignore_range=self.state.personality.ignore_range)
 
     async def hls_extra(self, path: str) -> Any:
         """``/keys/TOKEN/ID.key`` (the AES-128 key) and ``/fmp4/TOKEN/ID/media.m4s`` (the fMP4 loop)."""
@@ -87,6 +111,8 @@ class StreamDelivery:
             body = live_hls.master(ident)
         elif style == "fmp4-ranges":
             body = live_hls.fmp4_ranges(media, f"/fmp4/{token}/{ident}/media.m4s")
+        elif ident == LANGUAGES_CHANNEL:
+            body = live_hls.languages_master(token, ident)
         else:
             body = streams.hls_playlist(media, token, ident)
         return Response(
@@ -167,7 +193,7 @@ class StreamDelivery:
                 )
             return streams.timeshift_ts(state, media, minutes, self._type("video/mp2t"))
         if action == "movie":
-            if not 1 <= ident <= catalog.vod_count or ext.lower() != catalog.movie_media(ident).container.lower():
+            if not catalog.has_movie(ident) or ext.lower() != catalog.movie_media(ident).container.lower():
                 return self._refuse(404)
             chosen = catalog.movie_media(ident)
         else:

@@ -7,6 +7,10 @@
 - ``fmp4-ranges``: fragmented MP4, the init segment (``EXT-X-MAP``) and every fragment cut by
   byte ranges out of one file.
 
+and, on the standard shape, a channel in two languages: a master playlist whose variant is the
+picture alone, with one ``EXT-X-MEDIA`` audio rendition per language (:data:`LIVE_AUDIO`), as
+panels relaying a broadcaster's HLS serve it.
+
 The sliding window comes from the wall clock, as in the standard playlist (``streams``).
 """
 
@@ -20,8 +24,11 @@ import time
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from xtplay.demo.media import SEGMENT_SECONDS, MediaSet
+from xtplay.demo.media import LIVE_AUDIO, SEGMENT_SECONDS, MediaSet
 from xtplay.demo.streams import HLS_ANCHOR, HLS_WINDOW
+
+#: Channel parts of the two-language shape: ``/hls/TOKEN/ID/NAME.m3u8`` and ``/hls/TOKEN/ID/NAME/N.ts``.
+RENDITION_PART = re.compile(r"^/hls/([^/]+)/(\d+)/(?:(\w+)\.m3u8|(\w+)/(\d+)\.ts)$")
 
 #: Sub-paths of a channel in the ``master-aes`` shape: ``/live/U/P/ID/media.m3u8``, ``…/ID/seg/N.ts``.
 CHANNEL_PART = re.compile(r"^/live/([^/]+)/([^/]+)/(\d+)/(media\.m3u8|seg/(\d+)\.ts)$")
@@ -79,4 +86,33 @@ def fmp4_ranges(media: MediaSet, file_url: str, now: float | None = None) -> str
             lines.append("#EXT-X-DISCONTINUITY")
         duration, size, at = media.fmp4_parts[seq % count]
         lines += [f"#EXTINF:{duration:.3f},", f"#EXT-X-BYTERANGE:{size}@{at}", file_url]
+    return "\n".join(lines) + "\n"
+
+
+def languages_master(token: str, stream_id: int) -> str:
+    """The master playlist of a channel in two languages: audio renditions, the picture's variant."""
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3"]
+    for n, (name, lang, title, _) in enumerate(LIVE_AUDIO):
+        default = "YES" if n == 0 else "NO"
+        lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",LANGUAGE="{lang}",NAME="{title}",DEFAULT={default},'
+                     f'AUTOSELECT=YES,CHANNELS="2",URI="/hls/{token}/{stream_id}/{name}.m3u8"')
+    lines += ['#EXT-X-STREAM-INF:BANDWIDTH=900000,RESOLUTION=426x240,CODECS="avc1.4d401e,mp4a.40.2",AUDIO="aud"',
+              f"/hls/{token}/{stream_id}/video.m3u8"]
+    return "\n".join(lines) + "\n"
+
+
+def rendition_media(media: MediaSet, token: str, stream_id: int, name: str, now: float | None = None) -> str | None:
+    """One rendition's sliding window (None for an unknown name): the same sequence numbers and
+    discontinuities as every other rendition, so players line the picture and sound up."""
+    segments = media.rendition(name)
+    if not segments:
+        return None
+    count = len(segments)
+    first, current = _window(count, now)
+    lines = ["#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{SEGMENT_SECONDS}",
+             f"#EXT-X-MEDIA-SEQUENCE:{first}", f"#EXT-X-DISCONTINUITY-SEQUENCE:{first // count}"]
+    for seq in range(first, current):
+        if seq % count == 0 and seq != first:
+            lines.append("#EXT-X-DISCONTINUITY")
+        lines += [f"#EXTINF:{segments[seq % count][1]:.3f},", f"/hls/{token}/{stream_id}/{name}/{seq}.ts"]
     return "\n".join(lines) + "\n"

@@ -5,8 +5,9 @@ generated into ``media_dir`` on first use and reused while the version stamp mat
 files are two minutes long, so resume, "watched" and the next episode can be seen in the demo;
 to stay cheap, the picture is encoded once as a short clip (H.264, and HEVC) and looped by
 stream copy to the full length, and every other file is a remux or an audio re-encode (movie 5
-adds a second, French AC-3 audio track and English subtitles), so the whole set takes a few
-seconds.
+adds a second, French AC-3 audio track and English subtitles; the live loop is also cut as HLS
+renditions, its picture alone and one audio track per language, French and English), so the
+whole set takes a few seconds.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from xtplay.errors import PlaybackError
 log = logging.getLogger(__name__)
 
 #: Bump when the set of files or how they are made changes: older caches are rebuilt.
-MEDIA_VERSION = "6"
+MEDIA_VERSION = "7"
 #: Length of every file; the demo catalog gives this duration to its movies and episodes.
 SECONDS = 120
 #: The picture is encoded for this long and looped (a whole number of 2 s keyframe intervals).
@@ -48,6 +49,12 @@ HLS_DIR = "hls"
 #: The live loop as one fragmented-MP4 file cut by byte ranges (``EXT-X-MAP`` + ``EXT-X-BYTERANGE``).
 FMP4_DIR = "hls_fmp4"
 FMP4_FILE = "media.m4s"
+#: The live loop as HLS renditions cut at the same marks: ``video`` (picture only) and one audio
+#: track per language of :data:`LIVE_AUDIO`, each ``NAME.m3u8`` over ``NAME_NNN.ts`` in this folder.
+RENDITIONS_DIR = "hls_renditions"
+#: Audio renditions of the live loop: (name, language as the playlist says it, title, tone in Hz;
+#: the English one is the loop's own 440 Hz track), the first the default.
+LIVE_AUDIO = (("fr", "fra", "Français", 660), ("en", "eng", "English", 440))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,12 @@ class MediaSet:
     #: The fMP4 loop: init (length, offset) and each fragment's (duration, length, offset).
     fmp4_init: tuple[int, int] = (0, 0)
     fmp4_parts: tuple[tuple[float, int, int], ...] = ()
+    #: The live loop's renditions by name (``video``, ``fr``, ``en``): each one's segments.
+    renditions: tuple[tuple[str, tuple[tuple[Path, float], ...]], ...] = ()
+
+    def rendition(self, name: str) -> tuple[tuple[Path, float], ...]:
+        """The segments of one rendition of the live loop (empty when there is none of that name)."""
+        return next((segments for n, segments in self.renditions if n == name), ())
 
     @property
     def fmp4_path(self) -> Path:
@@ -122,6 +135,30 @@ def _generate(root: Path) -> None:
     _run(["-i", str(live), "-c", "copy", "-bsf:a", "aac_adtstoasc", "-f", "hls", "-hls_time", str(SEGMENT_SECONDS),
           "-hls_list_size", "0", "-hls_segment_type", "fmp4", "-hls_flags", "single_file",
           "-hls_segment_filename", str(fmp4 / FMP4_FILE), str(fmp4 / "index.m3u8")])
+    _renditions(root, mp4)
+
+
+def _renditions(root: Path, mp4: Path) -> None:
+    """The live loop with a second language, cut into a picture-only rendition and one audio
+    rendition per language. All come from one MPEG-TS so their timestamps agree; the audio
+    stops a frame short of the loop (AAC frames overrun it), so every list has as many
+    segments as the picture's and a loop ends on all of them at once."""
+    both = root / "live_languages.ts"
+    tones = [a for a in LIVE_AUDIO if a[3] != 440]
+    _run(["-i", str(mp4), *[x for a in tones for x in ("-f", "lavfi", "-i",
+                                                         f"sine=frequency={a[3]}:sample_rate=48000:duration={SECONDS}")],
+          "-map", "0:v", "-map", "0:a", *[x for n in range(len(tones)) for x in ("-map", f"{n + 1}:a")],
+          "-t", str(SECONDS), "-c:v", "copy", "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-c:a:0", "copy",
+          "-f", "mpegts", str(both)])
+    out = root / RENDITIONS_DIR
+    out.mkdir(exist_ok=True)
+    streams = {"video": ("0:v", SECONDS), "en": ("0:a:0", SECONDS - 0.05)}
+    streams.update({a[0]: (f"0:a:{n + 1}", SECONDS - 0.05) for n, a in enumerate(tones)})
+    for name, (pick, length) in streams.items():
+        _run(["-i", str(both), "-map", pick, "-t", f"{length:.2f}", "-c", "copy", "-f", "hls",
+              "-hls_time", str(SEGMENT_SECONDS), "-hls_list_size", "0",
+              "-hls_segment_filename", str(out / f"{name}_%03d.ts"), str(out / f"{name}.m3u8")])
+    both.unlink()
 
 
 #: Subtitle cues of the multi-track movie: (start, end, text), every 3 s over the whole clip.
@@ -147,10 +184,14 @@ def _multi_track(root: Path, mp4: Path) -> None:
           str(root / MEDIA_FILES["h264_multi_mkv"])])
 
 
-def _read_segments(root: Path) -> tuple[tuple[Path, float], ...]:
-    text = (root / HLS_DIR / "index.m3u8").read_text()
+def _read_segments(folder: Path, playlist: str = "index.m3u8") -> tuple[tuple[Path, float], ...]:
+    text = (folder / playlist).read_text()
     found = re.findall(r"#EXTINF:([\d.]+),\s*\n(\S+)", text)
-    return tuple((root / HLS_DIR / name, float(secs)) for secs, name in found)
+    return tuple((folder / name, float(secs)) for secs, name in found)
+
+
+def _rendition_names() -> tuple[str, ...]:
+    return ("video", *(a[0] for a in LIVE_AUDIO))
 
 
 def _read_fmp4(root: Path) -> tuple[tuple[int, int], tuple[tuple[float, int, int], ...]]:
@@ -165,7 +206,8 @@ def _complete(root: Path) -> bool:
     stamp = root / "VERSION"
     return (stamp.is_file() and stamp.read_text().strip() == MEDIA_VERSION
             and all((root / name).is_file() for name in MEDIA_FILES.values())
-            and (root / HLS_DIR / "index.m3u8").is_file() and (root / FMP4_DIR / "index.m3u8").is_file())
+            and (root / HLS_DIR / "index.m3u8").is_file() and (root / FMP4_DIR / "index.m3u8").is_file()
+            and all((root / RENDITIONS_DIR / f"{name}.m3u8").is_file() for name in _rendition_names()))
 
 
 def ensure_media(media_dir: Path) -> MediaSet:
@@ -185,4 +227,6 @@ def ensure_media(media_dir: Path) -> MediaSet:
             (media_dir / "VERSION").write_text(MEDIA_VERSION)
             log.info("demo media generated in %.1f s", time.monotonic() - started)
     init, parts = _read_fmp4(media_dir)
-    return MediaSet(media_dir, _read_segments(media_dir), init, parts)
+    renditions = tuple((name, _read_segments(media_dir / RENDITIONS_DIR, f"{name}.m3u8"))
+                       for name in _rendition_names())
+    return MediaSet(media_dir, _read_segments(media_dir / HLS_DIR), init, parts, renditions)

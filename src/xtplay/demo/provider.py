@@ -20,8 +20,10 @@ import uvicorn
 
 from xtplay.config import load_settings
 from xtplay.demo.catalog import Catalog
+from xtplay.demo.line import Line
 from xtplay.demo.personalities import Personality
 from xtplay.demo.personalities import get as personality_named
+from xtplay.demo.revision import MovieChanges
 from xtplay.demo.server import DemoApp, DemoState
 from xtplay.demo.streams import reap
 from xtplay.errors import ConfigError
@@ -39,9 +41,11 @@ class DemoProvider:
                  username: str = DEFAULT_USERNAME, password: str = DEFAULT_PASSWORD,
                  media_dir: str | Path | None = None, port: int = 0, max_connections: int = 4,
                  generate_media: bool = True, live_speed: float = 1.0,
-                 personality: str | Personality = "standard") -> None:
+                 personality: str | Personality = "standard", line_mbit: float | None = None) -> None:
         """``personality``: which family of panels to behave like (``demo.personalities``); a
-        name or a :class:`Personality` (tests pass one with shorter times)."""
+        name or a :class:`Personality` (tests pass one with shorter times). ``line_mbit``: pace
+        every answer to this rate in Mbit/s, as a slow subscriber line would (None: as fast as
+        loopback goes)."""
         self.live, self.vod, self.series, self.seed = live, vod, series, seed
         self.username, self.password = username, password
         if media_dir is None:
@@ -52,6 +56,7 @@ class DemoProvider:
         self.generate_media = generate_media
         self.live_speed = live_speed
         self.personality = personality_named(personality)
+        self.line = Line(line_mbit) if line_mbit is not None else None
         self.state: DemoState | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -72,7 +77,8 @@ class DemoProvider:
         self.state = DemoState(catalog=catalog, media_dir=self.media_dir, username=self.username,
                                password=self.password, port=port, max_connections=self.max_connections,
                                live_speed=self.live_speed, personality=self.personality,
-                               edge_port=sockets[1].getsockname()[1] if len(sockets) > 1 else None)
+                               edge_port=sockets[1].getsockname()[1] if len(sockets) > 1 else None,
+                               line=self.line)
         catalog.warm()  # serialise the full lists once, before the first client asks
         if self.generate_media:
             self.state.media_set()
@@ -163,6 +169,13 @@ class DemoProvider:
         """Inject a fault (see ``demo.faults.KINDS``); ``count`` limits it to that many requests;
         ``midstream``: streams already playing on ``paths`` are cut (stalled, for a hang) too."""
         self._state().faults.add(kind, paths=paths, count=count, seconds=seconds, midstream=midstream)
+
+    def revise(self, revision: int) -> MovieChanges:
+        """Serve ``revision`` of the movie list (``demo.revision``: 1 changes, adds and removes
+        1 % of the movies; 0 is the list as generated); returns its changes."""
+        changes = self.catalog.revise(revision)
+        self.catalog.list_answer("vod")
+        return changes
 
     def clear_faults(self) -> None:
         self._state().faults.clear()

@@ -30,6 +30,7 @@ from xtplay.demo.catalog import EPOCH, Catalog
 from xtplay.demo.delivery import NGINX_403, StreamDelivery, too_many
 from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
 from xtplay.demo.interrupted import ProviderGone, Watched
+from xtplay.demo.line import Line
 from xtplay.demo.media import MediaSet, ensure_media
 from xtplay.demo.personalities import Personality
 from xtplay.demo.personalities import get as personality_named
@@ -66,6 +67,7 @@ class DemoState:
     max_connections: int = 4
     live_speed: float = 1.0  #: pace of live/catch-up streams relative to real time
     media: MediaSet | None = None
+    line: Line | None = None  #: the line's rate when it is a slow one (every answer is paced)
     faults: Faults = field(default_factory=Faults)
     stats: Stats = field(default_factory=Stats)
     processes: set[Any] = field(default_factory=set)
@@ -145,6 +147,8 @@ class DemoApp(StreamDelivery):
             response = await self.control(scope, receive, path)
             await response(scope, receive, send)
             return
+        if self.state.line is not None:
+            send = self.state.line.paced(send)
         if scope["method"] == "POST" and path.endswith(".php"):
             params.update(await _form(receive))
         # the still-encoded path, so a "/" inside a percent-encoded password stays inside it
@@ -208,18 +212,15 @@ class DemoApp(StreamDelivery):
         method = scope["method"]
         if path == "/_demo/stats" and method == "GET":
             return JSONResponse(self.state.stats.snapshot())
+        if path in ("/_demo/catalog", "/_demo/line") and method in ("GET", "POST"):
+            return await self.control_catalog(receive, path, method)
         if path == "/_demo/faults" and method == "DELETE":
             self.state.faults.clear()
             return JSONResponse({"faults": []})
         if path == "/_demo/faults" and method == "GET":
             return JSONResponse({"faults": self.state.faults.active()})
         if path == "/_demo/faults" and method == "POST":
-            body = b""
-            while True:
-                message = await receive()
-                body += message.get("body", b"")
-                if not message.get("more_body"):
-                    break
+            body = await _body(receive)
             try:
                 data = orjson.loads(body or b"{}")
                 self.state.faults.add(data["kind"], paths=data.get("paths"), count=data.get("count"),
@@ -228,6 +229,23 @@ class DemoApp(StreamDelivery):
                 return JSONResponse({"error": str(exc)}, status_code=400)
             return JSONResponse({"faults": self.state.faults.active()}, status_code=201)
         return Response(status_code=404)
+
+    async def control_catalog(self, receive: Receive, path: str, method: str) -> Response:
+        """``/_demo/catalog``: which revision of the movie list is served (``{"revision": 1}``
+        switches, the answer lists its changed, added and removed ids); ``/_demo/line``: the
+        line's rate (``{"mbit": 20}``, ``{"mbit": null}`` for an unpaced line)."""
+        state = self.state
+        try:
+            data = orjson.loads(await _body(receive) or b"{}") if method == "POST" else {}
+            if path == "/_demo/catalog":
+                if method == "POST":
+                    await run_in_threadpool(_revise, state.catalog, int(data["revision"]))
+                return JSONResponse({"revision": state.catalog.revision, "movies": state.catalog.changes.to_dict()})
+            if method == "POST":
+                state.line = None if data.get("mbit") is None else Line(float(data["mbit"]))
+            return JSONResponse({"mbit": state.line.mbit if state.line else None})
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
 
     # ---- faults ---------------------------------------------------------------------------------
     async def _hang(self, receive: Receive, fault: Fault) -> None:
@@ -273,10 +291,10 @@ class DemoApp(StreamDelivery):
         state = self.state
         if action == "images":
             parts = path.split("/")
-            body = images.svg(parts[2], to_int(parts[3].split(".")[0]) or 0) if len(parts) == 4 else None
+            body = images.png(parts[2], to_int(parts[3].split(".")[0]) or 0) if len(parts) == 4 else None
             if body is None:
                 return Response(status_code=404)
-            return Response(body, media_type="image/svg+xml", headers={"cache-control": "max-age=86400"})
+            return Response(body, media_type="image/png", headers={"cache-control": "max-age=86400"})
         if action == "hls":
             if path.startswith(("/keys/", "/fmp4/")):
                 return await self.hls_extra(path)
@@ -346,6 +364,12 @@ class DemoApp(StreamDelivery):
         return Response(body, media_type="audio/x-mpegurl")
 
 
+def _revise(catalog: Catalog, revision: int) -> None:
+    """Switch the catalog's movie list and serialise it now, before a client asks for it."""
+    catalog.revise(revision)
+    catalog.list_answer("vod")
+
+
 def _header(scope: Scope, name: bytes) -> str:
     """A request header's value ("" when absent)."""
     for key, value in scope.get("headers", ()):
@@ -362,14 +386,17 @@ def _gzip(chunks: Any) -> Any:
     yield packer.flush()
 
 
-async def _form(receive: Receive) -> dict[str, str]:
+async def _body(receive: Receive) -> bytes:
     body = b""
     while True:
         message = await receive()
         body += message.get("body", b"")
         if not message.get("more_body"):
-            break
-    return dict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
+            return body
+
+
+async def _form(receive: Receive) -> dict[str, str]:
+    return dict(parse_qsl((await _body(receive)).decode("latin-1"), keep_blank_values=True))
 
 
 async def _reset(receive: Receive, send: Send) -> bool:

@@ -2,12 +2,16 @@
 
 A block is one row of ``programme_blocks``: a channel's programmes starting within a slot,
 as entries ``[start, stop, title, description, extra]`` with UTC epoch seconds and the extra
-fields (subtitle, category, episode, icon, language) joined by :data:`SEP`. The store writes
-them; queries, the grid and catch-up read them through :func:`entries` and :func:`programme`.
+fields (subtitle, category, episode, icon, language) joined by :data:`SEP`. A title that is
+not plain ASCII is followed by its folded form (:func:`entry`), the one the programme search
+compares: SQLite's LIKE ignores only ASCII case, so the search's pre-filter over the block's
+text finds "Café du matin" for "cafe" through that copy. The store writes entries; queries,
+the grid and catch-up read them through :func:`entries` and :func:`programme`.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -16,6 +20,7 @@ from typing import Any
 import orjson
 
 from xtplay.guide.model import Programme
+from xtplay.library.search import fold
 
 #: Separator of the extra fields inside an entry.
 SEP = "\x1f"
@@ -36,6 +41,24 @@ def epoch(at: datetime | None) -> int:
     if at.tzinfo is None:
         raise ValueError("guide times must be timezone-aware")
     return int(at.timestamp())
+
+
+def entry(start: int, stop: int, title: str, description: str | None, extra: str | None) -> list[Any]:
+    """A stored entry; a title with accents or another script also carries its folded form."""
+    if title and not title.isascii():
+        return [start, stop, title, description, extra, folded_title(title)]
+    return [start, stop, title, description, extra]
+
+
+@functools.lru_cache(maxsize=8192)
+def folded_title(title: str) -> str:
+    """The search form of a title (guides repeat their titles: each is folded once)."""
+    return fold(title)
+
+
+def search_title(e: list[Any]) -> str:
+    """The folded title of a stored entry (entries written before titles were folded fold now)."""
+    return e[5] if len(e) > 5 else folded_title(e[2] or "")
 
 
 def programme(channel_id: str, e: list[Any]) -> Programme:

@@ -6,12 +6,13 @@ Plain functions over a connection, reading only the current run of each source.
 
 from __future__ import annotations
 
+import heapq
 import sqlite3
 from datetime import date, datetime, timedelta, tzinfo
 
 import orjson
 
-from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme
+from xtplay.guide.blocks import BLOCKS_SQL, entries, epoch, programme, search_title
 from xtplay.guide.model import NowNext, Programme
 from xtplay.library.search import fold, words
 
@@ -130,9 +131,13 @@ def search_programmes(conn: sqlite3.Connection, profile_id: int, text: str, *, a
     """Programmes whose title words start with every word of ``text`` (case and accents ignored), as
     (channel provider id, programme): on the air now first, then upcoming by start, then
     finished ones of channels with an archive (catch-up), latest first. Only blocks of the
-    window [at - behind, at + ahead) whose text holds the longest word are decoded."""
+    window [at - behind, at + ahead) whose text holds the longest word are decoded, one at a
+    time: a common word matches most blocks of a big guide (tens of MB read at once, in each
+    of the searches running side by side, was what a busy server's memory grew to). The
+    folded titles stored beside accented ones (:func:`~xtplay.guide.blocks.entry`) make that
+    LIKE find "Café" for "cafe", and LIKE's own ASCII case-folding finds "Cafe" for "café"."""
     wanted = words(fold(text))
-    if not wanted:
+    if not wanted or limit <= 0:
         return []
     ts = epoch(at)
     lo, hi = ts - int(behind.total_seconds()), ts + int(ahead.total_seconds())
@@ -146,26 +151,46 @@ def search_programmes(conn: sqlite3.Connection, profile_id: int, text: str, *, a
            WHERE i.profile_id = ? AND i.type = 'live' AND (? OR i.is_adult = 0)
                  AND b.first_start < ? AND b.last_stop > ? AND CAST(b.data AS TEXT) LIKE ?
            ORDER BY i.position""",
-        (profile_id, int(include_adult), hi, lo, f"%{longest}%")).fetchall()
-    now, upcoming, past = [], [], []
+        (profile_id, int(include_adult), hi, lo, f"%{longest}%"))
+    # Only what can still be in the answer is kept: the first ``limit`` on the air (once there
+    # are that many, nothing after them can enter), the ``limit`` soonest upcoming and the
+    # ``limit`` latest finished (bounded heaps; ``order`` keeps the channel order for ties).
+    now: list[tuple[str, list]] = []
+    upcoming: list[tuple[int, int, str, list]] = []  # (-start, -order, …): the latest on top
+    past: list[tuple[int, int, str, list]] = []  # (start, -order, …): the earliest on top
     seen: set[tuple[str, int]] = set()
-    for pid, archive, data in rows:
-        for e in orjson.loads(data):
-            if not (e[0] < hi and e[1] > lo) or (pid, e[0]) in seen:
-                continue
-            title = words(fold(e[2]))
-            if not all(any(t.startswith(w) for t in title) for w in wanted):  # each word starts a title word
-                continue
-            seen.add((pid, e[0]))
-            if e[0] <= ts < e[1]:
-                now.append((pid, e))
-            elif e[0] > ts:
-                upcoming.append((pid, e))
-            elif archive and in_archive(int(archive), e[0], e[1], ts):
-                past.append((pid, e))
-    upcoming.sort(key=lambda x: x[1][0])
-    past.sort(key=lambda x: -x[1][0])
-    return [(pid, programme(pid, e)) for pid, e in (now + upcoming + past)[:limit]]
+    order = 0
+    try:
+        for pid, archive, data in rows:
+            for e in orjson.loads(data):
+                if not (e[0] < hi and e[1] > lo) or (pid, e[0]) in seen:
+                    continue
+                title = words(search_title(e))
+                if not all(any(t.startswith(w) for t in title) for w in wanted):  # each word starts a title word
+                    continue
+                seen.add((pid, e[0]))
+                order += 1
+                if e[0] <= ts < e[1]:
+                    now.append((pid, e))
+                    if len(now) >= limit:
+                        return [(p, programme(p, x)) for p, x in now]
+                elif e[0] > ts:
+                    _keep(upcoming, (-e[0], -order, pid, e), limit)
+                elif archive and in_archive(int(archive), e[0], e[1], ts):
+                    _keep(past, (e[0], -order, pid, e), limit)
+    finally:
+        rows.close()
+    soonest = [(pid, e) for _, _, pid, e in sorted(upcoming, key=lambda x: (-x[0], -x[1]))]
+    latest = [(pid, e) for _, _, pid, e in sorted(past, key=lambda x: (-x[0], -x[1]))]
+    return [(pid, programme(pid, e)) for pid, e in (now + soonest + latest)[:limit]]
+
+
+def _keep(heap: list, item: tuple, limit: int) -> None:
+    """Push ``item`` on a heap that keeps at most ``limit`` items, dropping the smallest."""
+    if len(heap) < limit:
+        heapq.heappush(heap, item)
+    elif item[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, item)
 
 
 def in_archive(archive_days: int, start: int, stop: int, now: int) -> bool:

@@ -29,7 +29,7 @@ from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import open_library, transaction
 from xtplay.errors import ConfigError, GuideError, MalformedResponse, XtplayError
-from xtplay.guide.blocks import epoch
+from xtplay.guide.blocks import entry, epoch
 from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
 from xtplay.guide.store import ingest_stream, prune, rematch
@@ -141,7 +141,7 @@ async def _url_stream(settings: Settings, url: str, user_agent: str | None) -> A
         async with http.stream(parts.path.lstrip("/"), query) as chunks:
             yield chunks
     except MalformedResponse as exc:  # a guide address is no Xtream server: say what was expected
-        raise MalformedResponse(exc.host, exc.what, "an XMLTV guide") from None
+        raise MalformedResponse(exc.host, exc.what, guide=True) from None
     finally:
         await http.aclose()
 
@@ -243,7 +243,7 @@ def _store_short(conn: sqlite3.Connection, profile_id: int, provider_id: str, en
     """Replace one channel's short-EPG programmes and map the channel to them if nothing else covers it."""
     block: list[list[Any]] = sorted(
         (
-            [int(e.start.timestamp()), int(e.end.timestamp()), e.title or "", e.description or None, None]
+            entry(int(e.start.timestamp()), int(e.end.timestamp()), e.title or "", e.description or None, None)
             for e in entries
             if e.end > e.start
         ),

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from xtplay.db import transaction
-from xtplay.guide.blocks import SEP, epoch
+from xtplay.guide.blocks import SEP, entry, epoch
 from xtplay.guide.model import SHORT, Retention
 from xtplay.sources.xmltv import XmltvChannel, XmltvProgramme, XmltvReader, chunks
 
@@ -91,7 +91,7 @@ class SourceIngest:
                         channels.setdefault(channel, ("", None))
                     block = blocks[channel] = []
                     slots[channel] = slot
-                block.append([start, stop, item.title, item.description, extra])
+                block.append(entry(start, stop, item.title, item.description, extra))
                 self._held += 1
                 if self._held >= BATCH_PROGRAMMES:
                     self.flush()
@@ -255,6 +255,32 @@ def normalise_name(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+#: A "+1"-style suffix of a channel name: the same channel N hours later ("BBC One +1", "E4+1 HD").
+_PLUS_HOURS = re.compile(r"(?<!\+)\+([1-9]|1[0-2])(?![\d:.,])")
+
+
+def plus_hours(name: str) -> tuple[str, int]:
+    """(the name without its "+N" suffix, N) of a timeshifted channel's name; (name, 0) otherwise.
+
+    Only the last "+N" counts, and only an hour count from 1 to 12 written against its plus
+    ("+1", "+2"), not a time or a sum inside a title ("+1:00", "1+1.5") nor a brand and a
+    number ("Canal+ 2")."""
+    matches = list(_PLUS_HOURS.finditer(name or ""))
+    if not matches:
+        return name, 0
+    found = matches[-1]
+    return name[:found.start()] + " " + name[found.end():], int(found.group(1))
+
+
+def _name_key(name: str) -> tuple[str, int]:
+    """The matching key of a name and its "+N" hours: a "+N" channel's key keeps the N apart
+    from its base channel's ("bbcone+1"), where :func:`normalise_name` alone would make it
+    the base channel's or another name."""
+    base, hours = plus_hours(name)
+    norm = normalise_name(base)
+    return (f"{norm}+{hours}" if hours and norm else norm), hours
+
+
 def _shifts(conn: sqlite3.Connection, profile_id: int) -> dict[str, int]:
     """Channel id → seconds its guide is shifted by (a playlist's ``tvg-shift``; none elsewhere)."""
     row = conn.execute("SELECT shifts FROM playlist_index WHERE profile_id=?", (profile_id,)).fetchone()
@@ -284,7 +310,7 @@ def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
             by_id.setdefault(key, (source, key))
             by_lower.setdefault(key.casefold(), (source, key))
             for name in filter(None, names.split("\n")):
-                norm = normalise_name(name)
+                norm, _ = _name_key(name)
                 if norm:
                     by_name.setdefault(norm, (source, key))
     shifts = _shifts(conn, profile_id)
@@ -296,14 +322,20 @@ def rematch(conn: sqlite3.Connection, profile_id: int) -> tuple[int, list[str]]:
             "ORDER BY position", (profile_id,)):
         epg = (epg_id or "").strip()
         hit, how = (by_id.get(epg) or by_lower.get(epg.casefold())) if epg else None, "id"
+        shift = shifts.get(pid, 0)
         if hit is None:
-            hit, how = by_name.get(normalise_name(name)), "name"
+            norm, hours = _name_key(name)
+            hit, how = by_name.get(norm), "name"
+            if hit is None and hours:  # "BBC One +1" with no guide of its own: BBC One's, an hour later
+                hit = by_name.get(norm.rpartition("+")[0])
+                if hit is not None and pid not in shifts:  # a tvg-shift given says the hours itself
+                    shift = hours * 3600
         if hit is None and pid in shorts:
             hit, how = (SHORT, pid), "short"
         if hit is None:
             unmatched.append(name)
         else:
-            mapping.append((profile_id, pid, hit[0], hit[1], how, shifts.get(pid, 0)))
+            mapping.append((profile_id, pid, hit[0], hit[1], how, shift))
     with transaction(conn):
         conn.execute("DELETE FROM guide_map WHERE profile_id=?", (profile_id,))
         conn.executemany("INSERT INTO guide_map (profile_id, provider_id, source, channel_key, matched_by, shift_secs) "

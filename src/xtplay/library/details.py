@@ -183,6 +183,17 @@ def episode(conn: sqlite3.Connection, profile_id: int, episode_id: str | int) ->
     return (row[0], EpisodeRow(*row[1:])) if row else None
 
 
+def stored_info(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str | int) -> dict[str, Any]:
+    """The stored details of a movie or series as they were fetched (``{}`` when never opened),
+    for what only they carry, such as the backdrop the artwork cache shows."""
+    row = conn.execute("SELECT data FROM details WHERE profile_id = ? AND type = ? AND provider_id = ?",
+                       (profile_id, type, str(provider_id))).fetchone()
+    if row is None:
+        return {}
+    info = orjson.loads(row[0]).get("info")
+    return info if isinstance(info, dict) else {}
+
+
 def count(conn: sqlite3.Connection, profile_id: int) -> int:
     """How many movies and series of the profile have stored details (cache statistics)."""
     return conn.execute("SELECT count(*) FROM details WHERE profile_id = ?", (profile_id,)).fetchone()[0]

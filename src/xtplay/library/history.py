@@ -167,15 +167,28 @@ def clear(conn: sqlite3.Connection, profile_id: int) -> int:
         return conn.execute("DELETE FROM history WHERE profile_id = ?", (profile_id,)).rowcount
 
 
+def started(conn: sqlite3.Connection, profile_id: int,
+            keys: builtins.list[tuple[str, str]]) -> dict[tuple[str, str], Entry]:
+    """The entries of the started (≥ 30 s), unfinished items among ``keys`` ((type, provider
+    id) pairs), by key: what a page needs for the resume point and progress bar of every movie
+    and episode it lists, in one query however many there are."""
+    if not keys:
+        return {}
+    found: dict[tuple[str, str], Entry] = {}
+    pairs = builtins.list(dict.fromkeys((t, str(p)) for t, p in keys))
+    for at in range(0, len(pairs), 400):  # well under SQLite's limit of bound values
+        part = pairs[at:at + 400]
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM history WHERE profile_id = ? AND (type, provider_id) IN"
+            f" (VALUES {','.join(['(?, ?)'] * len(part))}) AND watched = 0 AND position_secs >= ?",
+            (profile_id, *[v for pair in part for v in pair], RESUME_MIN_SECS)).fetchall()
+        found.update({(r[0], r[1]): _entry(r) for r in rows})
+    return found
+
+
 def progress_by_id(conn: sqlite3.Connection, profile_id: int, type: str,
                    provider_ids: builtins.list[str]) -> dict[str, float]:
     """Fraction watched (0–1) of each started, unfinished item among ``provider_ids``, for the
     progress bar on its poster wherever posters are listed (watched and unstarted ones absent)."""
-    if not provider_ids:
-        return {}
-    marks = ",".join("?" * len(provider_ids))
-    rows = conn.execute(
-        f"SELECT provider_id, position_secs, duration_secs FROM history WHERE profile_id = ? AND type = ?"
-        f" AND provider_id IN ({marks}) AND watched = 0 AND duration_secs > 0 AND position_secs >= ?",
-        (profile_id, type, *[str(p) for p in provider_ids], RESUME_MIN_SECS)).fetchall()
-    return {r[0]: max(0.0, min(1.0, r[1] / r[2])) for r in rows}
+    entries = started(conn, profile_id, [(type, str(p)) for p in provider_ids])
+    return {key[1]: e.progress for key, e in entries.items() if e.progress is not None}

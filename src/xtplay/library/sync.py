@@ -35,12 +35,14 @@ from typing import Any
 
 import orjson
 
+from xtplay import db
 from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import source_for
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import AuthError, SyncAlreadyRunning, XtplayError
+from xtplay.i18n import N_
 from xtplay.library import store as catalog_store
 from xtplay.library import versions
 from xtplay.library import writer as sync_writer
@@ -142,12 +144,16 @@ def time_left(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 90:
-        return f"about {max(1, round(seconds))} s left"
-    return f"about {round(seconds / 60)} min left"
+        return N_("about %(seconds)s s left") % {"seconds": max(1, round(seconds))}
+    return N_("about %(minutes)s min left") % {"minutes": round(seconds / 60)}
 
 
 #: Names of the lists in the steps shown to a person (a type not named here shows as itself).
 _LABELS = {"live": "live channels", "movie": "movies", "series": "series"}
+#: The steps in words, whole sentences so each translates as one (the web shows them translated).
+_DOWNLOADING = {"live": N_("Downloading live channels"), "movie": N_("Downloading movies"),
+                "series": N_("Downloading series")}
+_SAVING = {"live": N_("Saving live channels"), "movie": N_("Saving movies"), "series": N_("Saving series")}
 
 
 class _Overall:
@@ -202,25 +208,25 @@ class _Overall:
             type = phase.removeprefix("saving ")
             label = _LABELS.get(type, type)
             if phase == "login":
-                step = "Signing in"
+                step = N_("Signing in")
             elif phase.startswith("saving "):
                 self.downloaded[type] = 1.0
                 if total is not None:  # an empty list is saved at once
                     share = min(1.0, done / total) if total else 1.0
                     self.saved[type] = max(self.saved.get(type, 0.0), share)
-                step = f"Saving {label}"
+                step = _SAVING.get(type, f"Saving {label}")
                 if self.downloading == type:
                     self.downloading = None
                 elif self.downloading and self.saved.get(type) == 1.0:  # stored; the next list still comes
-                    step = f"Downloading {_LABELS.get(self.downloading, self.downloading)}"
+                    step = _DOWNLOADING.get(self.downloading, f"Downloading {self.downloading}")
             elif phase == "indexing":
                 self.downloaded = dict.fromkeys(self.weights, 1.0)
                 self.saved = dict.fromkeys(self.weights, 1.0)
-                step = "Updating the search index"
+                step = N_("Updating the search index")
             elif phase == "done":
-                step = "Done"
+                step = N_("Done")
             else:
-                step = f"Downloading {label}"
+                step = _DOWNLOADING.get(type, f"Downloading {label}")
                 self.downloading = type
             if finished:
                 self.best = 1.0
@@ -362,6 +368,37 @@ async def _download(client: Source, type: str, known: dict[str, ListVersion]
     return cats, answer, {categories_action: cats_version, list_action: answer.version}
 
 
+#: Rows read between two turns of the event loop: the next list's download, fetched ahead,
+#: takes its bytes off the socket at each turn (a socket left unread stops the provider's
+#: sending, and a slow line's time is lost).
+_READ_ROWS_PER_TURN = 1_000
+
+
+async def _read_chunk(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The next :data:`sync_writer.CHUNK_ROWS` rows (fewer at the end), read a few at a time."""
+    chunk: list[tuple[Any, ...]] = []
+    while len(chunk) < sync_writer.CHUNK_ROWS:
+        part = list(itertools.islice(rows, min(_READ_ROWS_PER_TURN, sync_writer.CHUNK_ROWS - len(chunk))))
+        if not part:
+            break
+        chunk += part
+        await asyncio.sleep(0)
+    return chunk
+
+
+def _positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
+    """The library's positions of a type's items, read on a connection of its own when the
+    library is a file (the writer thread may be storing the previous type on ``conn``)."""
+    path = db.attached(conn).get("main", "")
+    if not path:
+        return catalog_store.positions(conn, profile_id, type)
+    reader = db.connect(path, readonly=True)
+    try:
+        return catalog_store.positions(reader, profile_id, type)
+    finally:
+        reader.close()
+
+
 async def sync_with_client(
     conn: sqlite3.Connection,
     profile_id: int,
@@ -374,7 +411,9 @@ async def sync_with_client(
 
     The caller holds the profile's lock. This coroutine downloads each list, reads it into
     rows and packs them in chunks; a :class:`sync_writer.Writer` thread stores the chunks as
-    they come (SQLite releases the GIL while it indexes), so reading and storing overlap.
+    they come (SQLite releases the GIL while it indexes), so reading and storing overlap, and
+    the next list downloads while one is read, so on a slow line the sync costs little more
+    than the transfer.
     ``overall`` carries the run's progress on from the caller (login included).
     """
     counts: dict[str, int] = {}
@@ -396,12 +435,19 @@ async def sync_with_client(
     def saved(type: str, done: int, total: int) -> None:
         overall.publish(f"saving {type}", done, total)
 
+    downloads: dict[str, asyncio.Future[Any]] = {}
+
+    def download(type: str) -> asyncio.Future[Any]:
+        if type not in downloads:
+            downloads[type] = asyncio.ensure_future(_download(client, type, held))
+        return downloads[type]
+
     writer = sync_writer.Writer(conn, profile_id, saved)
     try:
-        for type in types:
+        for n, type in enumerate(types):
             overall.publish(type)
             try:
-                cats, answer, found[type] = await _download(client, type, held)
+                cats, answer, found[type] = await download(type)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -411,17 +457,23 @@ async def sync_with_client(
                             overall.skip(rest)
                     break
                 continue
-            raw = answer.rows
-            if raw is None:  # the library holds this very list: nothing to read or write
+            raw, records = answer.rows, answer.records
+            if answer.unchanged:  # the library holds this very list: nothing to read or write
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
-            saved(type, 0, len(raw))
-            writer.begin(type, len(raw))
+            if n + 1 < len(types):  # the next list comes while this one is read (on a slow line, the
+                download(types[n + 1])  # download is what the sync waits for)
+            total = len(records) if records is not None else len(raw or ())
+            saved(type, 0, total)
+            writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
             vocabulary: set[str] = set()
-            rows = catalog_store.read_rows(type, raw, cats)
+            previous = _positions(conn, profile_id, type) if present[type] else None
+            rows = (catalog_store.read_records(type, records, cats, previous) if records is not None
+                    else catalog_store.read_rows(type, raw or (), cats, previous))
             try:
-                while chunk := list(itertools.islice(rows, sync_writer.CHUNK_ROWS)):
+                while chunk := await _read_chunk(rows):
+                    await writer.room()
                     writer.put(type, catalog_store.pack(chunk), len(chunk))
                     vocabulary |= catalog_store.vocabulary(chunk)  # while SQLite indexes the chunk
                     await asyncio.sleep(0)
@@ -431,8 +483,11 @@ async def sync_with_client(
                 continue
             words[type] = vocabulary
             pending.append((type, writer.end(type, cats)))
-            del raw, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
+            del raw, records, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
+        for task in downloads.values():  # a list fetched ahead of a failure or a cancellation
+            task.cancel()
+        await asyncio.gather(*downloads.values(), return_exceptions=True)
         await writer.close()  # rolls back a type left half-read (a cancelled sync)
     for type, done in pending:
         try:

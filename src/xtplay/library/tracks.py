@@ -45,6 +45,15 @@ def normal(code: str | None) -> str | None:
     return _ALIASES.get(c, c)
 
 
+def spellings(code: str | None) -> list[str]:
+    """Every code that names the same language as ``code`` (``fr`` → ``fr``, ``fra``, ``fre``),
+    for a player that matches a stream's own track labels itself (HLS renditions)."""
+    short = normal(code)
+    if short is None:
+        return []
+    return [short, *sorted(k for k, v in _ALIASES.items() if v == short and k != short)]
+
+
 def same_language(a: str | None, b: str | None) -> bool:
     """Whether two codes name one language (``fre`` and ``fr``)."""
     return normal(a) is not None and normal(a) == normal(b)

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 #: Rows per chunk: small enough that storing starts soon after reading does, large enough
 #: that the full-text indexes are not flushed too often (FTS5 flushes at every statement).
 CHUNK_ROWS = 10_000
+#: Packed chunks handed over and not yet stored at most, before the reading side waits
+#: (:meth:`Writer.room`): reading keeps ahead of the writer, without every chunk's image of a
+#: 100,000-row list (about 25 MB) waiting in memory at once.
+BACKLOG = 2
 
 Report = Callable[[str, int, int], Any]
 
@@ -43,20 +47,30 @@ class Writer:
         self._report = report
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._open: str | None = None  # the type begun and not yet ended, as the caller sees it
+        self._put = 0  # chunks handed over (counted by the caller's thread only)
+        self._stored = 0  # chunks stored or dropped (counted by the writer thread only)
         # Each stored type's pages are copied from the WAL into the library by another
         # connection, beside the next type's writing, instead of by SQLite's automatic
         # checkpoint inside the writer's commit (0.3 s of the 100,000-movie commit).
         self._checkpointer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="xtplay-checkpoint")
         self._thread = asyncio.get_running_loop().run_in_executor(None, self._run)
 
-    def begin(self, type: str, total: int) -> None:
-        """Start replacing ``type`` (about ``total`` rows, for progress)."""
+    def begin(self, type: str, total: int, lean: bool = False) -> None:
+        """Start replacing ``type`` (about ``total`` rows, for progress; ``lean`` rows carry
+        no texts, see :func:`catalog_store.begin`)."""
         self._open = type
-        self._inbox.put(("begin", type, total))
+        self._inbox.put(("begin", type, total, lean))
 
     def put(self, type: str, image: bytes, rows: int) -> None:
         """Store a packed chunk of ``rows`` rows of the type begun."""
+        self._put += 1
         self._inbox.put(("chunk", type, image, rows))
+
+    async def room(self) -> None:
+        """Wait (without holding the event loop) until fewer than :data:`BACKLOG` chunks wait
+        to be stored; at once if the writer thread has stopped."""
+        while self._put - self._stored >= BACKLOG and not self._thread.done():
+            await asyncio.sleep(0.005)
 
     def end(self, type: str, categories: list[CategoryData]) -> concurrent.futures.Future[int]:
         """Finish the type: the future gives its number of items, or the error that kept the
@@ -98,13 +112,17 @@ class Writer:
             try:
                 if kind == "begin":
                     failed, done, total = None, 0, message[2]
-                    catalog_store.begin(conn)
+                    catalog_store.begin(conn, lean=message[3])
                     open_ = True
-                elif kind == "chunk" and failed is None:
-                    catalog_store.store_chunk(conn, profile_id, type, message[2])
-                    done += message[3]
-                    if self._report:
-                        self._report(type, done, max(total, done))
+                elif kind == "chunk":
+                    try:
+                        if failed is None:
+                            catalog_store.store_chunk(conn, profile_id, type, message[2])
+                            done += message[3]
+                            if self._report:
+                                self._report(type, done, max(total, done))
+                    finally:
+                        self._stored += 1
                 elif kind == "end":
                     future: concurrent.futures.Future[int] = message[3]
                     if failed is not None:

@@ -34,6 +34,7 @@ def live_info(conn: sqlite3.Connection, profile: Profile, target: Target) -> dic
         "num": item.num,
         "archive_days": item.archive_days,
         "now_next": now_next(conn, profile.id, target.item_id),
+        "languages": stream_languages(languages_for(conn, profile.id, target)),
     }
 
 
@@ -97,6 +98,14 @@ def languages_for(conn: sqlite3.Connection, profile_id: int, target: Target) -> 
         info = episode_info(conn, profile_id, target.item_id)
         return tracks.preferred(conn, profile_id, series_id=info["series_id"] if info else None)
     return tracks.preferred(conn, profile_id)
+
+
+def stream_languages(langs: tracks.Languages) -> dict[str, Any]:
+    """For a stream whose tracks only the player sees (a live channel's HLS renditions): the
+    codes the audio and subtitle track to start with may carry (any spelling of the language),
+    ``"off"`` for subtitles turned off, empty where nothing was chosen."""
+    return {"audio": tracks.spellings(langs.audio),
+            "subtitle": tracks.OFF if langs.subtitle == tracks.OFF else tracks.spellings(langs.subtitle)}
 
 
 def start_tracks(langs: tracks.Languages, result: probe.ProbeResult) -> dict[str, int | None]:

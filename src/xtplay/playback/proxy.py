@@ -26,6 +26,7 @@ from xtplay.errors import (
     TooManyConnections,
     XtplayError,
 )
+from xtplay.i18n import N_
 from xtplay.playback import ranges
 from xtplay.playback.sniff import StreamKind, kind_of, page_title
 from xtplay.sources import refusals
@@ -105,12 +106,14 @@ def upstream_error(status: int, label: str) -> XtplayError:
         busy.retryable = True  # once another player stops, the same request works
         return busy
     if status == 403:
-        err = ProviderRefused(label, status, "The provider refused this stream (HTTP 403): all your account's "
-                              "connections may be in use, or it is not in your package. Stop another player and try again.")
+        err = ProviderRefused(label, status, N_("The provider refused this stream (HTTP 403): all your account's "
+                                                "connections may be in use, or it is not in your package. Stop another "
+                                                "player and try again."))
         err.retryable = True
         return err
     if status in (404, 410):
-        return ItemNotFound(f"The provider has no such stream (HTTP {status}). It may have been removed; sync the catalog.")
+        return ItemNotFound(N_("The provider has no such stream (HTTP %(status)s). It may have been removed; sync the catalog."),
+                            {"status": status})
     if status >= 500:
         return ProviderServerError(label, status)
     return ProviderRefused(label, status)
@@ -119,8 +122,8 @@ def upstream_error(status: int, label: str) -> XtplayError:
 async def send(client: httpx.AsyncClient, url: str, label: str, headers: dict | None = None) -> httpx.Response:
     """A streamed GET whatever its status; transport failures become our errors (never the URL)."""
     if url.split(":", 1)[0].lower() in PLAYER_ONLY_SCHEMES:  # a playlist's udp:// or rtmp:// entry
-        raise ProviderRefused(label, 0, "This stream's address is not an http(s) one (udp://, rtmp:// …): only an "
-                              "external player such as mpv or VLC can open it.")
+        raise ProviderRefused(label, 0, N_("This stream's address is not an http(s) one (udp://, rtmp:// …): only an "
+                                           "external player such as mpv or VLC can open it."))
     request = client.build_request("GET", url, headers=headers or {})
     try:
         return await client.send(request, stream=True)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import math
 import os
 import re
 import shutil
 import signal
 from collections.abc import AsyncIterator
 
-from xtplay.errors import PlaybackError
+from xtplay.errors import ConversionsBusy, PlaybackError
 from xtplay.logs import redact
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class FfmpegPool:
         try:
             await asyncio.wait_for(self._sem.acquire(), SLOT_WAIT)
         except TimeoutError:
-            raise PlaybackError(f"{self.limit} conversions are already running; stop one and try again.") from None
+            raise ConversionsBusy(self.limit, retry_after=max(1, math.ceil(SLOT_WAIT))) from None
         proc = None
         stderr_task = None
         try:

@@ -32,6 +32,7 @@ from xtplay.errors import (
     ProviderUnreachable,
     TooManyConnections,
 )
+from xtplay.i18n import N_
 from xtplay.logs import RedactingFilter, redact
 from xtplay.sources.refusals import REFUSAL_WORDS, error_for_status, error_in_words, looks_like_html, plain_text, words_of
 
@@ -102,7 +103,7 @@ def parse_json(host: str, body: bytes, account: Any = None) -> Any:
     if said is not None:
         raise said
     if text and any(word in text.lower() for word in REFUSAL_WORDS):
-        raise ProviderRefused(host, 200, f"The server {host} refused the request: {text}")
+        raise ProviderRefused(host, 200, N_("The server %(host)s refused the request: %(text)s"), {"host": host, "text": text})
     raise MalformedResponse(host, "text that is not JSON")
 
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from sys import intern
+from typing import NamedTuple
 from urllib.parse import urljoin
 
-_ATTR = re.compile(r'([A-Za-z0-9_:.-]+)\s*=\s*(?:"([^"]*)"|([^\s"]+))')
 _DURATION = re.compile(r"^\s*(-?\d+(?:\.\d+)?)")
 _SPACE = re.compile(r"\s")
+#: One attribute's key and value: a quoted value (the quotes not kept) or a bare one.
+_ATTR_VALUE = re.compile(r'([A-Za-z0-9_:.-]+)\s*=\s*"?((?<=")[^"]*(?=")|(?<!")[^\s"]+)')
+#: The options of an entry that has none (shared, never changed).
+_NO_OPTIONS: dict[str, str] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class M3UEntry:
-    """One stream of a playlist."""
+class M3UEntry(NamedTuple):
+    """One stream of a playlist (a frozen record; a named tuple because a sync makes 100,000
+    of them, and a frozen dataclass takes three times as long to make)."""
 
     name: str
     url: str  #: the location without ``|header`` options (may be relative to the playlist)
@@ -30,9 +34,9 @@ class M3UEntry:
     tvg_name: str | None
     tvg_logo: str | None
     group: str | None  #: ``group-title``, else ``#EXTGRP``
-    attrs: dict[str, str] = field(default_factory=dict)  #: every ``#EXTINF`` attribute, keys lower-cased
+    attrs: dict[str, str]  #: every ``#EXTINF`` attribute, keys lower-cased
     duration: float = -1  #: seconds; -1 for live
-    options: dict[str, str] = field(default_factory=dict)  #: ``#EXTVLCOPT``/``#KODIPROP``/pipe, keys lower-cased
+    options: dict[str, str] = _NO_OPTIONS  #: ``#EXTVLCOPT``/``#KODIPROP``/pipe, keys lower-cased; never changed
 
     @property
     def user_agent(self) -> str | None:
@@ -176,7 +180,8 @@ def _split_extinf(body: str) -> tuple[str, str]:
 
 def _attributes(text: str) -> dict[str, str]:
     # Keys are interned: 100,000 entries share one "group-title" instead of holding one each.
-    return {intern(key.lower()): (quoted or bare).strip() for key, quoted, bare in _ATTR.findall(text)}
+    # The value's one group (quoted, or bare) lets findall hand out (key, value) pairs.
+    return {intern(key.lower()): value.strip() for key, value in _ATTR_VALUE.findall(text)}
 
 
 def _option(text: str) -> tuple[str, str] | None:
@@ -192,8 +197,10 @@ def _location(line: str) -> tuple[str, dict[str, str]] | None:
     url = url.strip()
     if not url or url.startswith("[") or _SPACE.search(url):
         return None
+    if not pipe:
+        return url, _NO_OPTIONS
     options = {}
-    for part in pipe.split("&") if pipe else ():
+    for part in pipe.split("&"):
         if (option := _option(part)) is not None:
             options[option[0]] = option[1]
     return url, options
@@ -210,23 +217,16 @@ class _Pending:
         self.duration = float(match.group(1)) if match else -1.0
         self.attrs = _attributes(head[match.end():] if match else head)
         self.name = name.strip()
-        self.options: dict[str, str] = {}
+        self.options: dict[str, str] | None = None  # made by the first #EXTVLCOPT/#KODIPROP
         self.extgrp: str | None = None
 
     def finish(self, url: str, pipe_options: dict[str, str]) -> M3UEntry:
-        attrs, options = self.attrs, {**self.options, **pipe_options}
+        attrs, own = self.attrs, self.options
+        options = {**own, **pipe_options} if own else pipe_options  # most entries: the shared empty one
         tvg_name = attrs.get("tvg-name") or None
-        return M3UEntry(
-            name=self.name or tvg_name or url,
-            url=url,
-            tvg_id=attrs.get("tvg-id") or None,
-            tvg_name=tvg_name,
-            tvg_logo=attrs.get("tvg-logo") or None,
-            group=attrs.get("group-title") or self.extgrp or None,
-            attrs=attrs,
-            duration=self.duration,
-            options=options,
-        )
+        return M3UEntry(self.name or tvg_name or url, url, attrs.get("tvg-id") or None, tvg_name,
+                        attrs.get("tvg-logo") or None, attrs.get("group-title") or self.extgrp or None,
+                        attrs, self.duration, options)
 
 
 class PlaylistReader:
@@ -270,6 +270,8 @@ class PlaylistReader:
         elif upper.startswith(("#EXTVLCOPT:", "#KODIPROP:")):
             option = _option(line.split(":", 1)[1])
             if pending is not None and option is not None:
+                if pending.options is None:
+                    pending.options = {}
                 pending.options[option[0]] = option[1]
         return None  # comments, #EXT-X-SESSION-DATA and other tags
 

@@ -33,6 +33,7 @@ from xtplay.errors import (
     TooManyConnections,
     WrongCredentials,
 )
+from xtplay.i18n import N_
 from xtplay.logs import redact
 from xtplay.sources import values
 
@@ -135,12 +136,15 @@ def error_for_status(host: str, status: int, body: bytes = b"", account: Any = N
     if status == 401:
         return WrongCredentials(host)
     if status == 429:  # "slow down": the one refusal worth a delayed retry
-        error = ProviderRefused(host, status, f"The server {host} asks to slow down (HTTP 429). Try again shortly.")
+        error = ProviderRefused(host, status, N_("The server %(host)s asks to slow down (HTTP 429). Try again shortly."),
+                                {"host": host})
         error.retryable = True
         return error
     text = plain_text(body)
-    message = f"The server {host} refused the request (HTTP {status}): {text}" if text else None
-    return ProviderRefused(host, status, message)
+    if text:
+        return ProviderRefused(host, status, N_("The server %(host)s refused the request (HTTP %(status)s): %(text)s"),
+                               {"host": host, "status": status, "text": text})
+    return ProviderRefused(host, status)
 
 
 def error_for_answer(host: str, status: int, head: bytes, headers: Mapping[str, str] | None = None,
@@ -170,14 +174,15 @@ def _stream_status(host: str, status: int, head: bytes, account: Any) -> Provide
     if type(error) is not ProviderRefused:
         return error
     if status == 403:
-        error = ProviderRefused(host, status, "The provider refused this stream (HTTP 403): all your account's "
-                                "connections may be in use, the account may have expired, or the stream is "
-                                "not in your package. Stop another player and try again.")
+        error = ProviderRefused(host, status, N_("The provider refused this stream (HTTP 403): all your account's "
+                                                 "connections may be in use, the account may have expired, or the "
+                                                 "stream is not in your package. Stop another player and try again."))
         error.retryable = True
     elif status == 406:
-        error = ProviderRefused(host, status, "This stream is not in your account's package (HTTP 406).")
+        error = ProviderRefused(host, status, N_("This stream is not in your account's package (HTTP 406)."))
     elif status in (404, 410):
-        return ItemNotFound(f"The provider has no such stream (HTTP {status}). It may have been removed; sync the catalog.")
+        return ItemNotFound(N_("The provider has no such stream (HTTP %(status)s). It may have been removed; "
+                               "sync the catalog."), {"status": status})
     return error
 
 

@@ -41,16 +41,25 @@ class ListVersion:
     last_modified: str | None = None
 
 
+#: One list row a source has already read into values, instead of a raw JSON object: (id,
+#: name, category id, icon, channel number, guide channel id, catch-up days, container
+#: extension). A source that parses its own format (a playlist) gives these, so the library
+#: need not read a panel-shaped object back field by field.
+ListRecord = tuple[int, str, str, str | None, int | None, str | None, int, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class ListAnswer:
-    """A list asked for again: its rows, or ``None`` when it is the ``known`` version still."""
+    """A list asked for again: its rows (raw JSON objects, or ``records`` already read), or
+    neither when it is the ``known`` version still."""
 
     rows: list[dict[str, Any]] | None
     version: ListVersion
+    records: list[ListRecord] | None = None
 
     @property
     def unchanged(self) -> bool:
-        return self.rows is None
+        return self.rows is None and self.records is None
 
 
 def digest_of(body: bytes) -> str:
@@ -143,8 +152,10 @@ class Source(Protocol):
 
         A re-sync passes the version it stored last; a source that can tell cheaply (the
         provider's ``ETag``/``Last-Modified`` answered with 304, or the digest of the bytes it
-        received) answers ``rows=None`` and saves the parsing and the writing. The default reads
-        the list and digests its rows. Raises what :meth:`raw_list` raises.
+        received) answers ``rows=None`` and saves the parsing and the writing. A source that
+        read the list into values itself MAY answer them as ``records`` (:data:`ListRecord`)
+        instead of raw rows. The default reads the list and digests its rows. Raises what
+        :meth:`raw_list` raises.
         """
         rows = await self.raw_list(action)
         version = ListVersion(digest_of(orjson.dumps(rows)))
@@ -204,4 +215,4 @@ async def _one_chunk(data: bytes) -> AsyncIterator[AsyncIterator[bytes]]:
     yield chunks()
 
 
-__all__ = ["EMPTY_GUIDE", "ListAnswer", "ListVersion", "Source", "StreamUrlBuilder", "digest_of"]
+__all__ = ["EMPTY_GUIDE", "ListAnswer", "ListRecord", "ListVersion", "Source", "StreamUrlBuilder", "digest_of"]

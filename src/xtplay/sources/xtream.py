@@ -27,6 +27,7 @@ from xtplay.errors import (
     ProviderServerError,
     WrongCredentials,
 )
+from xtplay.i18n import N_
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
 from xtplay.sources.http import ProviderHttp
@@ -105,7 +106,8 @@ class StreamUrls:
         if self.allowed_formats and ext not in self.allowed_formats:
             allowed = ", ".join(self.allowed_formats)
             host = urlsplit(self._base).netloc
-            raise ProviderRefused(host, 405, f"This account does not allow .{ext} live streams (allowed: {allowed}).")
+            raise ProviderRefused(host, 405, N_("This account does not allow .%(ext)s live streams (allowed: %(allowed)s)."),
+                                  {"ext": ext, "allowed": allowed})
         return f"{self._prefix('live')}/{int(stream_id)}.{ext}"
 
     def movie(self, stream_id: int, ext: str = "mp4") -> str:
@@ -191,8 +193,9 @@ class XtreamClient:
             if type(exc) is ProviderRefused and exc.status in (403, 404):
                 raise ProviderRefused(
                     self.host, exc.status,
-                    f"The server {self.host} refused the login (HTTP {exc.status}). Check the username and "
-                    "password, that the account is active, and the server address.",
+                    N_("The server %(host)s refused the login (HTTP %(status)s). Check the username and "
+                       "password, that the account is active, and the server address."),
+                    {"host": self.host, "status": exc.status},
                 ) from exc
             raise
         if data is None:  # XC 2.x: an empty body when a credential is missing

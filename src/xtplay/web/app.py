@@ -1,8 +1,8 @@
 """The web application: ``create_app(settings, demo=None)`` assembles the routers.
 
 Pages (Jinja + htmx) and the JSON API share one app. In front of every route sits the
-:mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF); errors
-become responses only in :mod:`errors`.
+:mod:`guard` middleware (session cookie, login on non-loopback addresses, CSRF), inside the
+:mod:`locale` one (the language each request speaks); errors become responses only in :mod:`errors`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from xtplay import db, guide
 from xtplay.config import Settings
 from xtplay.library import schedule as sync_schedule
-from xtplay.web import auth, errors, health, install, login, sync_status
+from xtplay.web import art, auth, errors, health, install, login, sync_status
 from xtplay.web.browse import api as browse_api
 from xtplay.web.browse import pages as browse_pages
 from xtplay.web.browse import search as browse_search
@@ -29,6 +29,7 @@ from xtplay.web.guide import pages as guide_pages
 from xtplay.web.home import pages as home_pages
 from xtplay.web.library import api as library_api
 from xtplay.web.library import pages as library_pages
+from xtplay.web.locale import Languages
 from xtplay.web.play import external as play_external
 from xtplay.web.play import pages as play_pages
 from xtplay.web.profiles import api as profiles_api
@@ -44,15 +45,16 @@ log = logging.getLogger(__name__)
 ROUTER_MODULES = (
     login, home_pages, profiles_api, profiles_playlist, profiles_pages, settings_pages, library_api,
     browse_pages, browse_search, library_pages, browse_api, play_pages, play_external, guide_pages,
-    settings_guide_sources, health, install,
+    settings_guide_sources, health, install, art,
 )
 
 #: The Content-Security-Policy: scripts only from our own files (no ``'unsafe-inline'``, no
 #: eval; the templates' fixed ``onerror`` handlers by hash), media and hls.js' worker from
-#: ``blob:`` (MediaSource), provider artwork from any web address, nothing framed, no plugins.
+#: ``blob:`` (MediaSource), images only from our own origin (provider artwork goes through the
+#: artwork cache, :mod:`art`) or ``data:``, nothing framed, no plugins.
 CSP_DIRECTIVES = (
     "default-src 'self'", "script-src 'self' 'unsafe-hashes' {handlers}", "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob: http: https:", "media-src 'self' blob:", "worker-src 'self' blob:",
+    "img-src 'self' data:", "media-src 'self' blob:", "worker-src 'self' blob:",
     "connect-src 'self'", "font-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'",
     "form-action 'self'",
 )
@@ -114,6 +116,7 @@ def create_app(settings: Settings, *, demo: Any | None = None, require_login: bo
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(Guard, key=auth.session_key(settings), require_login=app.state.require_login,
                        db_path=settings.db_path)
+    app.add_middleware(Languages, db_path=settings.db_path)  # outside the guard: its refusals speak it too
     app.add_middleware(_SecurityHeaders)
 
     @app.get("/api/openapi.json", include_in_schema=False)

@@ -4,6 +4,8 @@
 ``XtplayError`` carries its status, title, message and whether a retry may help. Anything
 else is a bug: it is logged with its traceback and answered with a plain 500 that never
 shows the traceback. Messages pass through ``redact`` as a last guard against credentials.
+Titles and messages are translated here, into the request's language (:mod:`locale`): an
+error's English sentence is its msgid, its values are filled in after.
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from xtplay.errors import XtplayError
+from xtplay.i18n import N_
 from xtplay.logs import redact
+from xtplay.web import locale
 from xtplay.web.deps import NeedsProfile
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render, render_partial
 
 log = logging.getLogger(__name__)
@@ -56,14 +61,14 @@ def error_response(request: Request, status: int, title: str, message: str, retr
 
 async def _xtplay_error(request: Request, exc: XtplayError) -> Response:
     log.info("%s %s: %s", request.method, request.url.path, exc)
-    retry_after = getattr(exc, "retry_after", None)  # the throttled login's wait
+    retry_after = getattr(exc, "retry_after", None)  # a throttled login's or busy conversions' wait
     headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return error_response(request, exc.status_code, exc.title, str(exc), exc.retryable, headers)
+    return error_response(request, exc.status_code, _(exc.title), locale.describe(exc), exc.retryable, headers)
 
 
 async def _needs_profile(request: Request, exc: NeedsProfile) -> Response:
     if wants_json(request):
-        return JSONResponse({"error": "No profile", "message": "Add a provider profile first.",
+        return JSONResponse({"error": _("No profile"), "message": _("Add a provider profile first."),
                              "retryable": False}, status_code=409)
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": "/welcome"})
@@ -71,11 +76,13 @@ async def _needs_profile(request: Request, exc: NeedsProfile) -> Response:
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    titles = {404: "Not found", 405: "Not allowed", 403: "Forbidden", 401: "Login required"}
-    title = titles.get(exc.status_code, "Request failed")
+    titles = {404: N_("Not found"), 405: N_("Not allowed"), 403: N_("Forbidden"), 401: N_("Login required")}
+    title = _(titles.get(exc.status_code, N_("Request failed")))
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and detail == "Not Found":
-        detail = "There is nothing at this address."
+        detail = _("There is nothing at this address.")
+    elif exc.status_code == 405 and detail == "Method Not Allowed":
+        detail = title
     return error_response(request, exc.status_code, title, detail, False, getattr(exc, "headers", None))
 
 
@@ -84,18 +91,18 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     for err in exc.errors()[:5]:
         where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
-    message = "Invalid request — " + "; ".join(parts) if parts else "Invalid request."
+    message = _("Invalid request — %(problems)s") % {"problems": "; ".join(parts)} if parts else _("Invalid request.")
     if wants_json(request):
-        return JSONResponse({"error": "Invalid request", "message": message, "retryable": False,
+        return JSONResponse({"error": _("Invalid request"), "message": message, "retryable": False,
                              "fields": [{"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg")}
                                         for e in exc.errors()]}, status_code=422)
-    return error_response(request, 422, "Invalid request", message, False)
+    return error_response(request, 422, _("Invalid request"), message, False)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, 500, "Something went wrong",
-                          "xtplay hit an unexpected problem. The details are in the log; try again.", True)
+    return error_response(request, 500, _("Something went wrong"),
+                          _("xtplay hit an unexpected problem. The details are in the log; try again."), True)
 
 
 def install(app: FastAPI) -> None:

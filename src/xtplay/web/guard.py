@@ -14,6 +14,7 @@ cross-site ``Origin``/``Sec-Fetch-Site``. Plain form posts always need the token
 
 from __future__ import annotations
 
+import html
 import json
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -26,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xtplay import db
 from xtplay.playback import external
 from xtplay.web import auth
+from xtplay.web.locale import gettext as _
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Reachable without logging in (the login page itself and its assets).
@@ -69,7 +71,7 @@ class Guard:
         if method in UNSAFE:
             receive, ok = await self._csrf_ok(scope, headers, receive, session)
             if not ok:
-                await _plain(send, 403, "This form has expired or did not come from xtplay. Reload the page and try again.",
+                await _plain(send, 403, _("This form has expired or did not come from xtplay. Reload the page and try again."),
                              headers, self._cookie(session) if fresh else None)
                 return
 
@@ -140,8 +142,8 @@ class Guard:
         target = "/login?next=" + quote(path + (f"?{query}" if query else ""), safe="")
         cookie = self._cookie(new_session) if new_session else None
         if path.startswith(("/api/", "/play/")):
-            await _json(send, 401, {"error": "Login required",
-                                               "message": "Log in with the access password first.",
+            await _json(send, 401, {"error": _("Login required"),
+                                               "message": _("Log in with the access password first."),
                                                "retryable": False}, cookie)
         elif headers.get("hx-request"):
             await _respond(send, 401, b"", [(b"hx-redirect", target.encode())], cookie)
@@ -188,13 +190,14 @@ async def _json(send: Send, status: int, data: dict, cookie: bytes | None) -> No
 
 async def _plain(send: Send, status: int, text: str, headers: Headers, cookie: bytes | None) -> None:
     if headers.get("accept", "").startswith("application/json") or headers.get("content-type", "").startswith("application/json"):
-        await _json(send, status, {"error": "Request refused", "message": text, "retryable": False}, cookie)
+        await _json(send, status, {"error": _("Request refused"), "message": text, "retryable": False}, cookie)
         return
     if headers.get("hx-request"):  # htmx would drop a 403 silently: reload for a fresh token
         await _respond(send, status, text.encode(), [(b"content-type", b"text/plain; charset=utf-8"),
                                                      (b"hx-refresh", b"true")], cookie)
         return
-    body = (f"<!doctype html><meta charset=utf-8><title>Request refused</title>"
-            f"<link rel=stylesheet href=/static/css/app.css><main class=page><h1>Request refused</h1>"
-            f"<p>{text}</p><p><a href=/>Back to xtplay</a></p></main>").encode()
+    refused, back = html.escape(_("Request refused")), html.escape(_("Back to xtplay"))
+    body = (f"<!doctype html><meta charset=utf-8><title>{refused}</title>"
+            f"<link rel=stylesheet href=/static/css/app.css><main class=page><h1>{refused}</h1>"
+            f"<p>{html.escape(text)}</p><p><a href=/>{back}</a></p></main>").encode()
     await _respond(send, status, body, [(b"content-type", b"text/html; charset=utf-8")], cookie)

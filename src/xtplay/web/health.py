@@ -25,6 +25,7 @@ from xtplay.accounts.source import source_for
 from xtplay.config import RetryPolicy, Timeouts
 from xtplay.errors import AuthError, ProviderError, XtplayError
 from xtplay.library import catalog
+from xtplay.web import locale
 from xtplay.web.deps import Conn, current_profile, get_settings, get_vault
 from xtplay.web.sync_status import OfflineBanner, offline_banner
 
@@ -105,7 +106,11 @@ async def provider_health(request: Request, conn: Conn) -> JSONResponse:
     if profile is None:
         return JSONResponse({"ok": True, "title": "", "message": ""})
     found = await check(request, conn, profile)
-    return JSONResponse(found.to_dict(), headers={"cache-control": "no-store"})
+    shown = found.to_dict()  # the check is shared by every browser: its words are translated per reader
+    for key in ("title", "message"):
+        if isinstance(shown.get(key), str):
+            shown[key] = locale.translated(shown[key])
+    return JSONResponse(shown, headers={"cache-control": "no-store"})
 
 
 def banner(app: Any, conn: sqlite3.Connection, profile: Profile) -> OfflineBanner:

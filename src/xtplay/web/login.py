@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from xtplay.web import auth
 from xtplay.web.deps import Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def login_page(request: Request, conn: Conn, next: str = "/") -> Response:
     """The access-password form."""
     if not request.app.state.require_login or request.state.session.authenticated:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "login.html", conn=conn, next=_safe_next(next), error=None, page_title="Log in")
+    return render(request, "login.html", conn=conn, next=_safe_next(next), error=None, page_title=_("Log in"))
 
 
 @router.post("/login")
@@ -37,14 +38,14 @@ def login(request: Request, conn: Conn, password: str = Form(""), next: str = Fo
     client = request.client.host if request.client else "?"
     wait = throttle.retry_after(client)
     if wait:
-        return render(request, "login.html", 429, conn=conn, next=target, page_title="Log in",
+        return render(request, "login.html", 429, conn=conn, next=target, page_title=_("Log in"),
                       headers={"Retry-After": str(wait)},
-                      error=f"Too many failed attempts. Wait {wait} seconds before trying again.")
+                      error=_("Too many failed attempts. Wait %(seconds)s seconds before trying again.") % {"seconds": wait})
     stored = auth.access_password_hash(conn)
     if stored is None or not auth.verify_password(password, stored):
         throttle.failed(client)
-        return render(request, "login.html", 401, conn=conn, next=target, page_title="Log in",
-                      error="Wrong password." if stored else "No access password is set: run “xtplay access-password”.")
+        return render(request, "login.html", 401, conn=conn, next=target, page_title=_("Log in"),
+                      error=_("Wrong password.") if stored else _("No access password is set: run “xtplay access-password”."))
     throttle.succeeded(client)
     request.state.session_out = auth.Session(authenticated=True)  # a new id: no session fixation
     return RedirectResponse(target, status_code=303)

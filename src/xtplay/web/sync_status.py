@@ -26,8 +26,10 @@ from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
+from xtplay.i18n import N_
 from xtplay.library import catalog, sync
 from xtplay.library import schedule as sync_schedule
+from xtplay.web import locale
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +170,7 @@ def activate(app: Any, conn: sqlite3.Connection, profile: Profile) -> SyncJob | 
 def _settle(app: Any, job: SyncJob, task: asyncio.Future) -> None:
     """Record the outcome of a sync task started by :func:`activate`."""
     if task.cancelled():
-        job.status, job.message = "failed", "The sync was stopped."
+        job.status, job.message = "failed", N_("The sync was stopped.")
     elif isinstance(task.exception(), sync.SyncAlreadyRunning):  # someone else's run: follow that one
         _jobs(app).pop(job.profile_id, None)
     elif (error := task.exception()) is not None:
@@ -183,7 +185,7 @@ def _record(job: SyncJob, result: sync.SyncResult | sync.SyncRun | None) -> None
     counts = getattr(result, "counts", None) or {}
     job.phase, job.done = "done", sum(counts.values())
     job.total = job.done
-    job.fraction, job.step, job.eta_seconds = 1.0, "Done", None
+    job.fraction, job.step, job.eta_seconds = 1.0, N_("Done"), None
     errors = getattr(result, "errors", None) or {}
     job.message = "; ".join(f"{k}: {v}" for k, v in errors.items())
 
@@ -192,7 +194,7 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, XtplayError):  # their messages are fit for a person
         return str(exc)
     log.error("sync failed", exc_info=exc)
-    return "unexpected error (see the log)"
+    return N_("unexpected error (see the log)")
 
 
 async def _run(app: Any, job: SyncJob) -> None:
@@ -214,7 +216,7 @@ async def _run(app: Any, job: SyncJob) -> None:
                 conn.close()
         _record(job, result)
     except asyncio.CancelledError:
-        job.status, job.message = "failed", "The sync was stopped."
+        job.status, job.message = "failed", N_("The sync was stopped.")
         raise
     except Exception as exc:  # shown in the page
         job.status, job.message = "failed", _error_text(exc)
@@ -250,7 +252,14 @@ async def cancel_all(app: Any) -> None:
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
-    return f"event: {event}\ndata: {orjson.dumps(data).decode()}\n\n"
+    """One server-sent event; its words (step, time left, outcome) in the reader's language."""
+    shown = {key: locale.translated(value) if key in _WORDS and isinstance(value, str) else value
+             for key, value in data.items()}
+    return f"event: {event}\ndata: {orjson.dumps(shown).decode()}\n\n"
+
+
+#: The fields of an event that are sentences for a person.
+_WORDS = frozenset({"step", "eta", "message"})
 
 
 def _outcome(app: Any, profile_id: int, name: str) -> dict[str, Any]:
@@ -266,7 +275,7 @@ def _outcome(app: Any, profile_id: int, name: str) -> dict[str, Any]:
     total = sum(run.counts.values()) if run else 0
     message = "; ".join(f"{k}: {v}" for k, v in (run.errors if run else {}).items())
     return {"profile_id": profile_id, "profile": name, "phase": "done", "done": total, "total": total,
-            "step": "Done", "percent": 100, "eta": "", "running": False,
+            "step": N_("Done"), "percent": 100, "eta": "", "running": False,
             "status": run.status if run else None, "message": message}
 
 

@@ -2,6 +2,8 @@
 
 Autoescape is on for every template; provider strings are never marked ``|safe``.
 Templates link with the builders of :mod:`urls` and format with the filters of :mod:`views`.
+Every sentence goes through gettext (``{% trans %}``, ``_()``; a message made in Python is shown
+with ``|translated``), in the language :mod:`locale` chose for the request.
 The common context: ``csrf_token``, ``profiles``, ``active_profile``, ``sync`` (a running
 sync's progress or None), ``offline`` (the offline banner's data or None), ``demo_mode``,
 ``require_login`` and ``nav`` (the section the page belongs to, for the header).
@@ -29,17 +31,24 @@ from starlette.responses import Response
 
 from xtplay import db
 from xtplay.accounts import devices, profiles
-from xtplay.web import health, urls, views
+from xtplay.web import health, locale, urls, views
 from xtplay.web.sync_status import sync_progress
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 templates = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
-                                                   autoescape=True))
+                                                   autoescape=True, extensions=["jinja2.ext.i18n"]))
+# ``_``, ``gettext`` and ``ngettext`` speak the language of the request being rendered
+# (a context variable per request, see :mod:`locale`): one set of callables serves every request.
+templates.env.install_gettext_callables(locale.gettext, locale.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters.update(initials=views.initials, clock=views.clock, runtime=views.runtime, age=views.age,
-                             duration=views.duration)
-templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url)
+                             duration=views.duration, day=views.day, weekday=views.weekday, decimal=views.decimal,
+                             seconds=views.seconds, run_status=views.run_status,
+                             translated=locale.translated)
+templates.env.globals.update(item_url=urls.item_url, watch_url=urls.watch_url, catchup_url=urls.catchup_url,
+                             art_url=urls.art_url, item_art_url=urls.item_art_url,
+                             current_language=locale.current, script_messages=locale.script_messages)
 
 _HANDLER = re.compile(r"""\son[a-z]+=(?:"([^"]*)"|'([^']*)')""")
 

@@ -7,8 +7,12 @@ loads are built by :func:`xtplay.playback.resolve.play_path`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import secrets
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 _SECTION_OF_TYPE = {"live": "live", "movie": "movies", "series": "series"}
 
@@ -54,3 +58,29 @@ def query(**params: Any) -> str:
 def repeated(name: str, values: list[Any]) -> str:
     """``?id=1&id=2``: one parameter given once per value."""
     return f"?{urlencode([(name, v) for v in values])}"
+
+
+#: Keys the version tag of artwork URLs, so the tag tells a changed source from an unchanged one
+#: without being a plain hash of the provider's URL (which could be tested against guesses).
+#: New with each start: browsers then ask once again, and xtplay's own cache still answers.
+_ART_KEY = secrets.token_bytes(16)
+
+
+def art_tag(source: str) -> str:
+    """The version tag of a picture's source URL (a changed logo gets a new address)."""
+    digest = hmac.new(_ART_KEY, source.encode("utf-8", "replace"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:9]).decode()
+
+
+def art_url(type: str, provider_id: Any, picture: str, source: str | None) -> str | None:
+    """Where a page loads an item's picture from: xtplay's own artwork cache, never the
+    provider's address (which the browser never sees). None when the provider gave no picture.
+    ``picture`` is ``logo``, ``poster``, ``cover`` (the details' poster) or ``backdrop``."""
+    if not source:
+        return None
+    return f"/art/{type}/{quote(str(provider_id), safe='')}/{picture}?v={art_tag(source)}"
+
+
+def item_art_url(item: Any, picture: str = "poster") -> str | None:
+    """:func:`art_url` of a library row (anything with ``type``, ``provider_id`` and ``logo``)."""
+    return art_url(item.type, item.provider_id, picture, item.logo) if item is not None else None

@@ -1,15 +1,16 @@
-"""What several page areas show the same way: now/next beside channels, times in the viewer's
-zone, running times, and numbers typed into filter forms.
+"""What several page areas show the same way: now/next beside channels, how far each movie and
+episode was watched, times in the viewer's zone, running times, and numbers typed into filter forms.
 
-:mod:`templating` registers the formatters as Jinja filters (``clock``, ``runtime``, ``age``,
-``duration``), so a page and a template format a time alike.
+:mod:`templating` registers the formatters as Jinja filters (``clock``, ``day``, ``weekday``,
+``runtime``, ``age``, ``duration``, ``decimal``, ``seconds``), so a page and a template format a time alike, in the
+language the page speaks (:mod:`locale`).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from fastapi import HTTPException
@@ -17,6 +18,9 @@ from fastapi import HTTPException
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import XtplayError
+from xtplay.i18n import N_
+from xtplay.library import history
+from xtplay.web import locale
 
 # --- now/next beside a list of channels --------------------------------------------------
 
@@ -46,6 +50,25 @@ def now_next_for(conn: sqlite3.Connection, profile_id: int, channels: list[Any],
     return out
 
 
+# --- how far listed movies and episodes were watched -------------------------------------
+
+
+def percent(fraction: float | None) -> int | None:
+    """A watched fraction as the bar's percent: at least 1 once started (a sliver shows)."""
+    return None if fraction is None else max(1, min(100, round(100 * fraction)))
+
+
+def watched_percent(conn: sqlite3.Connection, profile_id: int,
+                    keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Percent watched of every started, unfinished movie and episode among ``keys`` ((type,
+    provider id)), read now from the history in one query: the bar on each poster or row
+    (``_poster_progress.html``). Pages are sent ``no-store`` and reloaded when shown from the
+    page cache, so the bars are never older than the last position report."""
+    wanted = [(t, str(p)) for t, p in keys if t in history.RESUMABLE]
+    found = history.started(conn, profile_id, wanted)
+    return {k: p for k, e in found.items() if (p := percent(e.progress)) is not None}
+
+
 def viewer_tz(profile: Profile) -> tzinfo | None:
     """The profile's display time zone (the guide's rule), else the machine's."""
     try:
@@ -58,10 +81,22 @@ def viewer_tz(profile: Profile) -> tzinfo | None:
 
 
 def clock(value: datetime | None, tz: tzinfo | None = None) -> str:
-    """'20:30' in the viewer's zone."""
+    """'20:30' in the viewer's zone, as the page's language writes it."""
     if value is None:
         return ""
-    return value.astimezone(tz).strftime("%H:%M") if tz else value.astimezone().strftime("%H:%M")
+    return locale.clock(value, tz)
+
+
+def day(value: date | datetime | None, tz: tzinfo | None = None) -> str:
+    """A short day in the page's language: 'Mon 07 Dec', 'lun. 07 déc.'."""
+    if value is None:
+        return ""
+    return locale.day(value, tz)
+
+
+def weekday(value: datetime | None, tz: tzinfo | None = None) -> str:
+    """The abbreviated day of the week in the page's language ('Mon', 'lun.')."""
+    return "" if value is None else locale.weekday(value, tz)
 
 
 def runtime(secs: Any) -> str:
@@ -71,11 +106,13 @@ def runtime(secs: Any) -> str:
     except (TypeError, ValueError):
         return ""
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    if hours:
+        return locale.gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return locale.gettext("%(minutes)d min") % {"minutes": minutes}
 
 
 def age(value: Any) -> str:
-    """'3 minutes ago' for a datetime, ISO string or epoch seconds; '' when unknown."""
+    """'3 minutes ago' (in the page's language) for a datetime, ISO string or epoch seconds; '' when unknown."""
     if value in (None, ""):
         return ""
     try:
@@ -89,12 +126,32 @@ def age(value: Any) -> str:
             when = when.replace(tzinfo=UTC)
     except (ValueError, TypeError, OSError):
         return ""
-    secs = int((datetime.now(UTC) - when).total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if secs >= size:
-            n = secs // size
-            return f"{n} {unit}{'s' if n != 1 else ''} ago"
-    return "just now"
+    return locale.ago(datetime.now(UTC) - when)
+
+
+def decimal(value: Any) -> str:
+    """A rating or a number of seconds with one decimal, in the page's language ('7.5', '7,5')."""
+    try:
+        return locale.decimal(float(value))
+    except (TypeError, ValueError):
+        return ""
+
+
+def seconds(value: Any) -> str:
+    """'12.3 s' (in French '12,3 s')."""
+    text = decimal(value)
+    return locale.gettext("%(seconds)s s") % {"seconds": text} if text else ""
+
+
+#: How a sync or guide run ended, as the Settings and Profiles pages say it.
+_RUN_STATUSES = {"ok": N_("ok"), "partial": N_("partial"), "failed": N_("failed"), "running": N_("running"),
+                 "interrupted": N_("interrupted"), "error": N_("error")}
+
+
+def run_status(value: Any) -> str:
+    """A run's status word in the page's language ('ok', 'failed' …); an unknown one as it is."""
+    text = str(value or "")
+    return locale.gettext(_RUN_STATUSES[text]) if text in _RUN_STATUSES else text
 
 
 def duration(secs: Any) -> str:
@@ -133,4 +190,4 @@ def form_number(text: str | None, kind: type) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise HTTPException(422, f"“{text}” is not a number.") from None
+        raise HTTPException(422, locale.gettext("“%(text)s” is not a number.") % {"text": text}) from None

@@ -14,6 +14,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from xtplay.library import catalog, favorites, history, search
 from xtplay.web.browse.search_form import SearchForm, run_search
 from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.urls import item_url, watch_url
 
 router = APIRouter(prefix="/api")
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api")
 
 def _check_type(type: str) -> None:
     if type not in catalog.TYPES:
-        raise HTTPException(422, f"Unknown kind “{type}” (expected live, movie or series).")
+        raise HTTPException(422, _("Unknown kind “%(kind)s” (expected live, movie or series).") % {"kind": type})
 
 
 def item_json(item: catalog.ItemRow) -> dict[str, Any]:
@@ -68,7 +69,8 @@ def api_items(conn: Conn, profile: ActiveProfile, type: str = "live", category: 
     """One page of items; pass ``next_cursor`` back as ``after`` for the next page."""
     _check_type(type)
     if sort not in catalog.SORTS:
-        raise HTTPException(422, f"Unknown sort “{sort}” (expected one of {', '.join(catalog.SORTS)}).")
+        raise HTTPException(422, _("Unknown sort “%(sort)s” (expected one of %(sorts)s).")
+                            % {"sort": sort, "sorts": ", ".join(catalog.SORTS)})
     page = catalog.items(conn, profile.id, type, category_id=category, sort=sort, after=after, limit=limit,
                          include_adult=bool(profile.adult_enabled))
     return {"type": type, "items": [item_json(i) for i in page.items], "next_cursor": page.next_cursor}
@@ -80,7 +82,7 @@ def api_item(type: str, provider_id: str, conn: Conn, profile: ActiveProfile) ->
     _check_type(type)
     item = catalog.get_item(conn, profile.id, type, provider_id)
     if item is None:
-        raise HTTPException(404, f"No {type} with id {provider_id} in the library.")
+        raise HTTPException(404, _("No %(kind)s with id %(id)s in the library.") % {"kind": type, "id": provider_id})
     data = item_json(item)
     data["favorite"] = favorites.is_favorite(conn, profile.id, type, provider_id)
     data["resume_secs"] = history.resume_position(conn, profile.id, type, provider_id) if type == "movie" else None

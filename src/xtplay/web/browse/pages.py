@@ -19,9 +19,10 @@ from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, details, history, next_up
 from xtplay.library import favorites as favorite_store  # the live page's ``favorites`` flag has the name
 from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import query, repeated, watch_url
-from xtplay.web.views import form_number, now_next_for, viewer_tz
+from xtplay.web.views import form_number, now_next_for, percent, viewer_tz, watched_percent
 
 router = APIRouter()
 
@@ -70,12 +71,12 @@ def live_page(request: Request, conn: Conn, profile: ActiveProfile, category: st
     if favorites:
         chosen = [f.item for f in favorite_store.list(conn, profile.id, type="live") if f.item is not None]
         page = catalog.Page(chosen, None)
-        category, name = None, "Favorites"
+        category, name = None, _("Favorites")
     else:
         page = catalog.items(conn, profile.id, "live", category_id=category, sort="provider",
                              limit=CHANNEL_PAGE, include_adult=bool(profile.adult_enabled))
         name = _category_name(conn, profile.id, "live", category)
-    return render(request, "live.html", conn=conn, nav="live", page_title="Live TV", categories=cats,
+    return render(request, "live.html", conn=conn, nav="live", page_title=_("Live TV"), categories=cats,
                   category=category, category_name=name, favorites_view=favorites,
                   total=sum(c.count for c in cats),
                   **_channel_ctx(conn, profile, page, category, "fav" if favorites else None))
@@ -109,7 +110,7 @@ def live_number(num: int, conn: Conn, profile: ActiveProfile) -> Response:
     """Typing digits zaps to that channel number's player."""
     item = catalog.channel_by_number(conn, profile.id, num)
     if item is None:
-        raise HTTPException(404, f"No channel has the number {num}.")
+        raise HTTPException(404, _("No channel has the number %(number)s.") % {"number": num})
     return RedirectResponse(watch_url("live", item.provider_id), status_code=303)
 
 
@@ -120,12 +121,12 @@ def _grid_page(request: Request, section: str, conn: sqlite3.Connection, profile
                sort: str, genre: str | None, year: str | None, min_rating: str | None) -> Response:
     type = _TYPE_OF_SECTION[section]
     if sort not in catalog.SORTS:
-        raise HTTPException(422, f"Unknown sort “{sort}”.")
+        raise HTTPException(422, _("Unknown sort “%(sort)s”.") % {"sort": sort})
     filters = _clean_filters(genre, year, min_rating)
     cats = catalog.categories(conn, profile.id, type, include_adult=bool(profile.adult_enabled))
     page = filtered_page(conn, profile, type, category=category, sort=sort, after=None,
                          limit=POSTER_PAGE, **filters)
-    title = "Movies" if type == "movie" else "Series"
+    title = _("Movies") if type == "movie" else _("Series")
     return render(request, f"{section}.html", conn=conn, nav=section, page_title=title, section=section,
                   type=type, categories=cats, category=category,
                   category_name=_category_name(conn, profile.id, type, category), sort=sort,
@@ -145,7 +146,7 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
                min_rating: str | None) -> Response:
     type = _TYPE_OF_SECTION[section]
     if sort not in catalog.SORTS:
-        raise HTTPException(422, f"Unknown sort “{sort}”.")
+        raise HTTPException(422, _("Unknown sort “%(sort)s”.") % {"sort": sort})
     filters = _clean_filters(genre, year, min_rating)
     page = filtered_page(conn, profile, type, category=category, sort=sort, after=after,
                          limit=POSTER_PAGE, **filters)
@@ -153,10 +154,9 @@ def _grid_rows(request: Request, section: str, conn: sqlite3.Connection, profile
                           more_url=_more_url(section, category, sort, filters, page.next_cursor))
 
 
-def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[str, int]:
+def _progress(conn: sqlite3.Connection, profile: Profile, page: catalog.Page) -> dict[tuple[str, str], int]:
     """Percent watched of the page's started movies, for the bar on their posters."""
-    found = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in page.items if i.type == "movie"])
-    return {k: max(1, round(100 * v)) for k, v in found.items()}
+    return watched_percent(conn, profile.id, [(i.type, i.provider_id) for i in page.items])
 
 
 @router.get("/movies")
@@ -195,16 +195,19 @@ def series_rows(request: Request, after: str, conn: Conn, profile: ActiveProfile
 
 
 def _library_state(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> dict[str, Any]:
-    """Favorite flag and resume position from the person's library."""
+    """Favorite flag, resume position and percent watched from the person's library."""
+    entry = history.started(conn, profile_id, [(type, provider_id)]).get((type, provider_id))
     return {"favorite": favorite_store.is_favorite(conn, profile_id, type, provider_id),
-            "resume": history.resume_position(conn, profile_id, type, provider_id)}
+            "resume": entry.position_secs if entry else None,
+            "progress": percent(entry.progress) if entry else None}
 
 
 def _item_or_404(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> catalog.ItemRow:
     item = catalog.get_item(conn, profile_id, type, provider_id)
     if item is None:
         what = "movie" if type == "movie" else "series"
-        raise HTTPException(404, f"This {what} is not in the library (it may have left the provider).")
+        raise HTTPException(404, (_("This movie is not in the library (it may have left the provider).") if what == "movie" else
+                                  _("This series is not in the library (it may have left the provider).")))
     return item
 
 
@@ -248,9 +251,11 @@ async def series_details(request: Request, provider_id: str, conn: Conn, profile
         season = numbers[0] if numbers else None
     episodes = list(found.episodes.get(season, [])) if season is not None else []
     watched = history.watched_ids(conn, profile.id, "episode")
-    resume = {e.episode_id: history.resume_position(conn, profile.id, "episode", e.episode_id) for e in episodes}
+    started = history.started(conn, profile.id, [("episode", str(e.episode_id)) for e in episodes])
+    resume = {key[1]: e.position_secs for key, e in started.items()}
+    progress = {key[1]: p for key, e in started.items() if (p := percent(e.progress)) is not None}
     first = found.episodes[numbers[0]][0] if numbers and found.episodes.get(numbers[0]) else None
     return render_partial(request, "_item_series_details.html", item=item, info=found.info, seasons=numbers,
-                          season=season, episodes=episodes, resume=resume, watched=watched,
+                          season=season, episodes=episodes, resume=resume, progress=progress, watched=watched,
                           next_up=next_up.for_series(conn, profile.id, provider_id), first=first,
                           offline=found.offline, offline_error=found.error)

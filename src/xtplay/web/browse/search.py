@@ -16,11 +16,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
+from xtplay.i18n import N_
 from xtplay.library import catalog, search
 from xtplay.web.browse.search_form import SearchForm, run_search
 from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import catchup_url, watch_url
+from xtplay.web.views import watched_percent
 
 router = APIRouter()
 
@@ -28,7 +31,7 @@ router = APIRouter()
 #: time, the next page when the "load more" row scrolls into view (infinite scroll).
 GROUP_LIMIT = 24
 ALL_PAGE = 100
-TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series"}
+TYPE_LABELS = {"live": N_("Channels"), "movie": N_("Movies"), "series": N_("Series")}
 #: Guide programmes shown for a query (on now, upcoming, catch-up).
 PROGRAMME_LIMIT = 20
 
@@ -65,6 +68,11 @@ def _programmes(conn: sqlite3.Connection, profile: Profile, form: SearchForm) ->
     return out
 
 
+def _progress(conn: sqlite3.Connection, profile: Profile, hits: list[search.Hit]) -> dict[tuple[str, str], int]:
+    """Percent watched of the movies among the hits (one query), for the bar on their rows."""
+    return watched_percent(conn, profile.id, [(h.type, h.provider_id) for h in hits])
+
+
 def _results_ctx(conn: sqlite3.Connection, profile: Profile, form: SearchForm, only: str | None) -> dict[str, Any]:
     more_url = None
     if not form.q and not form.has_filters:
@@ -77,6 +85,7 @@ def _results_ctx(conn: sqlite3.Connection, profile: Profile, form: SearchForm, o
     suggestions = search.suggest(conn, profile.id, form.q) if form.q else []
     programmes = [] if only else _programmes(conn, profile, form)
     return {"form": form, "results": results, "labels": TYPE_LABELS, "only": only, "programmes": programmes,
+            "progress": _progress(conn, profile, [h for hits in results.values() for h in hits]),
             "limit": ALL_PAGE if only else GROUP_LIMIT, "more_url": more_url,
             "suggestions": [s for s in suggestions if search.fold(s) != search.fold(form.q)][:6],
             "total": sum(len(v) for v in results.values()) + len(programmes),
@@ -90,14 +99,14 @@ def search_page(request: Request, conn: Conn, profile: ActiveProfile, preset: st
     saved = search.presets(conn, profile.id)
     if preset is not None:
         if preset not in saved:
-            raise HTTPException(404, f"No saved search named “{preset}”.")
+            raise HTTPException(404, _("No saved search named “%(name)s”.") % {"name": preset})
         return RedirectResponse(f"/search?{SearchForm.from_preset(saved[preset]).query()}", status_code=303)
     form = SearchForm.from_request(request)
     if only is not None and only not in catalog.TYPES:
-        raise HTTPException(422, f"Unknown kind “{only}”.")
+        raise HTTPException(422, _("Unknown kind “%(kind)s”.") % {"kind": only})
     if form.q:
         search.record(conn, profile.id, form.q)
-    return render(request, "search.html", conn=conn, nav="search", page_title="Search",
+    return render(request, "search.html", conn=conn, nav="search", page_title=_("Search"),
                   history=search.history(conn, profile.id, limit=12), presets=saved, types=catalog.TYPES,
                   **_results_ctx(conn, profile, form, only))
 
@@ -107,7 +116,7 @@ def search_results(request: Request, conn: Conn, profile: ActiveProfile, only: s
     """The results partial, asked for while typing (not remembered in the history)."""
     form = SearchForm.from_request(request)
     if only is not None and only not in catalog.TYPES:
-        raise HTTPException(422, f"Unknown kind “{only}”.")
+        raise HTTPException(422, _("Unknown kind “%(kind)s”.") % {"kind": only})
     return render_partial(request, "search_results.html", **_results_ctx(conn, profile, form, only))
 
 
@@ -116,11 +125,12 @@ def search_more(request: Request, only: str, conn: Conn, profile: ActiveProfile,
     """The next page of "show all" hits of one type (htmx, when the "load more" row is revealed)."""
     form = SearchForm.from_request(request)
     if only not in catalog.TYPES:
-        raise HTTPException(422, f"Unknown kind “{only}”.")
+        raise HTTPException(422, _("Unknown kind “%(kind)s”.") % {"kind": only})
     if offset < 0:
-        raise HTTPException(422, "The offset cannot be negative.")
+        raise HTTPException(422, _("The offset cannot be negative."))
     hits, more_url = _all_page(conn, profile, form, only, offset) if form.q or form.has_filters else ([], None)
-    return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url, form=form)
+    return render_partial(request, "_search_hits.html", hits=hits, more_url=more_url, form=form,
+                          progress=_progress(conn, profile, hits))
 
 
 @router.post("/search/history/clear")

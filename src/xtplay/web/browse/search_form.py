@@ -15,6 +15,7 @@ from fastapi import HTTPException, Request
 
 from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, search
+from xtplay.web.locale import gettext as _
 from xtplay.web.views import form_number
 
 
@@ -36,7 +37,7 @@ class SearchForm:
         types = [t for t in qp.getlist("type") if t]
         for t in types:
             if t not in catalog.TYPES:
-                raise HTTPException(422, f"Unknown kind “{t}”.")
+                raise HTTPException(422, _("Unknown kind “%(kind)s”.") % {"kind": t})
         return cls(q=(qp.get("q") or "").strip()[:200], types=types, genre=(qp.get("genre") or "").strip() or None,
                    min_rating=form_number(qp.get("min_rating"), float),
                    year_from=form_number(qp.get("year_from"), int), year_to=form_number(qp.get("year_to"), int))

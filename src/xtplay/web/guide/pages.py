@@ -23,6 +23,7 @@ from xtplay.errors import XtplayError
 from xtplay.guide import catchup
 from xtplay.library import catalog, favorites
 from xtplay.web.deps import ActiveProfile, AppSettings, AppVault, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import query
 from xtplay.web.views import now_next_for, viewer_tz
@@ -46,7 +47,7 @@ def _grid_start(start: int | None) -> datetime:
 
 def _grid(conn: sqlite3.Connection, profile: Profile, start: int | None, offset: int, category: str | None) -> Any:
     if offset < 0:
-        raise HTTPException(422, "The channel offset cannot be negative.")
+        raise HTTPException(422, _("The channel offset cannot be negative."))
     return guide.grid(conn, profile.id, _grid_start(start), hours=GRID_HOURS, channel_offset=offset,
                       channels=GRID_CHANNELS, category_id=category, include_adult=bool(profile.adult_enabled))
 
@@ -64,7 +65,7 @@ def guide_page(request: Request, conn: Conn, profile: ActiveProfile, start: int 
     category = None if category == "*" else category
     grid = _grid(conn, profile, start, offset, category)
     cats = catalog.categories(conn, profile.id, "live", include_adult=bool(profile.adult_enabled))
-    return render(request, "guide.html", conn=conn, nav="guide", page_title="Guide", grid=grid, tz=viewer_tz(profile),
+    return render(request, "guide.html", conn=conn, nav="guide", page_title=_("Guide"), grid=grid, tz=viewer_tz(profile),
                   categories=cats, category=category, more_url=_more_url(grid, category),
                   has_guide=_has_any_guide(conn, profile.id, grid))
 
@@ -94,14 +95,15 @@ def channel_guide_page(request: Request, provider_id: str, conn: Conn, profile: 
     """A channel's programmes for one day (today by default) with descriptions."""
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
-        raise HTTPException(404, "This channel is not in the library.")
+        raise HTTPException(404, _("This channel is not in the library."))
     tz = viewer_tz(profile) or UTC
     today = datetime.now(tz).date()
     try:
         chosen = date.fromisoformat(day) if day else today
     except ValueError:
-        raise HTTPException(422, f"“{day}” is not a date (YYYY-MM-DD).") from None
-    return render(request, "guide_channel.html", conn=conn, nav="guide", page_title=f"Guide · {channel.name}",
+        raise HTTPException(422, _("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": day}) from None
+    title = _("Guide · %(channel)s") % {"channel": channel.name}
+    return render(request, "guide_channel.html", conn=conn, nav="guide", page_title=title,
                   favorite=favorites.is_favorite(conn, profile.id, "live", provider_id), channel=channel,
                   day=chosen, today=today, days=_day_list(today, channel.archive_days), tz=tz,
                   **_listing(conn, profile, channel, chosen, tz))
@@ -128,12 +130,12 @@ async def channel_guide_load(request: Request, provider_id: str, conn: Conn, pro
     and the error panel's Retry repeats it."""
     channel = catalog.get_item(conn, profile.id, "live", provider_id)
     if channel is None:
-        raise HTTPException(404, "This channel is not in the library.")
+        raise HTTPException(404, _("This channel is not in the library."))
     tz = viewer_tz(profile) or UTC
     try:
         chosen = date.fromisoformat(day) if day else datetime.now(tz).date()
     except ValueError:
-        raise HTTPException(422, f"“{day}” is not a date (YYYY-MM-DD).") from None
+        raise HTTPException(422, _("“%(day)s” is not a date (YYYY-MM-DD).") % {"day": day}) from None
     await guide.load_channel_day(settings, conn, vault, profile, provider_id)
     return render_partial(request, "guide_listing.html", channel=channel, day=chosen, tz=tz, loaded=True,
                           **_listing(conn, profile, channel, chosen, tz))

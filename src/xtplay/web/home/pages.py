@@ -17,9 +17,11 @@ from fastapi.responses import RedirectResponse, Response
 from xtplay.accounts.profiles import Profile
 from xtplay.library import catalog, details, favorites, history, next_up
 from xtplay.web.deps import Conn, current_profile
+from xtplay.web.locale import gettext as _
 from xtplay.web.recent import recent_list
 from xtplay.web.templating import render
-from xtplay.web.urls import item_url, watch_url
+from xtplay.web.urls import item_art_url, item_url, watch_url
+from xtplay.web.views import percent, watched_percent
 
 router = APIRouter()
 
@@ -33,14 +35,10 @@ class Card:
 
     href: str
     name: str
-    logo: str | None
+    art: str | None  #: the picture's address on xtplay's artwork cache
     note: str = ""
     progress: int | None = None
     kind: str = "movie"
-
-
-def _percent(fraction: float | None) -> int | None:
-    return None if fraction is None else max(1, min(100, round(100 * fraction)))
 
 
 def _series_of_episode(conn: sqlite3.Connection, profile_id: int, episode_id: str) -> catalog.ItemRow | None:
@@ -54,8 +52,9 @@ def _continue_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
         item = e.item if e.type == "movie" else _series_of_episode(conn, profile.id, e.provider_id)
         if e.type == "movie" and item is None:
             continue  # gone from the provider: nothing to resume
-        cards.append(Card(watch_url(e.type, e.provider_id), e.name, item.logo if item else None,
-                          f"{_clock(e.position_secs)} watched", _percent(e.progress), e.type))
+        cards.append(Card(watch_url(e.type, e.provider_id), e.name, item_art_url(item),
+                          _("%(position)s watched") % {"position": _clock(e.position_secs)}, percent(e.progress),
+                          e.type))
     return cards
 
 
@@ -69,22 +68,21 @@ def _next_up_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     for n in next_up.in_progress(conn, profile.id, ROW_LENGTH):
         series = catalog.get_item(conn, profile.id, "series", n.series_id)
         name = series.name if series else n.title
-        cards.append(Card(watch_url("episode", n.episode_id), name, series.logo if series else None,
-                          f"{n.label} · {n.title}", _percent(n.progress), "episode"))
+        cards.append(Card(watch_url("episode", n.episode_id), name, item_art_url(series),
+                          f"{n.label} · {n.title}", percent(n.progress), "episode"))
     return cards
 
 
 def _channels_row(conn: sqlite3.Connection, request: Request, profile: Profile) -> list[Card]:
-    return [Card(watch_url("live", c.provider_id), c.name, c.logo, f"{c.num}" if c.num else "", None, "live")
+    return [Card(watch_url("live", c.provider_id), c.name, item_art_url(c, "logo"), f"{c.num}" if c.num else "", None, "live")
             for c in recent_list(request, conn, profile, ROW_LENGTH)]
 
 
 def _favorites_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
     entries = [f for f in favorites.list(conn, profile.id) if f.item is not None][:ROW_LENGTH]
-    progress = history.progress_by_id(conn, profile.id, "movie", [f.provider_id for f in entries if f.type == "movie"])
-    return [Card(item_url(f.type, f.provider_id), f.item.name, f.item.logo, "",
-                 _percent(progress.get(f.provider_id)) if f.type == "movie" else None, f.type)
-            for f in entries if f.item is not None]
+    progress = watched_percent(conn, profile.id, [(f.type, f.provider_id) for f in entries])
+    return [Card(item_url(f.type, f.provider_id), f.item.name, item_art_url(f.item, "logo" if f.type == "live" else "poster"),
+                 "", progress.get((f.type, f.provider_id)), f.type) for f in entries if f.item is not None]
 
 
 def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
@@ -93,9 +91,9 @@ def _added_row(conn: sqlite3.Connection, profile: Profile) -> list[Card]:
              *catalog.items(conn, profile.id, "series", sort="added", limit=ROW_LENGTH, include_adult=adult).items]
     found.sort(key=lambda i: i.added or 0, reverse=True)
     found = found[:ROW_LENGTH]
-    progress = history.progress_by_id(conn, profile.id, "movie", [i.provider_id for i in found if i.type == "movie"])
-    return [Card(item_url(i.type, i.provider_id), i.name, i.logo, str(i.year or ""),
-                 _percent(progress.get(i.provider_id)) if i.type == "movie" else None, i.type) for i in found]
+    progress = watched_percent(conn, profile.id, [(i.type, i.provider_id) for i in found])
+    return [Card(item_url(i.type, i.provider_id), i.name, item_art_url(i), str(i.year or ""),
+                 progress.get((i.type, i.provider_id)), i.type) for i in found]
 
 
 @router.get("/")
@@ -104,10 +102,10 @@ def home(request: Request, conn: Conn) -> Response:
     profile = current_profile(request, conn)
     if profile is None:
         return RedirectResponse("/welcome", status_code=303)
-    rows = [("continue", "Continue watching", _continue_row(conn, profile)),
-            ("next", "Next up", _next_up_row(conn, profile)),
-            ("channels", "Recent channels", _channels_row(conn, request, profile)),
-            ("favorites", "Favorites", _favorites_row(conn, profile)),
-            ("added", "Recently added", _added_row(conn, profile))]
-    return render(request, "home.html", conn=conn, nav="home", page_title="Home",
+    rows = [("continue", _("Continue watching"), _continue_row(conn, profile)),
+            ("next", _("Next up"), _next_up_row(conn, profile)),
+            ("channels", _("Recent channels"), _channels_row(conn, request, profile)),
+            ("favorites", _("Favorites"), _favorites_row(conn, profile)),
+            ("added", _("Recently added"), _added_row(conn, profile))]
+    return render(request, "home.html", conn=conn, nav="home", page_title=_("Home"),
                   rows=[(key, title, cards) for key, title, cards in rows if cards])

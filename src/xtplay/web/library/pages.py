@@ -14,20 +14,23 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from xtplay.accounts.profiles import Profile
+from xtplay.i18n import N_
 from xtplay.library import catalog, favorites, history
 from xtplay.web.deps import ActiveProfile, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.templating import render, render_partial
+from xtplay.web.views import watched_percent
 
 router = APIRouter()
 
 #: Kinds of entry the lists hold (episodes only in history).
 _TYPES = ("live", "movie", "series", "episode")
-_TYPE_LABELS = {"live": "Channels", "movie": "Movies", "series": "Series", "episode": "Episodes"}
+_TYPE_LABELS = {"live": N_("Channels"), "movie": N_("Movies"), "series": N_("Series"), "episode": N_("Episodes")}
 
 
 def _check_type(type: str) -> None:
     if type not in _TYPES:
-        raise HTTPException(404, f"Unknown kind of item “{type}”.")
+        raise HTTPException(404, _("Unknown kind of item “%(type)s”.") % {"type": type})
 
 
 def _decorate(entries: list[Any]) -> list[dict[str, Any]]:
@@ -36,6 +39,11 @@ def _decorate(entries: list[Any]) -> list[dict[str, Any]]:
              (e.item is not None or e.type == "episode"),
              "name": (e.item.name if e.item is not None else None) or e.name or f"#{e.provider_id}"}
             for e in entries]
+
+
+def _progress(conn: sqlite3.Connection, profile: Profile, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Percent watched of the listed movies and episodes (one query), for the bar on each row."""
+    return watched_percent(conn, profile.id, [(r["entry"].type, r["entry"].provider_id) for r in rows])
 
 
 def _back(request: Request, fallback: str) -> Response:
@@ -61,8 +69,8 @@ def favorites_page(request: Request, conn: Conn, profile: ActiveProfile) -> Resp
     """Every favorite, grouped by kind, each removable."""
     entries = _decorate(favorites.list(conn, profile.id))
     groups = {t: [e for e in entries if e["entry"].type == t] for t in _TYPES}
-    return render(request, "library_favorites.html", conn=conn, nav="favorites", page_title="Favorites",
-                  groups=groups, labels=_TYPE_LABELS, total=len(entries))
+    return render(request, "library_favorites.html", conn=conn, nav="favorites", page_title=_("Favorites"),
+                  groups=groups, labels=_TYPE_LABELS, total=len(entries), progress=_progress(conn, profile, entries))
 
 
 @router.post("/favorites/{type}/{provider_id}/toggle")
@@ -76,7 +84,7 @@ def favorite_toggle(request: Request, type: str, provider_id: str, conn: Conn, p
         now = False
     else:
         if type in catalog.TYPES and catalog.get_item(conn, profile.id, type, provider_id) is None:
-            raise HTTPException(404, "This item is not in the library.")
+            raise HTTPException(404, _("This item is not in the library."))
         favorites.add(conn, profile.id, type, provider_id)
         now = True
     return render_partial(request, "_item_favorite.html", favorite=now, fav_type=type, fav_id=provider_id,
@@ -95,21 +103,22 @@ def favorite_remove(request: Request, type: str, provider_id: str, conn: Conn, p
 @router.get("/history")
 def history_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """What was watched, newest first; remove one or clear all."""
-    return _history_page(request, conn, history.list(conn, profile.id), "history", "History")
+    return _history_page(request, conn, profile, history.list(conn, profile.id), "history", _("History"))
 
 
 @router.get("/continue")
 def continue_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Movies and episodes stopped part-way, to resume."""
-    return _history_page(request, conn, history.continue_watching(conn, profile.id), "continue",
-                         "Continue watching")
+    return _history_page(request, conn, profile, history.continue_watching(conn, profile.id), "continue",
+                         _("Continue watching"))
 
 
-def _history_page(request: Request, conn: sqlite3.Connection, entries: list[Any], mode: str,
+def _history_page(request: Request, conn: sqlite3.Connection, profile: Profile, entries: list[Any], mode: str,
                   title: str) -> Response:
     """History and Continue watching are one template: ``mode`` says which list it shows."""
+    rows = _decorate(entries)
     return render(request, "library_history.html", conn=conn, nav="history", page_title=title,
-                  entries=_decorate(entries), mode=mode)
+                  entries=rows, mode=mode, progress=_progress(conn, profile, rows))
 
 
 @router.post("/history/{type}/{provider_id}/remove")

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from xtplay.accounts import profiles
 from xtplay.errors import PlaybackError
+from xtplay.i18n import N_
 from xtplay.playback import external, now_playing
 from xtplay.playback.resolve import Target
 from xtplay.web.deps import Conn, get_vault
@@ -54,7 +55,7 @@ def item_playlist(request: Request, profile_id: int, conn: Conn, channel_id: str
 def launch(request: Request, profile_id: int, type: str, item_id: str, conn: Conn) -> JSONResponse:
     """Start mpv on this machine (only for a viewer on this machine, and only when mpv exists)."""
     if not external.is_loopback(request.client.host if request.client else None):
-        raise PlaybackError("mpv can only be started for a viewer on the machine running xtplay.")
+        raise PlaybackError(N_("mpv can only be started for a viewer on the machine running xtplay."))
     profile = profiles.get_profile(conn, profile_id)
     target = Target(profile.id, type, item_id)
     external.launch_mpv(external.proxy_url(conn, _base_url(request), target), now_playing.title(conn, profile, target))

@@ -21,12 +21,14 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from xtplay.accounts import profiles
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, PlaybackError, XtplayError
+from xtplay.i18n import N_
 from xtplay.library import details
 from xtplay.library import favorites as favorite_store
 from xtplay.playback import channel_lists, channels, external, now_playing, probe, proxy, remux, tuner
 from xtplay.playback.resolve import Target, catchup_request, episode_info, next_episode, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
 from xtplay.web.deps import ActiveProfile, Conn, get_settings, get_vault
+from xtplay.web.locale import gettext as _
 from xtplay.web.recent import note_channel
 from xtplay.web.templating import render, render_partial
 from xtplay.web.urls import watch_url
@@ -99,7 +101,7 @@ def channel_list(request: Request, conn: Conn, profile: ActiveProfile,
 def watch(request: Request, type: str, item_id: str, conn: Conn, profile: ActiveProfile) -> Response:
     """The player for a channel, a movie or an episode."""
     if type not in ("live", "movie", "episode"):
-        raise ItemNotFound(f"There is no player for “{type}”.")
+        raise ItemNotFound(N_("There is no player for “%(kind)s”."), {"kind": type})
     target = Target(profile.id, type, item_id)
     return _player_page(request, conn, profile, target)
 
@@ -118,7 +120,7 @@ def _player_page(request: Request, conn: sqlite3.Connection, profile: Profile, t
         "t": _float(request.query_params.get("t")),
         "mpv": external.is_loopback(request.client.host if request.client else None) and external.mpv_available(),
     }
-    return render(request, "player.html", conn=conn, page_title="Player", player=config,
+    return render(request, "player.html", conn=conn, page_title=_("Player"), player=config,
                   title=now_playing.title(conn, profile, target), target=target)
 
 
@@ -134,7 +136,7 @@ def _float(value: str | None) -> float | None:
 
 @router.get("/play/{profile_id}/catchup/{channel_id}/{start_ts}/info")
 def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: int, conn: Conn) -> JSONResponse:
-    """What the player needs for a catch-up: the TS source and the programme."""
+    """What the player needs for a catch-up: the TS source, the programme, the channel's languages."""
     profile = profiles.get_profile(conn, profile_id)
     target = Target(profile.id, "catchup", channel_id, start_ts)
     request_ = catchup_request(conn, profile, target)  # GuideError when outside the archive
@@ -144,7 +146,8 @@ def catchup_info(request: Request, profile_id: int, channel_id: str, start_ts: i
                          "open": play_path(target, "open"),
                          "title": now_playing.title(conn, profile, target), "programme": request_.title,
                          "programme_start": request_.programme_start.isoformat(),
-                         "duration": duration, "status": play_path(target, "status")})
+                         "duration": duration, "status": play_path(target, "status"),
+                         "languages": now_playing.stream_languages(now_playing.languages_for(conn, profile.id, target))})
 
 
 @router.get("/play/{profile_id}/{type}/{item_id}/info")
@@ -221,7 +224,7 @@ async def progress(request: Request, profile_id: int, type: str, item_id: str, c
         session = str(body["session"])[:64] if body.get("session") else None
         seq = int(body.get("seq") or 0)
     except (ValueError, TypeError, AttributeError):
-        raise PlaybackError("The position report was unreadable.") from None
+        raise PlaybackError(N_("The position report was unreadable.")) from None
     profile = profiles.get_profile(conn, profile_id)
     name = now_playing.title(conn, profile, Target(profile_id, type, item_id))
     now_playing.record(conn, profile_id, type, item_id, position, duration, name, session=session, seq=seq)
@@ -238,7 +241,7 @@ async def track_choice(request: Request, profile_id: int, type: str, item_id: st
         audio = str(body["audio"])[:16] if body.get("audio") else None
         subtitle = str(body["subtitle"])[:16] if body.get("subtitle") else None
     except (ValueError, TypeError, AttributeError):
-        raise PlaybackError("The track choice was unreadable.") from None
+        raise PlaybackError(N_("The track choice was unreadable.")) from None
     profiles.get_profile(conn, profile_id)
     return JSONResponse(now_playing.remember_tracks(conn, profile_id, target, audio, subtitle).to_dict())
 
@@ -262,7 +265,7 @@ def zap(request: Request, profile_id: int, item_id: str, conn: Conn, step: int =
     if number is not None:
         found = channels.by_number(conn, profile.id, number)
         if found is None:
-            raise ItemNotFound(f"There is no channel {number}.")
+            raise ItemNotFound(N_("There is no channel %(number)s."), {"number": number})
     else:
         found = channel_lists.neighbour(conn, profile, list_spec, item_id, step or 1)
     return JSONResponse({"id": found})
@@ -303,7 +306,7 @@ async def open_stream(request: Request, profile_id: int, conn: Conn, item_id: st
 
     async def make():
         profile = profiles.get_profile(conn, profile_id)
-        owner, _ = _viewer(request)
+        owner, _unused = _viewer(request)
         return JSONResponse(await tuner.open_answer(state, conn, get_vault(request), profile, target, fmt or None,
                                                     owner))
 
@@ -365,7 +368,7 @@ async def file(request: Request, profile_id: int, type: str, item_id: str, conn:
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
-        raise ItemNotFound("Only movies and episodes are files.")
+        raise ItemNotFound(N_("Only movies and episodes are files."))
 
     async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target)
@@ -384,7 +387,7 @@ async def seek_point(request: Request, profile_id: int, type: str, item_id: str,
     player counts its clock and subtitles from the answer."""
     target = Target(profile_id, type, item_id)
     if not target.is_file:
-        raise ItemNotFound("Only movies and episodes are converted.")
+        raise ItemNotFound(N_("Only movies and episodes are converted."))
     profile = profiles.get_profile(conn, profile_id)
     start = max(0.0, start)
     decision = await _decision(request, conn, profile, target)
@@ -402,7 +405,7 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, co
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
-        raise ItemNotFound("Only movies and episodes are converted.")
+        raise ItemNotFound(N_("Only movies and episodes are converted."))
     profile = profiles.get_profile(conn, profile_id)
 
     async def make() -> Response:
@@ -416,7 +419,7 @@ async def remuxed(request: Request, profile_id: int, type: str, item_id: str, co
         try:
             first = await anext(chunks)
         except StopAsyncIteration:
-            raise PlaybackError("ffmpeg produced nothing for this file.") from None
+            raise PlaybackError(N_("ffmpeg produced nothing for this file.")) from None
         return StreamingResponse(_then(first, chunks), media_type="video/mp4",
                                  headers={"cache-control": "no-store", "x-xtplay-start": f"{start:.3f}"})
 
@@ -431,7 +434,7 @@ async def subtitles(request: Request, profile_id: int, type: str, item_id: str, 
     state = playback_state(request)
     target = Target(profile_id, type, item_id)
     if not target.is_file:
-        raise ItemNotFound("Only movies and episodes have subtitle files.")
+        raise ItemNotFound(N_("Only movies and episodes have subtitle files."))
     profile = profiles.get_profile(conn, profile_id)
     decision = await _decision(request, conn, profile, target)
     decision.subtitle_track(index)  # ItemNotFound for a track the file lacks
@@ -442,7 +445,7 @@ async def subtitles(request: Request, profile_id: int, type: str, item_id: str, 
             data += chunk
         text = data.decode("utf-8", "replace")
         if not text.startswith("WEBVTT"):
-            raise PlaybackError("ffmpeg could not read these subtitles.")
+            raise PlaybackError(N_("ffmpeg could not read these subtitles."))
         return Response(remux.shift_vtt(text, max(0.0, start)), media_type="text/vtt; charset=utf-8",
                         headers={"cache-control": "no-store"})
 

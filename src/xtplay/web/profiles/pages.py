@@ -28,7 +28,10 @@ from xtplay.errors import (
     XtplayError,
 )
 from xtplay.library import catalog, sync
+from xtplay.web import locale
+from xtplay.web.art import forget_profile_art
 from xtplay.web.deps import AppSettings, AppVault, Conn, choose_profile
+from xtplay.web.locale import gettext as _
 from xtplay.web.sync_status import activate, is_syncing, sync_progress
 from xtplay.web.templating import render, render_partial
 
@@ -45,14 +48,14 @@ def _status(exc: XtplayError) -> int:
 def _form_errors(exc: XtplayError) -> tuple[dict[str, str], str | None]:
     """(field → message, form-level message) for an error raised while saving."""
     if isinstance(exc, InvalidProfile) and exc.field in (*FIELDS, "password"):
-        return {exc.field: str(exc)}, None
+        return {exc.field: locale.describe(exc)}, None
     if isinstance(exc, ProfileExists):
-        return {"name": str(exc)}, None
+        return {"name": locale.describe(exc)}, None
     if isinstance(exc, WrongCredentials):  # one message, next to what to retype (never title + message)
-        return {"password": str(exc)}, None
+        return {"password": locale.describe(exc)}, None
     if isinstance(exc, (ProviderUnreachable, ProviderTimeout)):
-        return {"url": str(exc)}, None
-    return {}, str(exc) or exc.title
+        return {"url": locale.describe(exc)}, None
+    return {}, locale.describe(exc) or _(exc.title)
 
 
 def _redirect(request: Request, url: str) -> Response:
@@ -81,7 +84,7 @@ def welcome(request: Request, conn: Conn) -> Response:
     if profiles.list_profiles(conn):
         return RedirectResponse("/", status_code=303)
     return render(request, "welcome.html", conn=conn, values={}, errors={}, form_error=None,
-                  page_title="Welcome")
+                  page_title=_("Welcome"))
 
 
 @router.post("/welcome/demo")
@@ -118,14 +121,14 @@ def list_page(request: Request, conn: Conn) -> Response:
         rows.append({"profile": p, "account": p.account or {}, "last_sync": sync.last_run(conn, p.id)})
     if not rows:
         return RedirectResponse("/welcome", status_code=303)
-    return render(request, "profiles.html", conn=conn, rows=rows, nav="profiles", page_title="Profiles")
+    return render(request, "profiles.html", conn=conn, rows=rows, nav="profiles", page_title=_("Profiles"))
 
 
 @router.get("/profiles/new")
 def new_page(request: Request, conn: Conn) -> Response:
     """The add-profile form."""
     return render(request, "profiles_form.html", conn=conn, profile=None, values={}, errors={},
-                  form_error=None, nav="profiles", page_title="Add a profile")
+                  form_error=None, nav="profiles", page_title=_("Add a profile"))
 
 
 @router.post("/profiles")
@@ -141,7 +144,7 @@ async def add(request: Request, conn: Conn, vault: AppVault, settings: AppSettin
         errors, form_error = _form_errors(exc)
         template = "welcome.html" if origin == "welcome" else "profiles_form.html"
         return render(request, template, _status(exc), conn=conn, profile=None, values=values,
-                      errors=errors, form_error=form_error, nav="profiles", page_title="Add a profile")
+                      errors=errors, form_error=form_error, nav="profiles", page_title=_("Add a profile"))
     choose_profile(request, conn, profile.id)
     return _redirect(request, _after_activation(request, conn, profile))
 
@@ -152,7 +155,7 @@ def edit_page(request: Request, profile_id: int, conn: Conn) -> Response:
     profile = profiles.get_profile(conn, profile_id)
     values = {"name": profile.name, "url": profile.url, "username": profile.username}
     return render(request, "profiles_form.html", conn=conn, profile=profile, values=values, errors={},
-                  form_error=None, nav="profiles", page_title=f"Edit {profile.name}")
+                  form_error=None, nav="profiles", page_title=_("Edit %(name)s") % {"name": profile.name})
 
 
 @router.post("/profiles/{profile_id}/edit")
@@ -169,7 +172,7 @@ async def edit(request: Request, profile_id: int, conn: Conn, vault: AppVault, s
         errors, form_error = _form_errors(exc)
         return render(request, "profiles_form.html", _status(exc), conn=conn, profile=profile,
                       values=values, errors=errors, form_error=form_error, nav="profiles",
-                      page_title=f"Edit {profile.name}")
+                      page_title=_("Edit %(name)s") % {"name": profile.name})
     return _redirect(request, "/profiles")
 
 
@@ -184,10 +187,10 @@ async def test_new(request: Request, settings: AppSettings, url: str = Form(""),
         clean_url = profiles.normalize_url(url)
         if not username.strip() or not password:
             raise InvalidProfile("username" if not username.strip() else "password",
-                                 "Enter the username and password to test the connection.")
+                                 _("Enter the username and password to test the connection."))
         account = await profiles.check_login(settings, clean_url, username.strip(), password)
     except XtplayError as exc:
-        return render_partial(request, "_test_result.html", ok=False, title=exc.title, message=str(exc))
+        return render_partial(request, "_test_result.html", ok=False, title=_(exc.title), message=locale.describe(exc))
     return render_partial(request, "_test_result.html", ok=True, account=profiles.account_dict(account))
 
 
@@ -205,7 +208,7 @@ async def test_saved(request: Request, profile_id: int, conn: Conn, vault: AppVa
             secret = password or profiles.decrypt_password(conn, vault, profile)
             account = await profiles.check_login(settings, new_url, new_user, secret, profile.user_agent)
     except XtplayError as exc:
-        return render_partial(request, "_test_result.html", ok=False, title=exc.title, message=str(exc))
+        return render_partial(request, "_test_result.html", ok=False, title=_(exc.title), message=locale.describe(exc))
     return render_partial(request, "_test_result.html", ok=True, account=profiles.account_dict(account))
 
 
@@ -217,7 +220,8 @@ def delete_page(request: Request, profile_id: int, conn: Conn) -> Response:
     """Ask before deleting: everything of the profile goes with it."""
     profile = profiles.get_profile(conn, profile_id)
     return render(request, "profiles_delete.html", conn=conn, profile=profile,
-                  counts=catalog.counts(conn, profile.id), nav="profiles", page_title=f"Delete {profile.name}")
+                  counts=catalog.counts(conn, profile.id), nav="profiles",
+                  page_title=_("Delete %(name)s") % {"name": profile.name})
 
 
 @router.post("/profiles/{profile_id}/delete")
@@ -228,6 +232,7 @@ def delete(request: Request, profile_id: int, conn: Conn, vault: AppVault, confi
     if is_syncing(request.app, profile_id):
         raise ProfileBusy()
     profiles.remove_profile(conn, vault, profile_id)
+    forget_profile_art(request, profile_id)
     return _redirect(request, "/profiles" if profiles.list_profiles(conn) else "/welcome")
 
 
@@ -245,7 +250,7 @@ def loading_page(request: Request, profile_id: int, conn: Conn) -> Response:
     if not is_syncing(request.app, profile.id):
         return RedirectResponse("/", status_code=303)
     return render(request, "profiles_loading.html", conn=conn, profile=profile,
-                  job=sync_progress(request.app, profile.id), page_title="Loading")
+                  job=sync_progress(request.app, profile.id), page_title=_("Loading"))
 
 
 @router.get("/profiles/{profile_id}/ready")

@@ -14,8 +14,11 @@ from fastapi.responses import Response
 from xtplay.accounts import playlists, profiles
 from xtplay.config import Settings
 from xtplay.errors import InvalidProfile, ProfileExists, XtplayError
+from xtplay.i18n import N_
 from xtplay.library import catalog
+from xtplay.web import locale
 from xtplay.web.deps import AppSettings, AppVault, Conn
+from xtplay.web.locale import gettext as _
 from xtplay.web.sync_status import activate, is_syncing
 from xtplay.web.templating import render_partial
 
@@ -27,10 +30,10 @@ async def _location(settings: Settings, m3u: str, upload: UploadFile | None) -> 
     if upload is not None and upload.filename:
         data = await upload.read(playlists.MAX_UPLOAD + 1)
         if not data:
-            raise InvalidProfile("m3u", "The uploaded file is empty.")
+            raise InvalidProfile("m3u", N_("The uploaded file is empty."))
         return playlists.save_upload(settings, data)
     if not m3u.strip():
-        raise InvalidProfile("m3u", "Enter the playlist address, or choose a playlist file.")
+        raise InvalidProfile("m3u", N_("Enter the playlist address, or choose a playlist file."))
     return m3u
 
 
@@ -42,10 +45,10 @@ def _form(request: Request, status: int, values: dict[str, str], errors: dict[st
 
 def _errors(exc: XtplayError) -> tuple[dict[str, str], str | None]:
     if isinstance(exc, InvalidProfile) and exc.field in ("name", "m3u", "xmltv"):
-        return {exc.field: str(exc)}, None
+        return {exc.field: locale.describe(exc)}, None
     if isinstance(exc, ProfileExists):
-        return {"name": str(exc)}, None
-    return {"m3u": str(exc)}, None
+        return {"name": locale.describe(exc)}, None
+    return {"m3u": locale.describe(exc)}, None
 
 
 @router.post("/profiles/playlist")
@@ -87,5 +90,5 @@ async def test_playlist(request: Request, settings: AppSettings, m3u: str = Form
         else:
             found = await playlists.check_playlist(settings, await _location(settings, m3u, None), user_agent)
     except XtplayError as exc:
-        return render_partial(request, "_test_result.html", ok=False, title=exc.title, message=str(exc))
+        return render_partial(request, "_test_result.html", ok=False, title=_(exc.title), message=locale.describe(exc))
     return render_partial(request, "_playlist_check.html", check=found)

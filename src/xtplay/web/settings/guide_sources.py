@@ -18,6 +18,7 @@ from xtplay import db, guide
 from xtplay.accounts import profiles
 from xtplay.accounts.vault import Vault
 from xtplay.errors import XtplayError
+from xtplay.web import locale
 from xtplay.web.deps import ActiveProfile, Conn, get_vault
 from xtplay.web.settings.view import guide_refreshing, render_settings
 
@@ -53,7 +54,7 @@ def add_source(request: Request, conn: Conn, profile: ActiveProfile, url: str = 
     try:
         guide.add_source(conn, get_vault(request), profile.id, url)
     except XtplayError as exc:
-        return render_settings(request, conn, profile, errors={"xmltv_url": str(exc)}, status=422)
+        return render_settings(request, conn, profile, errors={"xmltv_url": locale.describe(exc)}, status=422)
     return RedirectResponse("/settings?guide=added#guide", status_code=303)
 
 

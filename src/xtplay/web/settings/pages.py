@@ -1,6 +1,7 @@
 """The settings page (sync schedule, adult content, time zone, cache statistics, the guide's
 sources from :mod:`.guide_sources`) and sync controls.
 
+The language form keeps this browser's choice of language (:mod:`xtplay.web.locale`).
 "Sync now" starts a background sync whose progress every page shows (the header region
 follows the server-sent events of ``/sync/events``, or polls ``/sync/status`` without them).
 "Clear cache" forgets the per-item details fetched on demand (plots, cast, seasons) through
@@ -9,14 +10,16 @@ follows the server-sent events of ``/sync/events``, or polls ``/sync/status`` wi
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from xtplay import db
-from xtplay.accounts import profiles
+from xtplay.accounts import devices, profiles
 from xtplay.errors import XtplayError
+from xtplay.i18n import LANGUAGES, N_
 from xtplay.library import details, tracks
-from xtplay.web.deps import ActiveProfile, Conn, current_profile
+from xtplay.web import locale
+from xtplay.web.deps import ActiveProfile, Conn, current_profile, device_id
 from xtplay.web.settings.view import LANGUAGE_CHOICES, render_settings
 from xtplay.web.sync_status import event_stream, start_sync, sync_progress
 from xtplay.web.templating import render, render_partial
@@ -33,9 +36,9 @@ def settings_page(request: Request, conn: Conn, profile: ActiveProfile, saved: i
 
 
 #: What the guide section says after one of its buttons.
-_GUIDE_NOTES = {"refreshing": "Loading the guide in the background; it shows on the Guide page when done.",
-                "added": "XMLTV URL added; it loads with the next guide refresh.",
-                "removed": "XMLTV URL removed, with its programmes."}
+_GUIDE_NOTES = {"refreshing": N_("Loading the guide in the background; it shows on the Guide page when done."),
+                "added": N_("XMLTV URL added; it loads with the next guide refresh."),
+                "removed": N_("XMLTV URL removed, with its programmes.")}
 
 
 @router.post("/settings")
@@ -47,7 +50,7 @@ def save_settings(request: Request, conn: Conn, profile: ActiveProfile, sync_int
                                  adult_enabled=adult_enabled in ("1", "on", "true"), timezone=timezone)
     except XtplayError as exc:
         field = getattr(exc, "field", "form")
-        return render_settings(request, conn, profile, errors={field: str(exc)}, status=422)
+        return render_settings(request, conn, profile, errors={field: locale.describe(exc)}, status=422)
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
@@ -58,17 +61,28 @@ def save_languages(request: Request, conn: Conn, profile: ActiveProfile, audio: 
     with until a different track is chosen there)."""
     known = {code for code, _ in LANGUAGE_CHOICES}
     if audio not in ("", *known) or subtitle not in ("", tracks.OFF, *known):
-        return render_settings(request, conn, profile, errors={"languages": "Choose a language from the list."},
+        return render_settings(request, conn, profile, errors={"languages": N_("Choose a language from the list.")},
                                status=422)
     tracks.set_preference(conn, profile.id, audio or None, subtitle or None)
     return RedirectResponse("/settings?saved=1#languages", status_code=303)
+
+
+@router.post("/settings/language")
+def save_language(request: Request, conn: Conn, language: str = Form("")) -> Response:
+    """The language this browser's pages speak ("" follows the browser's Accept-Language);
+    other devices keep theirs."""
+    device = device_id(request)
+    if language not in ("", *LANGUAGES) or not device:
+        raise HTTPException(422, locale.gettext("Choose a language from the list."))
+    devices.choose_language(conn, device, language or None)
+    return RedirectResponse("/settings?saved=1", status_code=303)
 
 
 @router.get("/settings/clear-cache")
 def clear_cache_page(request: Request, conn: Conn, profile: ActiveProfile) -> Response:
     """Ask before clearing."""
     return render(request, "settings_clear.html", conn=conn, profile=profile, nav="settings",
-                  page_title="Clear cache")
+                  page_title=locale.gettext("Clear cache"))
 
 
 @router.post("/settings/clear-cache")
@@ -98,7 +112,7 @@ async def sync_events(request: Request) -> Response:
     finally:
         conn.close()
     if active is None:
-        return Response("No active profile.", status_code=404, media_type="text/plain")
+        return Response(locale.gettext("No active profile."), status_code=404, media_type="text/plain")
     return StreamingResponse(event_stream(request.app, active.id, active.name, request.is_disconnected),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -18,7 +18,10 @@ from fastapi.responses import Response
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.config import Settings
+from xtplay.i18n import LANGUAGES, N_
 from xtplay.library import catalog, details, sync, tracks
+from xtplay.web import locale
+from xtplay.web.deps import device_id
 from xtplay.web.templating import render
 
 #: The schedule choices offered (hours; 0 = manual only).
@@ -27,7 +30,8 @@ LANGUAGE_CHOICES = (("en", "English"), ("fr", "Français"), ("de", "Deutsch"), (
                     ("it", "Italiano"), ("pt", "Português"), ("nl", "Nederlands"), ("pl", "Polski"),
                     ("tr", "Türkçe"), ("ar", "العربية"), ("ru", "Русский"), ("el", "Ελληνικά"),
                     ("sv", "Svenska"), ("hi", "हिन्दी"), ("zh", "中文"), ("ja", "日本語"))
-SYNC_CHOICES = ((6, "Every 6 hours"), (12, "Every 12 hours"), (24, "Every day"), (48, "Every 2 days"), (0, "Manually"))
+SYNC_CHOICES = ((6, N_("Every 6 hours")), (12, N_("Every 12 hours")), (24, N_("Every day")), (48, N_("Every 2 days")),
+                (0, N_("Manually")))
 _TIMEZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
 
 
@@ -40,7 +44,9 @@ def render_settings(request: Request, conn: sqlite3.Connection, profile: Profile
                   db_size=_size(stats["db_bytes"]), sync_choices=SYNC_CHOICES, timezones=_TIMEZONES,
                   guide=guide_state(request, conn, profile), guide_note=guide_note,
                   languages=tracks.preferred(conn, profile.id), language_choices=LANGUAGE_CHOICES,
-                  errors=errors, saved=saved, cleared=cleared, nav="settings", page_title="Settings")
+                  ui_language=locale.override(request.app.state.settings.db_path, device_id(request) or ""),
+                  ui_languages=tuple(LANGUAGES.items()),
+                  errors=errors, saved=saved, cleared=cleared, nav="settings", page_title=locale.gettext("Settings"))
 
 
 def cache_stats(conn: sqlite3.Connection, settings: Settings, profile: Profile) -> dict[str, Any]:

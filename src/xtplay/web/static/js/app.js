@@ -59,8 +59,8 @@
     var url = (document.body.dataset.channelUrl || "/live/number/{n}").replace("{n}", encodeURIComponent(n));
     fetch(url, { redirect: "manual", headers: { Accept: "text/html" } }).then(function (r) {
       if (r.type === "opaqueredirect" || r.ok) window.location.href = url;
-      else focus().notice("No channel " + n);
-    }).catch(function () { focus().notice("No channel " + n); });
+      else focus().notice(tr("No channel {n}", {n: n}));
+    }).catch(function () { focus().notice(tr("No channel {n}", {n: n})); });
   }
 
   document.addEventListener("keydown", function (e) {

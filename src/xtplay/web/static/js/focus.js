@@ -152,7 +152,7 @@
       loadMore(list).then(function (ok) { if (ok) letterJump(list, from, letter, tries + 1); });
       return true;
     }
-    showNotice("Nothing starts with " + letter);
+    showNotice(tr("Nothing starts with {letter}", {letter: letter}));
     return true;
   }
 
@@ -219,7 +219,7 @@
       if (key === "Enter" || key === " ") {
         sel.dataset.before = sel.value;
         sel.classList.add("is-choosing");
-        showNotice("↑/↓ to choose, Enter to confirm, Back to cancel");
+        showNotice(tr("↑/↓ to choose, Enter to confirm, Back to cancel"));
         return true;
       }
       return key.length === 1;  /* no type-ahead either: letters would change it */

@@ -22,7 +22,8 @@
   var state = {
     type: cfg.type, id: String(cfg.id), start: cfg.start, info: null, engine: null, hls: null, ts: null,
     offset: 0, remuxGen: 0, duration: null, lastChannel: null, zapStartedAt: null, saveTimer: null, nextTimer: null,
-    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1, list: cfg.list || "all"
+    playing: false, failed: false, generation: 0, audio: 0, subtitle: -1, list: cfg.list || "all",
+    picked: { audio: false, subtitle: false }
   };
   window.xtplayPlayer = state;
 
@@ -61,9 +62,9 @@
       .then(function (s) {
         if (gen !== state.generation) return;
         if (s && s.ok === false) showMessage(s.title, s.message, true);
-        else showMessage("Playback stopped", "The stream could not be played or broke off. Try again.", true);
+        else showMessage(tr("Playback stopped"), tr("The stream could not be played or broke off. Try again."), true);
       })
-      .catch(function () { showMessage("Playback stopped", "xtplay is not answering. Try again.", true); });
+      .catch(function () { showMessage(tr("Playback stopped"), tr("xtplay is not answering. Try again."), true); });
   }
 
   /* ---- engines ---- */
@@ -87,8 +88,10 @@
         startFragPrefetch: true });
       state.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, function () { video.play().catch(function () {}); });
-      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillTracks);
-      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, fillTracks);
+      hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, function () { startStreamAudio(); fillTracks(); });
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, function () { startStreamSubtitles(); fillTracks(); });
+      hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, fillTracks);
+      hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, fillTracks);
       hls.on(Hls.Events.ERROR, function (ev, data) {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR) { hls.recoverMediaError(); return; }
@@ -106,7 +109,7 @@
     var gen = state.generation;
     state.engine = type === "flv" ? "flv" : "ts";
     if (!(window.mpegts && mpegts.getFeatureList().mseLivePlayback)) {
-      showMessage("Not supported", "This browser cannot play MPEG-TS streams; use “Open in mpv/VLC”.", false);
+      showMessage(tr("Not supported"), tr("This browser cannot play MPEG-TS streams; use “Open in mpv/VLC”."), false);
       return;
     }
     var player = mpegts.createPlayer({ type: type === "flv" ? "flv" : "mpegts", isLive: live, url: url },
@@ -164,8 +167,8 @@
   function failed(b) {
     b = b || {};
     var e = typeof b.error === "object" && b.error ? b.error : b;
-    var title = e.title || (typeof e.error === "string" ? e.error : "") || "Playback failed";
-    showMessage(title, e.message || "This item cannot be played.", e.retryable !== false);
+    var title = e.title || (typeof e.error === "string" ? e.error : "") || tr("Playback failed");
+    showMessage(title, e.message || tr("This item cannot be played."), e.retryable !== false);
   }
 
   /* The remux URL from ``at`` seconds with the chosen audio stream (``audio=N``, checked by the server). */
@@ -211,7 +214,7 @@
       startRemux(info, at);
     }
     $("mode-note").textContent = info.mode === "direct" ? "" :
-      info.mode === "remux" ? "Converted for the browser (audio to AAC)." : "Transcoded for the browser (video to H.264).";
+      info.mode === "remux" ? tr("Converted for the browser (audio to AAC).") : tr("Transcoded for the browser (video to H.264).");
   }
 
   /* ---- loading an item ---- */
@@ -227,7 +230,7 @@
     var gen = state.generation;
     $("spinner").hidden = false;
     state.type = type; state.id = String(id); state.info = null; state.opened = null;
-    state.audio = 0; clearSubtitle(); state.subtitle = -1;
+    state.audio = 0; clearSubtitle(); state.subtitle = -1; state.picked = { audio: false, subtitle: false };
     var got = opts.info ? Promise.resolve({ ok: true, body: opts.info }) :
       fetch(infoUrl(type, id), { headers: { Accept: "application/json" } }).then(function (r) {
         return r.json().then(function (body) { return { ok: r.ok, body: body }; });
@@ -251,7 +254,7 @@
         }
       })
       .catch(function () {
-        if (gen === state.generation) showMessage("xtplay is not answering", "Check that it is still running, then retry.", true);
+        if (gen === state.generation) showMessage(tr("xtplay is not answering"), tr("Check that it is still running, then retry."), true);
       });
   }
 
@@ -259,11 +262,11 @@
     $("osd-title").textContent = (info.num ? info.num + " · " : "") + info.title;
     document.title = info.title + " · xtplay";
     var now = "";
-    if (info.kind === "catchup") now = "Catch-up: " + info.programme + " (" + clock(info.programme_start) + ")";
+    if (info.kind === "catchup") now = tr("Catch-up: {title} ({time})", {title: info.programme, time: clock(info.programme_start)});
     else if (info.now_next && info.now_next.now) {
-      now = "Now: " + info.now_next.now.title + " (" + clock(info.now_next.now.start) + "–" + clock(info.now_next.now.stop) + ")";
+      now = tr("Now: {title} ({start}–{stop})", {title: info.now_next.now.title, start: clock(info.now_next.now.start), stop: clock(info.now_next.now.stop)});
       if (info.now_next.next) now += " · Next: " + info.now_next.next.title + " (" + clock(info.now_next.next.start) + ")";
-    } else if (info.kind === "live") now = "No programme information";
+    } else if (info.kind === "live") now = tr("No programme information");
     $("osd-now").textContent = now;
     var live = state.type === "live";
     ["btn-ch-down", "btn-ch-up", "btn-ch-last", "btn-list", "btn-recent", "btn-fav"].forEach(function (b) { $(b).hidden = !live; });
@@ -310,33 +313,33 @@
         var label = t.title || t.language || (what + " " + (t.index + 1));
         return t.title && t.language ? label + " (" + t.language + ")" : label;
       };
-      a = info.audio_tracks.map(function (t) { return { id: t.index, name: name(t, "Audio") }; });
+      a = info.audio_tracks.map(function (t) { return { id: t.index, name: name(t, tr("Audio")) }; });
       curA = state.audio;
-      s = (info.subtitle_tracks || []).map(function (t) { return { id: t.index, name: name(t, "Subtitles") }; });
+      s = (info.subtitle_tracks || []).map(function (t) { return { id: t.index, name: name(t, tr("Subtitles")) }; });
       curS = state.subtitle;
     } else if (state.hls) {
-      a = state.hls.audioTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Audio " + (i + 1)) }; });
+      a = state.hls.audioTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || tr("Audio {n}", {n: i + 1}) }; });
       curA = state.hls.audioTrack;
-      s = state.hls.subtitleTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || ("Subtitles " + (i + 1)) }; });
+      s = state.hls.subtitleTracks.map(function (t, i) { return { id: i, name: t.name || t.lang || tr("Subtitles {n}", {n: i + 1}) }; });
       curS = state.hls.subtitleTrack;
     } else {
       if (video.audioTracks) {
         for (var i = 0; i < video.audioTracks.length; i++) {
           var t = video.audioTracks[i];
-          a.push({ id: i, name: t.label || t.language || ("Audio " + (i + 1)) });
+          a.push({ id: i, name: t.label || t.language || tr("Audio {n}", {n: i + 1}) });
           if (t.enabled) curA = i;
         }
       }
       for (var j = 0; j < video.textTracks.length; j++) {
         var tt = video.textTracks[j];
-        s.push({ id: j, name: tt.label || tt.language || ("Subtitles " + (j + 1)) });
+        s.push({ id: j, name: tt.label || tt.language || tr("Subtitles {n}", {n: j + 1}) });
         if (tt.mode === "showing") curS = j;
       }
     }
     a.forEach(function (t) { audio.add(new Option(t.name, t.id, false, t.id === curA)); });
     audio.hidden = a.length < 2;
     if (s.length) {
-      subs.add(new Option("Subtitles off", -1, false, curS === -1));
+      subs.add(new Option(tr("Subtitles off"), -1, false, curS === -1));
       s.forEach(function (t) { subs.add(new Option(t.name, t.id, false, t.id === curS)); });
     }
     subs.hidden = s.length === 0;
@@ -353,7 +356,7 @@
     if (!sub) { state.subtitle = -1; return; }
     var el = document.createElement("track");
     el.kind = "subtitles";
-    el.label = sub.title || sub.language || ("Subtitles " + (i + 1));
+    el.label = sub.title || sub.language || tr("Subtitles {n}", {n: i + 1});
     if (sub.language) el.srclang = sub.language;
     el.src = sub.src + (state.offset ? "?start=" + state.offset.toFixed(3) : "");
     el.default = true;
@@ -412,7 +415,7 @@
   });
   video.addEventListener("timeupdate", function () {
     var d = totalDuration(), p = position();
-    $("time").textContent = state.type === "live" ? "Live" : fmtTime(p) + (d ? " / " + fmtTime(d) : "");
+    $("time").textContent = state.type === "live" ? tr("Live") : fmtTime(p) + (d ? " / " + fmtTime(d) : "");
     if (!seeking && d) $("seek").value = Math.round(1000 * p / d);
     if (state.info && state.info.next && d && d - p < 10 && !state.nextTimer && !state.nextCancelled) startNext();
   });
@@ -420,10 +423,10 @@
     state.playing = true;
     $("spinner").hidden = true;
     hideMessage();
-    $("btn-play").textContent = "Pause";
+    $("btn-play").textContent = tr("Pause");
   });
   video.addEventListener("waiting", function () { $("spinner").hidden = false; });
-  video.addEventListener("pause", function () { $("btn-play").textContent = "Play"; $("osd").classList.remove("is-hidden"); });
+  video.addEventListener("pause", function () { $("btn-play").textContent = tr("Play"); $("osd").classList.remove("is-hidden"); });
   video.addEventListener("error", function () { if (state.engine === "native" || state.engine === "remux") explainFailure(state.generation); });
   video.addEventListener("ended", function () {
     save(true);
@@ -515,20 +518,63 @@
 
   /* ---- preferred languages ----
      The server says which audio and subtitle stream of a file match the profile's languages
-     (or what was last chosen on this series); a change in the menus is remembered for the
-     channel or series (a movie's becomes the profile's preference). */
+     (or what was last chosen on this series), and which languages a channel starts in; a
+     change in the menus is remembered for the channel or series (a movie's becomes the
+     profile's preference). */
   function startWithPreferredTracks(info) {
     var pick = info.start_tracks || {};
     if (typeof pick.audio === "number") state.audio = pick.audio;
     if (typeof pick.subtitle === "number") state.subtitle = pick.subtitle;
   }
+  /* A live stream's tracks are known to the player only (HLS renditions, or the browser's own
+     audioTracks): it starts on the one in the language the server names (info.languages: every
+     spelling of the channel's last choice, else the profile's), once per start, so a track the
+     viewer picks afterwards stays. */
+  function wanted(list, lang) {
+    return !!(lang && list && list.length) && list.indexOf(String(lang).toLowerCase().split(/[-_]/)[0]) >= 0;
+  }
+  function indexIn(tracks, list) {
+    for (var i = 0; i < tracks.length; i++) if (wanted(list, tracks[i].lang || tracks[i].language)) return i;
+    return -1;
+  }
+  function startStreamAudio() {
+    var langs = state.info && state.info.languages, i;
+    if (!langs || !langs.audio || !langs.audio.length || state.picked.audio) return;
+    if (state.hls) {
+      if (!state.hls.audioTracks.length) return;
+      state.picked.audio = true;
+      i = indexIn(state.hls.audioTracks, langs.audio);
+      if (i >= 0 && i !== state.hls.audioTrack) state.hls.audioTrack = i;
+    } else if (state.engine === "hls" && video.audioTracks && video.audioTracks.length) {
+      state.picked.audio = true;
+      i = indexIn(video.audioTracks, langs.audio);
+      if (i >= 0) for (var k = 0; k < video.audioTracks.length; k++) video.audioTracks[k].enabled = k === i;
+    }
+  }
+  function startStreamSubtitles() {
+    var langs = state.info && state.info.languages, i;
+    if (!langs || !langs.subtitle || !langs.subtitle.length || state.picked.subtitle) return;
+    if (state.hls) {
+      if (!state.hls.subtitleTracks.length) return;
+      state.picked.subtitle = true;
+      i = langs.subtitle === "off" ? -1 : indexIn(state.hls.subtitleTracks, langs.subtitle);
+      if (i >= 0 || langs.subtitle === "off") state.hls.subtitleTrack = i;
+    } else if (state.engine === "hls" && video.textTracks.length) {
+      state.picked.subtitle = true;
+      i = langs.subtitle === "off" ? -1 : indexIn(video.textTracks, langs.subtitle);
+      if (i >= 0 || langs.subtitle === "off") for (var k = 0; k < video.textTracks.length; k++) video.textTracks[k].mode = k === i ? "showing" : "disabled";
+    }
+  }
+  video.addEventListener("loadedmetadata", function () { if (!state.hls) { startStreamAudio(); startStreamSubtitles(); fillTracks(); } });
+
   function trackLanguage(kind, id) {
     var info = state.info || {}, list = kind === "audio" ? info.audio_tracks : info.subtitle_tracks, found = null;
     if (isFile()) (list || []).forEach(function (t) { if (t.index === id) found = t.language; });
     else if (state.hls) {
       var t = (kind === "audio" ? state.hls.audioTracks : state.hls.subtitleTracks)[id];
       found = t ? t.lang : null;
-    }
+    } else if (kind === "audio" && video.audioTracks && video.audioTracks[id]) found = video.audioTracks[id].language;
+    else if (kind === "subtitle" && video.textTracks[id]) found = video.textTracks[id].language;
     return found;
   }
   function rememberTrack(kind, e) {
@@ -608,7 +654,7 @@
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
         if (res.ok && res.j.id) switchTo(res.j.id, "all");
-        else notice("No channel " + n);
+        else notice(tr("No channel {n}", {n: n}));
       });
   }
   state.zap = zap; state.zapNumber = zapNumber;
@@ -619,8 +665,8 @@
   $("btn-list").addEventListener("click", function () { openOverlay(); });
   $("btn-recent").addEventListener("click", openRecent);
   $("btn-fav").addEventListener("click", toggleFavorite);
-  $("btn-audio").addEventListener("click", function () { stepSelect($("audio-tracks"), "audio track"); });
-  $("btn-subs").addEventListener("click", function () { stepSelect($("subtitle-tracks"), "subtitles"); });
+  $("btn-audio").addEventListener("click", function () { stepSelect($("audio-tracks"), tr("No other audio track")); });
+  $("btn-subs").addEventListener("click", function () { stepSelect($("subtitle-tracks"), tr("No other subtitles")); });
   $("btn-sleep").addEventListener("click", stepSleep);
   $("btn-pip").addEventListener("click", togglePip);
   $("btn-info").addEventListener("click", info);
@@ -656,7 +702,7 @@
           overlayBody.querySelector("a[data-channel-id]") || overlayBody.querySelector("h2");
         if (row) { if (row.tagName === "H2") row.tabIndex = -1; row.focus(); row.scrollIntoView({ block: "center" }); }
       })
-      .catch(function () { notice("The channel list could not be loaded."); });
+      .catch(function () { notice(tr("The channel list could not be loaded.")); });
   }
   function closeOverlay() {
     overlay.hidden = true;
@@ -686,7 +732,7 @@
   }
   function openRecent() {
     var ids = recent().filter(function (i) { return i !== state.id; });
-    if (!ids.length) { notice("No recent channels yet"); return; }
+    if (!ids.length) { notice(tr("No recent channels yet")); return; }
     openOverlay("ids:" + [state.id].concat(ids).slice(0, 10).join(","));
   }
 
@@ -713,13 +759,13 @@
       .then(function (html) {
         var on = html.indexOf('aria-pressed="true"') >= 0;
         showFavorite(on);
-        notice(on ? "Added to favorites" : "Removed from favorites");
-      }).catch(function () { notice("The favorite could not be changed."); });
+        notice(on ? tr("Added to favorites") : tr("Removed from favorites"));
+      }).catch(function () { notice(tr("The favorite could not be changed.")); });
   }
 
   /* ---- audio and subtitles: one key each steps to the next track ---- */
-  function stepSelect(sel, what) {
-    if (sel.hidden || sel.options.length < 2) { notice("No other " + what); return; }
+  function stepSelect(sel, none) {  /* ``none``: what to say when there is no other track */
+    if (sel.hidden || sel.options.length < 2) { notice(none); return; }
     sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
     sel.dispatchEvent(new Event("change"));
     notice(sel.options[sel.selectedIndex].text);
@@ -734,23 +780,23 @@
     clearTimeout(sleepTimer);
     sleepAt = next ? Date.now() + next * 60000 : 0;
     if (next) sleepTimer = setTimeout(sleep, next * 60000);
-    $("btn-sleep").textContent = next ? "Sleep: " + next + " min" : "Sleep: off";
-    notice(next ? "Sleep in " + next + " minutes" : "Sleep timer off");
+    $("btn-sleep").textContent = next ? tr("Sleep: {minutes} min", {minutes: next}) : tr("Sleep: off");
+    notice(next ? tr("Sleep in {minutes} minutes", {minutes: next}) : tr("Sleep timer off"));
   }
   function sleep() {
     sleepAt = 0;
-    $("btn-sleep").textContent = "Sleep: off";
+    $("btn-sleep").textContent = tr("Sleep: off");
     save(false);
     detach();
-    showMessage("Sleep timer", "Playback stopped by the sleep timer.", true);
+    showMessage(tr("Sleep timer"), tr("Playback stopped by the sleep timer."), true);
   }
   state.sleepNow = sleep;
 
   /* ---- picture-in-picture ---- */
   function togglePip() {
     if (document.pictureInPictureElement) { document.exitPictureInPicture().catch(function () {}); return; }
-    if (!document.pictureInPictureEnabled || !video.requestPictureInPicture) { notice("Picture-in-picture is not available here"); return; }
-    video.requestPictureInPicture().catch(function () { notice("Picture-in-picture is not available for this stream"); });
+    if (!document.pictureInPictureEnabled || !video.requestPictureInPicture) { notice(tr("Picture-in-picture is not available here")); return; }
+    video.requestPictureInPicture().catch(function () { notice(tr("Picture-in-picture is not available for this stream")); });
   }
   function info() { if (state.info) { showInfo(state.info); } flashOsd(); }
 
@@ -766,7 +812,7 @@
   $("btn-mute").addEventListener("click", function () { video.muted = !video.muted; });
   $("volume").addEventListener("input", function (e) { video.volume = parseFloat(e.target.value); video.muted = false; });
   video.addEventListener("volumechange", function () {
-    $("btn-mute").textContent = video.muted ? "Unmute" : "Mute";
+    $("btn-mute").textContent = video.muted ? tr("Unmute") : tr("Mute");
     $("volume").value = video.muted ? 0 : video.volume;
   });
   $("retry").addEventListener("click", function () {
@@ -812,8 +858,8 @@
     else if (k === "MediaStop") stop();
     else if (k === "f" || k === "F") toggleFullscreen();
     else if (k === "m" || k === "M" || k === "AudioVolumeMute") video.muted = !video.muted;
-    else if (k === "a" || k === "A" || k === "ColorF2Yellow") stepSelect($("audio-tracks"), "audio track");
-    else if (k === "c" || k === "C" || k === "ColorF3Blue") stepSelect($("subtitle-tracks"), "subtitles");
+    else if (k === "a" || k === "A" || k === "ColorF2Yellow") stepSelect($("audio-tracks"), tr("No other audio track"));
+    else if (k === "c" || k === "C" || k === "ColorF3Blue") stepSelect($("subtitle-tracks"), tr("No other subtitles"));
     else if (k === "z" || k === "Z") stepSleep();
     else if (k === "p" || k === "P") togglePip();
     else if (k === "i" || k === "I" || k === "Info") info();

@@ -39,6 +39,17 @@ class Timeouts:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamTimeouts:
+    """Time limits of the stream proxy toward the provider (playback), in seconds."""
+
+    connect: float = 5.0  #: opening the connection to the stream's server
+    read: float = 20.0  #: between two reads of a stream: a stream silent this long is cut
+    write: float = 10.0
+    pool: float = 10.0
+    start: float = 6.0  #: a live format's first bytes, before the next format is tried
+
+
+@dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """Bounded retries with exponential backoff and jitter, for idempotent requests only."""
 
@@ -82,6 +93,7 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     timeouts: Timeouts = field(default_factory=Timeouts)
+    stream_timeouts: StreamTimeouts = field(default_factory=StreamTimeouts)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     limits: Limits = field(default_factory=Limits)
     artwork: Artwork = field(default_factory=lambda: artwork_from_env())

@@ -271,10 +271,16 @@ class MalformedResponse(ProviderError):
 
     title = N_("Not an Xtream server")
 
-    def __init__(self, host: str, what: str = "an unreadable answer") -> None:
+    def __init__(self, host: str, what: str = "an unreadable answer", *, guide: bool = False) -> None:
+        """``guide``: the address should have sent an XMLTV guide (a playlist's or an added one)."""
         self.host, self.what = host, what
-        super().__init__(N_("The server %(host)s sent %(what)s instead of Xtream data. Check the server address; "
-                            "if it is right, the provider may be having trouble."), {"host": host, "what": what})
+        if guide:
+            message = N_("The server %(host)s sent %(what)s instead of an XMLTV guide. Check the guide address; "
+                         "if it is right, the provider may be having trouble.")
+        else:
+            message = N_("The server %(host)s sent %(what)s instead of Xtream data. Check the server address; "
+                         "if it is right, the provider may be having trouble.")
+        super().__init__(message, {"host": host, "what": what})
 
 
 class NotAPlaylist(ProviderError):

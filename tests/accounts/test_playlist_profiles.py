@@ -102,6 +102,18 @@ def test_what_is_not_a_playlist_is_refused_in_words_and_nothing_is_saved(
         conn.close()
 
 
+def test_an_address_that_answers_not_found_is_refused_as_no_playlist(playlist_server, settings,
+                                                                    _vault_uses_key_file):
+    url = playlist_server.put("/get.php", b"", status=404)
+    conn = db.open_library(settings.db_path)
+    try:
+        with pytest.raises(NotAPlaylist, match=r"has no playlist \(HTTP 404\): check the address"):
+            _add(conn, settings, url)
+        assert profiles.list_profiles(conn) == []
+    finally:
+        conn.close()
+
+
 def test_a_missing_file_and_a_dead_address_are_refused(settings, tmp_path, _vault_uses_key_file):
     conn = db.open_library(settings.db_path)
     try:

@@ -120,7 +120,8 @@ def test_path_prefixes_target_a_fault(demo, client):
 def test_http_control_endpoints(demo, client):
     created = client.post("/_demo/faults", json={"kind": "http500", "count": 1})
     assert created.status_code == 201
-    assert client.get("/_demo/faults").json()["faults"] == [{"kind": "http500", "paths": None, "count": 1}]
+    assert client.get("/_demo/faults").json()["faults"] == [{"kind": "http500", "paths": None, "count": 1,
+                                                         "midstream": False}]
     assert _login(client, demo).status_code == 500
     client.post("/_demo/faults", json={"kind": "html"})
     assert client.delete("/_demo/faults").json() == {"faults": []}
@@ -133,3 +134,54 @@ def test_http_control_endpoints(demo, client):
 def test_unknown_fault_kind_is_rejected(demo):
     with pytest.raises(ValueError):
         demo.set_fault("explode")
+
+
+def test_cutoff_sends_part_of_the_answer_then_closes(demo, client):
+    whole = _login(client, demo, action="get_live_streams").content
+    demo.set_fault("cutoff", paths=["get_live_streams"], count=1)
+    with pytest.raises(httpx.RemoteProtocolError, match=f"received {len(whole) // 2} bytes"):
+        _login(client, demo, action="get_live_streams")
+    assert _login(client, demo, action="get_live_streams").content == whole
+
+
+def test_cutoff_of_a_streamed_guide_ends_it_mid_document(demo, client):
+    demo.set_fault("cutoff", paths=["/xmltv.php"])
+    got = b""
+    params = {"username": demo.username, "password": demo.password}
+    with pytest.raises(httpx.RemoteProtocolError), client.stream("GET", "/xmltv.php", params=params) as r:
+        for chunk in r.iter_bytes():
+            got += chunk
+    assert got.startswith(b"<?xml") and b"</tv>" not in got
+
+
+def _live(client, demo):
+    return client.stream("GET", f"/live/{demo.username}/{demo.password}/1.ts")
+
+
+def test_a_midstream_fault_cuts_a_playing_stream_and_refuses_the_next(demo, client):
+    with _live(client, demo) as playing:
+        chunks = playing.iter_bytes()
+        assert next(chunks)
+        demo.set_fault("http500", paths=["live"], midstream=True)
+        with pytest.raises(httpx.RemoteProtocolError):
+            for _ in chunks:
+                pass
+    assert client.get(f"/live/{demo.username}/{demo.password}/1.ts").status_code == 500
+
+
+def test_a_midstream_hang_stalls_a_playing_stream_until_cleared(demo):
+    with httpx.Client(base_url=demo.url, timeout=1) as impatient, _live(impatient, demo) as playing:
+        chunks, got = playing.iter_bytes(), 0
+        assert next(chunks)
+        demo.set_fault("timeout", paths=["live"], midstream=True)
+        with pytest.raises(httpx.ReadTimeout):
+            for chunk in chunks:  # what was in flight arrives, then nothing
+                got += len(chunk)
+                assert got < 20_000_000, "the stream never stalled"
+    demo.clear_faults()
+    with httpx.Client(base_url=demo.url, timeout=10) as patient, _live(patient, demo) as playing:
+        chunks = playing.iter_bytes()
+        assert next(chunks)
+        demo.set_fault("timeout", paths=["live"], midstream=True)
+        demo.clear_faults()
+        assert next(chunks)  # flows on once the hang is over

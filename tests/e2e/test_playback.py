@@ -177,3 +177,18 @@ def test_switching_audio_track_and_enabling_subtitles(live_app, browser_page, vi
     shown_at = int(cue.split()[3])
     position = browser_page.evaluate("window.xtplayPlayer.offset + document.querySelector('video').currentTime")
     assert shown_at - 0.5 <= position <= shown_at + 3.0  # the cue for this moment (cues last 2.5 s)
+
+
+def test_a_live_stream_the_provider_cuts_for_good_says_why_and_retry_plays_again(live_app, browser_page, demo,
+                                                                                 video_check):
+    """Mid-stream: the provider cuts the channel and refuses every re-open; once the proxy gives
+    up, the player shows the provider's reason, and Retry (Enter) plays again after the fault."""
+    _watch(browser_page, live_app, "/watch/live/4?fmt=ts")
+    video_check(browser_page).plays()
+    demo.set_fault("too_many_connections", paths=["live"], midstream=True)
+    browser_page.wait_for_selector("#message:not([hidden])", timeout=30_000)
+    assert browser_page.text_content("#message-text").startswith("Too many connections")
+    demo.clear_faults()
+    browser_page.keyboard.press("Enter")  # Retry has the focus
+    browser_page.wait_for_selector("#message", state="hidden", timeout=20_000)
+    video_check(browser_page).plays()

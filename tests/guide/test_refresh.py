@@ -77,6 +77,13 @@ async def test_added_urls_plain_and_gzip_and_matching_by_name(synced_profile, gu
     assert nameless[0][1] not in result.unmatched and nameless[1][1] not in result.unmatched
 
 
+async def test_an_added_guide_that_is_a_web_page_is_called_so(synced_profile, guide_server):
+    settings, conn, vault, profile = synced_profile
+    url = guide_server.put("/guide.xml", b"<!DOCTYPE html><html><head><title>Login</title></head></html>")
+    result = await guide.refresh_guide(settings, conn, vault, profile, extra_urls=(url,), include_provider=False)
+    assert "sent a web page instead of an XMLTV guide" in result.errors[url]
+
+
 async def test_a_truncated_added_guide_is_reported_and_the_old_one_kept(synced_profile, guide_server):
     settings, conn, vault, profile = synced_profile
     pid, name = conn.execute(

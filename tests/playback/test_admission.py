@@ -199,3 +199,45 @@ def test_an_external_player_follows_a_playlist_with_its_item_token(crafted, sett
         assert "?k=" in good
         assert player.get(good).content == TS
         assert player.get(good.split("?", 1)[0]).status_code == 401  # without the token: the login
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers with the Host header it was sent."""
+
+    def do_GET(self) -> None:
+        body = (self.headers.get("Host") or "").encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_connection_goes_to_the_address_checked_not_to_a_new_answer_for_the_name():
+    """DNS rebinding: the name resolves once per connection, and that answer is both checked and
+    connected to, so an answer that changes between check and connection reaches nothing else."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    answers = {"rebind.invalid": ["169.254.169.254"], "panel.invalid": ["127.0.0.1"]}
+    asked: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return answers[host]
+
+    async def fetch(url: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=admission.admitting_transport(resolver=resolver)) as client:
+            return await client.get(url)
+
+    try:
+        with pytest.raises(UnsafeUpstream, match="metadata"):
+            asyncio.run(fetch(f"http://rebind.invalid:{port}/x.ts"))
+        got = asyncio.run(fetch(f"http://panel.invalid:{port}/x.ts"))
+        assert got.status_code == 200 and got.text == f"panel.invalid:{port}"  # the name stays in Host
+        assert asked == ["rebind.invalid", "panel.invalid"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -183,3 +183,40 @@ def test_streams_behind_a_load_balancer_redirect_still_play(live_app, app_http, 
     uris = [line for line in playlist.text.splitlines() if line and not line.startswith("#")]
     assert app_http.get(uris[-1]).content[:1] == b"\x47"
     assert demo.stats()["faults_fired"]["redirect"] >= 3
+
+
+def test_a_file_cut_mid_transfer_tells_the_player_why(live_app, app_http, play_profile_id, demo):
+    got = 0
+    with app_http.stream("GET", f"/play/{play_profile_id}/movie/3/file", headers={"Range": "bytes=0-"}) as response:
+        chunks = response.iter_bytes()
+        got += len(next(chunks))
+        demo.set_fault("http500", paths=["movie"], midstream=True)
+        try:
+            for chunk in chunks:
+                got += len(chunk)
+        except httpx.HTTPError:
+            pass
+        whole = int(response.headers["content-length"])
+    assert got < whole
+    status = app_http.get(f"/play/{play_profile_id}/movie/3/status").json()
+    assert status["ok"] is False and "connection was closed" in status["message"]
+
+
+def test_a_live_stream_that_cannot_be_reopened_tells_the_player_why(live_app, app_http, play_profile_id, demo):
+    with app_http.stream("GET", f"/play/{play_profile_id}/live/3/stream.ts") as response:
+        chunks = response.iter_bytes()
+        assert next(chunks)[:1] == b"\x47"
+        demo.set_fault("too_many_connections", paths=["live"], midstream=True)
+        for _ in chunks:  # the proxy tries to re-open the channel, then ends the answer
+            pass
+    status = app_http.get(f"/play/{play_profile_id}/live/3/status").json()
+    assert status["ok"] is False and status["message"].startswith("Too many connections")
+
+
+def test_a_page_answering_a_range_from_the_middle_is_refused_not_passed_on(live_app, app_http, play_profile_id, demo):
+    demo.set_fault("html", paths=["movie"])
+    got = app_http.get(f"/play/{play_profile_id}/movie/3/file",
+                       headers={"Range": "bytes=5000000-5065535", "Accept": "application/json"})
+    assert got.status_code >= 400 and "web page" in _message(got.json())
+    status = app_http.get(f"/play/{play_profile_id}/movie/3/status").json()
+    assert status["ok"] is False and "web page" in status["message"]

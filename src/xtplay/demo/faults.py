@@ -3,6 +3,10 @@
 Tests switch a fault on (``set_fault``), the server consults :meth:`Faults.match` on every
 request, and :class:`Stats` counts what the provider saw so tests can prove that a client
 retried. Both are shared between the test's thread and the server's event loop, hence a lock.
+
+A fault switched on ``midstream`` also strikes the answers already flowing on its paths
+(:meth:`Faults.strike`): a playing stream is cut off, or stalls while a hang is on, and
+what the player asks next meets the fault as usual.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 KINDS = frozenset({"timeout", "reset", "http500", "http403", "html", "malformed", "expired", "banned",
-                   "disabled", "too_many_connections", "slow", "wrong_password", "redirect"})
+                   "disabled", "too_many_connections", "slow", "wrong_password", "redirect", "cutoff"})
 #: Faults that change the account rather than one answer.
 ACCOUNT_KINDS = {"expired": "Expired", "banned": "Banned", "disabled": "Disabled"}
 #: Paths that deliver a stream (connection-limited, affected by ``too_many_connections``).
@@ -21,12 +25,14 @@ STREAM_ACTIONS = frozenset({"live", "movie", "series", "timeshift"})
 
 @dataclass(slots=True)
 class Fault:
-    """One injected fault: which requests it hits, how often, and for ``slow``/``timeout`` how long."""
+    """One injected fault: which requests it hits, how often, for ``slow``/``timeout`` how long,
+    and whether it also strikes the answers already flowing (``midstream``)."""
 
     kind: str
     paths: tuple[str, ...] | None = None
     count: int | None = None
     seconds: float | None = None
+    midstream: bool = False
 
     def applies(self, path: str, action: str) -> bool:
         if self.kind in ("too_many_connections", "redirect") and action not in STREAM_ACTIONS:
@@ -44,15 +50,16 @@ class Faults:
         self._faults: list[Fault] = []
 
     def add(self, kind: str, *, paths: list[str] | tuple[str, ...] | None = None, count: int | None = None,
-            seconds: float | None = None) -> None:
+            seconds: float | None = None, midstream: bool = False) -> None:
         """Switch a fault on. ``paths``: path prefixes (``/player_api.php``, ``/live/``) or action
-        names (``get_vod_streams``, ``login``, ``live``); ``count``: how many requests it hits."""
+        names (``get_vod_streams``, ``login``, ``live``); ``count``: how many requests it hits;
+        ``midstream``: answers already flowing on those paths are struck too."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; known: {', '.join(sorted(KINDS))}")
         if count is not None and count < 1:
             raise ValueError("count must be at least 1")
         with self._lock:
-            self._faults.append(Fault(kind, tuple(paths) if paths else None, count, seconds))
+            self._faults.append(Fault(kind, tuple(paths) if paths else None, count, seconds, midstream))
 
     def clear(self) -> None:
         with self._lock:
@@ -74,6 +81,16 @@ class Faults:
                         self._faults.remove(fault)
         return hit
 
+    def strike(self, path: str, action: str) -> str | None:
+        """What a ``midstream`` fault does to an answer already flowing on ``path``: ``"stall"``
+        (a hang: no more bytes while it is on), ``"cut"`` (the connection closes), or None."""
+        with self._lock:
+            for fault in self._faults:
+                if not fault.midstream or fault.kind == "slow" or not fault.applies(path, action):
+                    continue
+                return "stall" if fault.kind == "timeout" else "cut"
+        return None
+
     def account_status(self) -> str | None:
         """``Expired``/``Banned``/``Disabled`` while such a fault is on (lasts until cleared)."""
         with self._lock:
@@ -84,8 +101,8 @@ class Faults:
 
     def active(self) -> list[dict[str, object]]:
         with self._lock:
-            return [{"kind": f.kind, "paths": list(f.paths) if f.paths else None, "count": f.count}
-                    for f in self._faults]
+            return [{"kind": f.kind, "paths": list(f.paths) if f.paths else None, "count": f.count,
+                     "midstream": f.midstream} for f in self._faults]
 
 
 @dataclass(slots=True)

@@ -165,9 +165,10 @@ class DemoProvider:
         return self._state().catalog
 
     def set_fault(self, kind: str, *, paths: list[str] | None = None, count: int | None = None,
-                  seconds: float | None = None) -> None:
-        """Inject a fault (see ``demo.faults.KINDS``); ``count`` limits it to that many requests."""
-        self._state().faults.add(kind, paths=paths, count=count, seconds=seconds)
+                  seconds: float | None = None, midstream: bool = False) -> None:
+        """Inject a fault (see ``demo.faults.KINDS``); ``count`` limits it to that many requests;
+        ``midstream``: streams already playing on ``paths`` are cut (stalled, for a hang) too."""
+        self._state().faults.add(kind, paths=paths, count=count, seconds=seconds, midstream=midstream)
 
     def revise(self, revision: int) -> MovieChanges:
         """Serve ``revision`` of the movie list (``demo.revision``: 1 changes, adds and removes

@@ -9,6 +9,7 @@ use over HTTP; it is neither counted nor faulted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from xtplay.demo import edge, epg, images, playlist, quirks, streams
 from xtplay.demo.catalog import EPOCH, Catalog
 from xtplay.demo.delivery import NGINX_403, StreamDelivery, too_many
 from xtplay.demo.faults import STREAM_ACTIONS, Fault, Faults, Stats
+from xtplay.demo.interrupted import ProviderGone, Watched
 from xtplay.demo.line import Line
 from xtplay.demo.media import MediaSet, ensure_media
 from xtplay.demo.personalities import Personality
@@ -167,11 +169,15 @@ class DemoApp(StreamDelivery):
             redirected = True
         action = classify(raw_path, params)
         self.state.stats.count(action)
+        cutoff = False
         for fault in ([] if redirected else self.state.faults.match(path, action)):
             with self.state.stats.lock:
                 self.state.stats.faults_fired[fault.kind] += 1
             if fault.kind == "slow":
                 await asyncio.sleep(fault.seconds if fault.seconds is not None else 1.5)
+                continue
+            if fault.kind == "cutoff":  # the real answer starts, and stops half-way
+                cutoff = True
                 continue
             if fault.kind == "reset":
                 if await _reset(receive, send):  # the socket is gone: this answer goes nowhere
@@ -192,7 +198,14 @@ class DemoApp(StreamDelivery):
             await Response(b"", status_code=302, headers={"location": location})(scope, receive, send)
             return
         response = await self.route(scope, path, params, action, raw_path)
-        await response(scope, receive, send)
+        watched = Watched(self.state, receive, send, path, action, cutoff)
+        try:
+            await response(scope, receive, watched)
+        except ProviderGone:
+            pass  # the connection is closed: nothing more goes anywhere
+        if watched.closed:  # the server sees the connection gone before the answer ends
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(streams.wait_disconnect(receive), 2)
 
     # ---- control --------------------------------------------------------------------------------
     async def control(self, scope: Scope, receive: Receive, path: str) -> Any:
@@ -211,7 +224,7 @@ class DemoApp(StreamDelivery):
             try:
                 data = orjson.loads(body or b"{}")
                 self.state.faults.add(data["kind"], paths=data.get("paths"), count=data.get("count"),
-                                      seconds=data.get("seconds"))
+                                      seconds=data.get("seconds"), midstream=bool(data.get("midstream")))
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
             return JSONResponse({"faults": self.state.faults.active()}, status_code=201)

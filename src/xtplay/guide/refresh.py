@@ -28,7 +28,7 @@ from xtplay.accounts.source import source_for
 from xtplay.accounts.vault import Vault
 from xtplay.config import Settings
 from xtplay.db import open_library, transaction
-from xtplay.errors import ConfigError, GuideError, XtplayError
+from xtplay.errors import ConfigError, GuideError, MalformedResponse, XtplayError
 from xtplay.guide.blocks import entry, epoch
 from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
@@ -140,6 +140,8 @@ async def _url_stream(settings: Settings, url: str, user_agent: str | None) -> A
     try:
         async with http.stream(parts.path.lstrip("/"), query) as chunks:
             yield chunks
+    except MalformedResponse as exc:  # a guide address is no Xtream server: say what was expected
+        raise MalformedResponse(exc.host, exc.what, guide=True) from None
     finally:
         await http.aclose()
 

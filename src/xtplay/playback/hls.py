@@ -289,7 +289,7 @@ async def _first_bytes(chunks, response: httpx.Response) -> bytes:
             first += chunk
     except httpx.HTTPError:
         await response.aclose()
-        raise PlaybackError("The stream broke off while starting; try again.") from None
+        raise PlaybackError("The provider stopped sending this part of the stream; try again.") from None
     return first
 
 

@@ -3,7 +3,7 @@ keeping it flowing.
 
 Each format the account allows is asked for in turn (the one that worked last first, see
 :mod:`~xtplay.playback.live_formats`) until one starts: an answer whose first bytes are a
-stream or a playlist within :data:`START_TIMEOUT`. The bytes decide how it plays, never the
+stream or a playlist within the start time limit (``StreamTimeouts.start``). The bytes decide how it plays, never the
 URL suffix or the content-type. The player learns the result from ``/open`` (JSON); a started
 stream is *parked* under a one-time token until the player's engine claims it, so the channel
 is opened upstream once. Panels cap a connection after some seconds or megabytes: live
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import httpx
 from starlette.responses import StreamingResponse
 
+from xtplay.config import StreamTimeouts
 from xtplay.errors import AuthError, NoLiveFormatWorked, PlaybackError, TooManyConnections, XtplayError
 from xtplay.playback import hls, proxy
 from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, ts_offset
@@ -31,8 +32,9 @@ from xtplay.playback.splice import Splicer
 
 log = logging.getLogger(__name__)
 
-#: Seconds a format may take to send its first bytes before the next one is tried.
-START_TIMEOUT = 6.0
+#: Seconds a format may take to send its first bytes before the next one is tried (the
+#: default of ``StreamTimeouts.start``, which the app passes).
+START_TIMEOUT = StreamTimeouts().start
 #: Seconds a started stream waits for the player to claim it before it is closed (it holds one
 #: of the account's connections meanwhile; a player claims it within milliseconds).
 PARK_SECONDS = 5.0
@@ -174,16 +176,25 @@ class Parking:
             await started.close()
 
 
-async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | None) -> AsyncIterator[bytes]:
+#: Told why a relayed stream stopped (an upstream break or a failed re-open), or None once it
+#: flows again: the player's message when its stream ends (see ``ErrorBoard``).
+Report = Callable[[XtplayError | httpx.HTTPError | None], None]
+
+
+async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | None,
+                report: Report | None = None) -> AsyncIterator[bytes]:
     """The stream's bytes; with ``reopen``, a live TS the provider ends is opened again and
-    joined on (:mod:`~xtplay.playback.splice`), until re-opening fails :data:`RECONNECT_DELAYS` times."""
+    joined on (:mod:`~xtplay.playback.splice`), until re-opening fails :data:`RECONNECT_DELAYS` times.
+    ``report`` hears each break and failed re-open, and a re-open that worked."""
     current: Started | None = started
     failures = 0
     splicer = Splicer()
+    tell = report or (lambda _: None)
     try:
         while current is not None:
             delivered = 0
-            async for chunk in _packets(current) if current.kind is StreamKind.TS else _as_is(current):
+            broke: list[httpx.HTTPError] = []
+            async for chunk in _packets(current, broke) if current.kind is StreamKind.TS else _as_is(current, broke):
                 delivered += len(chunk)
                 if current.kind is StreamKind.TS:
                     chunk = splicer.feed(chunk)
@@ -191,6 +202,8 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
                     yield chunk
             await current.close()
             current = None
+            if broke:
+                tell(broke[0])
             if reopen is None or started.kind is not StreamKind.TS:
                 return
             failures = 0 if delivered >= GOOD_CONNECTION_BYTES else failures + 1
@@ -200,6 +213,7 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
                     current = await reopen()
                 except XtplayError as exc:
                     log.info("re-opening a live stream failed: %s", exc)
+                    tell(exc)
                     failures += 1
                     continue
                 if current.kind is not StreamKind.TS:
@@ -208,13 +222,14 @@ async def relay(started: Started, reopen: Callable[[], Awaitable[Started]] | Non
             if current is None:
                 return
             splicer.reconnected()
+            tell(None)
             log.info("live stream re-opened after the provider closed it")
     finally:
         if current is not None:
             await current.close()
 
 
-async def _as_is(started: Started) -> AsyncIterator[bytes]:
+async def _as_is(started: Started, broke: list[httpx.HTTPError]) -> AsyncIterator[bytes]:
     if started.first:
         yield started.first
     if started.chunks is None:
@@ -222,11 +237,11 @@ async def _as_is(started: Started) -> AsyncIterator[bytes]:
     try:
         async for chunk in started.chunks:
             yield chunk
-    except httpx.HTTPError:
-        return
+    except httpx.HTTPError as exc:
+        broke.append(exc)
 
 
-async def _packets(started: Started) -> AsyncIterator[bytes]:
+async def _packets(started: Started, broke: list[httpx.HTTPError]) -> AsyncIterator[bytes]:
     """Whole 188-byte packets only, from the first sync byte: what ends mid-packet is dropped,
     so the next connection's packets follow on a boundary."""
     buffer = started.first[ts_offset(started.first) or 0:]
@@ -240,13 +255,14 @@ async def _packets(started: Started) -> AsyncIterator[bytes]:
             if chunk is None:
                 return
             buffer += chunk
-    except httpx.HTTPError:
-        return
+    except httpx.HTTPError as exc:
+        broke.append(exc)
 
 
-def media_response(started: Started, reopen: Callable[[], Awaitable[Started]] | None = None) -> StreamingResponse:
+def media_response(started: Started, reopen: Callable[[], Awaitable[Started]] | None = None,
+                   report: Report | None = None) -> StreamingResponse:
     """The started stream as the browser's answer (live: no caching, no proxy buffering)."""
-    return StreamingResponse(relay(started, reopen), media_type=MEDIA_TYPES.get(started.kind, "application/octet-stream"),
+    return StreamingResponse(relay(started, reopen, report), media_type=MEDIA_TYPES.get(started.kind, "application/octet-stream"),
                              headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
 

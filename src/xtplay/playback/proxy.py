@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 
 import httpx
 from starlette.responses import Response, StreamingResponse
 
-from xtplay.config import DEFAULT_USER_AGENT
+from xtplay.config import DEFAULT_USER_AGENT, StreamTimeouts
 from xtplay.errors import (
     ItemNotFound,
     NotAStream,
@@ -39,6 +39,8 @@ PLAYER_ONLY_SCHEMES = frozenset({"udp", "rtp", "rtmp", "rtmps", "rtmpe", "rtsp",
 #: A file's media type by what its first bytes are, else by its extension.
 KIND_TYPES = {StreamKind.MP4: "video/mp4", StreamKind.MATROSKA: "video/x-matroska", StreamKind.TS: "video/mp2t",
               StreamKind.FLV: "video/x-flv", StreamKind.AAC: "audio/aac", StreamKind.MP3: "audio/mpeg"}
+#: Content types of an answer that is a page or a message rather than media.
+PAGE_TYPES = frozenset({"text/html", "application/json", "application/xhtml+xml"})
 CONTENT_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "mkv": "video/x-matroska", "webm": "video/webm",
                  "ts": "video/mp2t", "avi": "video/x-msvideo", "mov": "video/quicktime"}
 
@@ -80,14 +82,16 @@ def _netloc(url: str) -> str:
     return httpx.URL(url).netloc.decode("ascii", "replace")
 
 
-def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable[int] = ()) -> httpx.AsyncClient:
+def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable[int] = (),
+                timeouts: StreamTimeouts | None = None) -> httpx.AsyncClient:
     """The pooled client every proxied request uses: redirects followed, player-like agent, the
     per-host headers playlists ask for, and each URL and redirect admitted first (never a file,
     a metadata address, or this app on ``own_ports``: see :mod:`xtplay.sources.admission`)."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=32)
+    t = timeouts or StreamTimeouts()
     return httpx.AsyncClient(
         follow_redirects=True,
-        timeout=httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=10.0),
+        timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
         transport=admitting_transport(own_ports, limits),
         headers={"User-Agent": DEFAULT_USER_AGENT},
         event_hooks={"request": [stream_headers.apply]} if stream_headers is not None else None,
@@ -171,14 +175,17 @@ async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byt
         yield chunk
 
 
-async def closing(chunks: AsyncIterator[bytes], response: httpx.Response) -> AsyncIterator[bytes]:
+async def closing(chunks: AsyncIterator[bytes], response: httpx.Response,
+                  on_break: Callable[[httpx.HTTPError], None] | None = None) -> AsyncIterator[bytes]:
     """The chunks as they arrive (no re-chunking: a live stream must not wait to fill a buffer);
     the upstream connection closes when they end or the viewer goes away. An upstream that
-    drops mid-stream ends the answer; the player reconnects or reports."""
+    drops mid-stream ends the answer (``on_break`` is told why); the player reconnects or reports."""
     try:
         async for chunk in chunks:
             yield chunk
-    except httpx.HTTPError:
+    except httpx.HTTPError as exc:
+        if on_break is not None:
+            on_break(exc)
         return
     finally:
         await response.aclose()
@@ -191,18 +198,24 @@ def refuse_page(first: bytes, label: str) -> None:
         raise not_a_stream(label, first)
 
 
-async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str) -> Response:
+async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str,
+                        on_break: Callable[[XtplayError], None] | None = None) -> Response:
     """A movie or episode with exactly the asked byte range (see :mod:`~xtplay.playback.ranges`):
-    the browser seeks with it even where the provider ignores Range."""
+    the browser seeks with it even where the provider ignores Range. ``on_break`` hears why the
+    provider stopped sending part-way (the player's message when the picture stops)."""
     wanted = ranges.parse(request_headers.get("range"))
     headers = {"range": request_headers["range"]} if wanted is not None else {}
     response = await open_upstream(client, url, label, headers, ok_statuses=(416,))
-    cut = ranges.cut_for(response, wanted)
     chunks = response.aiter_bytes()
     first = b""
     media_type = CONTENT_TYPES.get(ext, "application/octet-stream")
+    # A page or a message labelled as one is looked at wherever the range starts: a provider that
+    # refuses mid-file (an expired line, a challenge page) answers a range with it, status 200.
+    labelled_page = response.status_code < 300 and response.headers.get("content-type", "").split(";")[0].strip(
+        ).lower() in PAGE_TYPES
+    cut = ranges.cut_for(response, wanted)
     from_start = cut.status == 200 or cut.headers.get("content-range", "").startswith("bytes 0-")
-    if from_start and cut.length != 0:
+    if (from_start and cut.length != 0) or labelled_page:
         try:
             first = await anext(chunks, b"")
         except httpx.HTTPError:
@@ -213,10 +226,16 @@ async def file_response(client: httpx.AsyncClient, url: str, label: str, request
         except NotAStream:
             await response.aclose()
             raise
-        media_type = KIND_TYPES.get(kind_of(first), media_type)
+        if from_start:
+            media_type = KIND_TYPES.get(kind_of(first), media_type)
     out = dict(cut.headers, **{"accept-ranges": "bytes"})
     body = ranges.cut_body(prepend(first, chunks), cut)
-    return StreamingResponse(closing(body, response), status_code=cut.status, headers=out, media_type=media_type)
+    def broke(exc: httpx.HTTPError) -> None:
+        if on_break is not None:
+            on_break(translate_error(exc, label, client.timeout))
+
+    return StreamingResponse(closing(body, response, broke), status_code=cut.status, headers=out,
+                             media_type=media_type)
 
 
 class ErrorBoard:

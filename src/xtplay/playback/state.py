@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from xtplay.config import StreamTimeouts
 from xtplay.playback import hls, live, proxy, remux
 
 
@@ -21,10 +22,11 @@ class PlaybackState:
     ffmpeg: remux.FfmpegPool = field(default_factory=remux.FfmpegPool)
     headers: proxy.StreamHeaders = field(default_factory=proxy.StreamHeaders)
     own_ports: frozenset[int] = frozenset()  #: the app's own ports, never fetched upstream
+    timeouts: StreamTimeouts = field(default_factory=StreamTimeouts)
 
     def http(self):
         if self.client is None:
-            self.client = proxy.make_client(self.headers, self.own_ports)
+            self.client = proxy.make_client(self.headers, self.own_ports, self.timeouts)
         return self.client
 
     def hls(self) -> hls.Hls:

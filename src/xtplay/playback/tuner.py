@@ -12,14 +12,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import httpx
 from starlette.responses import Response
 
 from xtplay.accounts.source import stream_urls_for
+from xtplay.errors import XtplayError
 from xtplay.guide import catchup
 from xtplay.playback import live, live_formats
 from xtplay.playback.live import Started
 from xtplay.playback.resolve import Target, catchup_request, play_path, upstream_url
 from xtplay.playback.state import PlaybackState
+from xtplay.sources.http import translate_error
 
 
 def label(profile) -> str:
@@ -43,7 +46,8 @@ async def tune(state: PlaybackState, conn: sqlite3.Connection, vault, profile, t
         return upstream_url(conn, vault, profile, target, ext=ext if target.type == "live" else None, urls=urls,
                             headers=state.headers)
 
-    started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile))
+    started = await live.start_any(state.http(), formats(conn, profile, target, prefer), url_for, label(profile),
+                                   state.timeouts.start)
     state.headers.follow(started.origin, started.final_url)  # a redirect's host serves the same stream
     if target.type == "live":
         live_formats.remember(conn, profile.id, target.item_id, started.ext, started.kind.value)
@@ -82,6 +86,14 @@ async def stream_answer(state: PlaybackState, conn: sqlite3.Connection, vault, p
     client, ext, origin, name = state.http(), started.ext, started.origin, label(profile)
 
     async def reopen() -> Started:
-        return await live.start(client, ext, origin, name)
+        return await live.start(client, ext, origin, name, state.timeouts.start)
 
-    return live.media_response(started, reopen if target.type == "live" else None)
+    def report(problem: XtplayError | httpx.HTTPError | None) -> None:
+        """Why the stream stopped, for the player's message when it ends (cleared once it flows again)."""
+        if problem is None:
+            state.errors.clear(target.base_path)
+        else:
+            state.errors.put(target.base_path, problem if isinstance(problem, XtplayError)
+                             else translate_error(problem, name, client.timeout))
+
+    return live.media_response(started, reopen if target.type == "live" else None, report)

@@ -8,6 +8,11 @@ fe80::/10, ``fd00:ec2::254`` …), never an unspecified or multicast address, an
 app itself (a local address on one of its own ports). A host is checked by every address it
 resolves to, so a name pointing at 169.254.169.254 is refused like the number.
 
+The check and the connection use one resolution: :class:`AdmittingBackend` resolves the host,
+checks every address, and connects to a checked address (the request keeps the name in its
+``Host`` header and TLS its server name), so a name that answers an allowed address to the
+check and a forbidden one to the connection (DNS rebinding) reaches nothing forbidden.
+
 That a URL came *from the provider* (its own server, a redirect it answered, a URI of a
 playlist it sent) is the callers' half of the rule: they fetch only URLs named by an opaque
 token they minted from such an answer, never one a browser supplies. Loopback is allowed
@@ -20,9 +25,10 @@ import asyncio
 import functools
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from xtplay.errors import UnsafeUpstream
@@ -103,9 +109,68 @@ class AdmittingTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-def admitting_transport(own_ports: Iterable[int] = (), limits: httpx.Limits | None = None) -> AdmittingTransport:
-    """The transport for a client that fetches what a provider points at."""
-    inner = httpx.AsyncHTTPTransport(limits=limits or httpx.Limits())
+#: Resolves (host, port) to addresses, in the order to try them.
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, each once, in the resolver's order."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"the name does not resolve ({exc})") from None
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class AdmittingBackend(httpcore.AsyncNetworkBackend):
+    """Opens connections only to admitted addresses: resolves once, checks every address the
+    name has, connects to them in turn (never to the name, which could resolve anew)."""
+
+    def __init__(self, own_ports: Iterable[int] = (), resolver: Resolver | None = None) -> None:
+        self.own_ports, self.resolver = tuple(own_ports), resolver or resolve
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.AsyncNetworkStream:
+        bare = host.strip("[]")
+        try:  # the name's lookup counts against the connect time limit too
+            addresses = [bare] if _is_address(bare) else await asyncio.wait_for(self.resolver(bare, port), timeout)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout("the name's lookup took too long") from None
+        if not addresses:
+            raise httpcore.ConnectError("the name has no address")
+        for address in addresses:
+            check_address(address, port, self.own_ports)
+        failure: Exception = httpcore.ConnectError("no address answered")
+        for address in addresses:
+            try:
+                return await self.inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                                    socket_options=socket_options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+                                  ) -> httpcore.AsyncNetworkStream:
+        raise UnsafeUpstream("a local socket")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def admitting_transport(own_ports: Iterable[int] = (), limits: httpx.Limits | None = None,
+                        resolver: Resolver | None = None) -> AdmittingTransport:
+    """The transport for a client that fetches what a provider points at: each URL admitted,
+    each connection made to an admitted address (``resolver``: how names resolve; tests pass one)."""
+    limits = limits or httpx.Limits()
+    inner = httpx.AsyncHTTPTransport(limits=limits)
+    # httpx takes no network backend, so its pool is made again with ours (the same settings
+    # httpx gives it: TLS context, limits, HTTP/1.1).
+    inner._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
+        network_backend=AdmittingBackend(own_ports, resolver))
     return AdmittingTransport(inner, own_ports)
 
 

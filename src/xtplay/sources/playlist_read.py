@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from xtplay.config import Settings
-from xtplay.errors import MalformedResponse, NotAPlaylist
+from xtplay.errors import MalformedResponse, NotAPlaylist, ProviderRefused
 from xtplay.logs import register_secret
 from xtplay.sources.http import ProviderHttp, host_of
 from xtplay.sources.m3u import M3UEntry, Playlist, PlaylistReader, decode_line
@@ -110,6 +110,11 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             assert chunks is not None
             read = await _consume(chunks, str(response.url), where, known.digest if known else None, consume)
             return PlaylistRead(read.playlist, ListVersion(read.version.digest, etag, modified))
+    except ProviderRefused as exc:
+        if type(exc) is ProviderRefused and exc.status in (404, 410):  # a panel's answer to an ended line too
+            raise NotAPlaylist(where, f"has no playlist (HTTP {exc.status}): check the address, and that the "
+                               "subscription behind it is still active") from None
+        raise
     except MalformedResponse as exc:
         if exc.what == "a web page":
             raise NotAPlaylist(where, "returned a web page, not a playlist") from None

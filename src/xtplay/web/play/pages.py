@@ -53,7 +53,7 @@ def playback_state(request: Request) -> PlaybackState:
     if state is None:
         server = request.scope.get("server") or (None, None)
         ports = {p for p in (server[1], get_settings(request).port) if p}
-        state = PlaybackState(own_ports=frozenset(ports))
+        state = PlaybackState(own_ports=frozenset(ports), timeouts=get_settings(request).stream_timeouts)
         request.app.state.playback = state
     return state
 
@@ -373,7 +373,8 @@ async def file(request: Request, profile_id: int, type: str, item_id: str, conn:
     async def make() -> Response:
         profile, url = _upstream(conn, request, profile_id, target)
         ext = url.rsplit(".", 1)[-1].lower()
-        return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext)
+        return await proxy.file_response(state.http(), url, _label(profile), request.headers, ext,
+                                         lambda exc: state.errors.put(target.base_path, exc))
 
     return await _guarded(state, target, make)
 

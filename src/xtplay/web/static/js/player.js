@@ -117,6 +117,20 @@
         enableStashBuffer: !live });
     state.ts = player;
     player.on(mpegts.Events.ERROR, function () { explainFailure(gen); });
+    /* A live stream has no end: when its answer ends, xtplay gave up on the provider (after
+       re-opening it). Once what came has played, say why, as for an error; a catch-up cut off
+       well before its programme's end likewise. */
+    player.on(mpegts.Events.LOADING_COMPLETE, function () {
+      if (gen !== state.generation) return;
+      function out() {
+        video.removeEventListener("waiting", out);
+        video.removeEventListener("ended", out);
+        var early = live || (state.duration && position() < state.duration - 30);
+        if (gen === state.generation && early) explainFailure(gen);
+      }
+      video.addEventListener("waiting", out);
+      video.addEventListener("ended", out);
+    });
     player.attachMediaElement(video);
     player.load();
     var p = player.play();

@@ -83,6 +83,11 @@ class Artwork:
 
 #: Overrides :attr:`Artwork.cache_bytes`, in megabytes.
 ARTWORK_CACHE_ENV = "XTPLAY_ARTWORK_CACHE_MB"
+#: Overrides :attr:`Settings.conversions`.
+CONVERSIONS_ENV = "XTPLAY_CONVERSIONS"
+#: ffmpeg conversions at once by default: a transcode takes about a core; this machine's
+#: measured ceiling is in bench/README.md ("transcode ceiling").
+DEFAULT_CONVERSIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,8 @@ class Settings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     limits: Limits = field(default_factory=Limits)
     artwork: Artwork = field(default_factory=lambda: artwork_from_env())
+    #: ffmpeg processes (remux or transcode) at once; the next viewer waits, then is told it is busy.
+    conversions: int = field(default_factory=lambda: conversions_from_env())
 
     @property
     def db_path(self) -> Path:
@@ -130,6 +137,16 @@ def artwork_from_env() -> Artwork:
     if megabytes < 1:
         raise ConfigError(f"{ARTWORK_CACHE_ENV} must be at least 1 (megabyte).")
     return Artwork(cache_bytes=int(megabytes * 1024 * 1024))
+
+
+def conversions_from_env() -> int:
+    """How many ffmpeg conversions run at once: ``$XTPLAY_CONVERSIONS`` when set."""
+    text = os.environ.get(CONVERSIONS_ENV, "").strip()
+    if not text:
+        return DEFAULT_CONVERSIONS
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{CONVERSIONS_ENV} must be a whole number of conversions, at least 1, not “{text}”.")
+    return int(text)
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -217,3 +217,17 @@ async def test_shutdown_kills_every_running_conversion(demo_media_dir):
     for stream in streams:
         await stream.aclose()
     assert pool.running == 0 and not set(pids) & remux._running
+
+
+def test_the_conversions_at_once_are_set_from_the_environment(tmp_path, monkeypatch):
+    from xtplay.config import CONVERSIONS_ENV, DEFAULT_CONVERSIONS, load_settings
+    from xtplay.errors import ConfigError
+
+    monkeypatch.delenv(CONVERSIONS_ENV, raising=False)
+    assert load_settings(tmp_path).conversions == DEFAULT_CONVERSIONS == remux.DEFAULT_LIMIT
+    monkeypatch.setenv(CONVERSIONS_ENV, "6")
+    assert load_settings(tmp_path).conversions == 6
+    for wrong in ("many", "0", "-2", "1.5"):
+        monkeypatch.setenv(CONVERSIONS_ENV, wrong)
+        with pytest.raises(ConfigError, match=CONVERSIONS_ENV):
+            load_settings(tmp_path)

@@ -78,8 +78,9 @@ def test_one_viewer_too_many_is_told_the_conversions_are_busy(live_app, play_pro
     monkeypatch.setattr(remux, "SLOT_WAIT", 0.5)
     path = f"/play/{play_profile_id}/movie/3/remux.mp4"
     with _logged_errors() as errors, httpx.Client(base_url=live_app.url, timeout=30) as client:
-        limit = live_app.app.state.playback.ffmpeg.limit
+        limit = live_app.settings.conversions  # the app's pool takes the setting
         held = [client.send(client.build_request("GET", path), stream=True) for _ in range(limit)]
+        assert live_app.app.state.playback.ffmpeg.limit == limit
         try:
             assert [answer.status_code for answer in held] == [200] * limit
             extra = client.get(path, headers={"Accept": "application/json"})

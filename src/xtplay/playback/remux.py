@@ -19,14 +19,16 @@ import shutil
 import signal
 from collections.abc import AsyncIterator
 
+from xtplay.config import DEFAULT_CONVERSIONS
 from xtplay.errors import ConversionsBusy, PlaybackError
 from xtplay.logs import redact
 
 log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
-#: Concurrent ffmpeg processes (a transcode takes a CPU core; remuxes are cheap).
-DEFAULT_LIMIT = 3
+#: Concurrent ffmpeg processes (a transcode takes a CPU core; remuxes are cheap); the app's
+#: own pool takes ``Settings.conversions``.
+DEFAULT_LIMIT = DEFAULT_CONVERSIONS
 #: How long a new viewer waits for a free slot before being told to try later.
 SLOT_WAIT = 15.0
 

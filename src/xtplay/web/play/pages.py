@@ -52,8 +52,10 @@ def playback_state(request: Request) -> PlaybackState:
     state = getattr(request.app.state, "playback", None)
     if state is None:
         server = request.scope.get("server") or (None, None)
-        ports = {p for p in (server[1], get_settings(request).port) if p}
-        state = PlaybackState(own_ports=frozenset(ports), timeouts=get_settings(request).stream_timeouts)
+        settings = get_settings(request)
+        ports = {p for p in (server[1], settings.port) if p}
+        state = PlaybackState(own_ports=frozenset(ports), timeouts=settings.stream_timeouts,
+                              ffmpeg=remux.FfmpegPool(settings.conversions))
         request.app.state.playback = state
     return state
 

@@ -161,3 +161,5 @@ def test_a_rarer_error_is_shown_in_french_with_its_parts(web_client, playlist_se
     assert str(error).startswith("The server panel.example sent the login answer where a channel list was expected ")
     with locale.speaking("fr"):
         assert "la réponse de connexion là où une liste de chaînes était attendue" in locale.describe(error)
+        # ...and so is one kept as English text (a stored sync error), parts included.
+        assert locale.translated("The file list.m3u is empty.") == "Le fichier list.m3u est vide."

@@ -193,8 +193,8 @@ def translated(text: Any) -> str:
     for pattern, translation in _sentences(language):
         match = pattern.match(text)
         if match:
-            try:
-                return translation % match.groupdict()
+            try:  # a value that was itself a marked part ("The file x.m3u") is read back too
+                return translation % {key: translated(value) for key, value in match.groupdict().items()}
             except (KeyError, TypeError, ValueError):
                 return text
     return text

@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from xtplay.errors import ConfigError
+from xtplay.i18n import N_
 
 APP_NAME = "xtplay"
 DEFAULT_HOST = "127.0.0.1"
@@ -133,9 +134,10 @@ def artwork_from_env() -> Artwork:
     try:
         megabytes = float(text)
     except ValueError:
-        raise ConfigError(f"{ARTWORK_CACHE_ENV} must be a number of megabytes, not “{text}”.") from None
+        raise ConfigError(N_("%(name)s must be a number of megabytes, not “%(value)s”."),
+                          {"name": ARTWORK_CACHE_ENV, "value": text}) from None
     if megabytes < 1:
-        raise ConfigError(f"{ARTWORK_CACHE_ENV} must be at least 1 (megabyte).")
+        raise ConfigError(N_("%(name)s must be at least 1 (megabyte)."), {"name": ARTWORK_CACHE_ENV})
     return Artwork(cache_bytes=int(megabytes * 1024 * 1024))
 
 

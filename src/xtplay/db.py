@@ -17,6 +17,7 @@ from pathlib import Path
 
 from xtplay.config import Settings
 from xtplay.errors import DatabaseTooNew, DatabaseUnavailable, StoreError
+from xtplay.i18n import N_
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 BUSY_TIMEOUT_MS = 10_000
@@ -97,7 +98,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.rollback()
-            raise StoreError(f"Upgrading the library failed at {name}: {exc}. The backup beside it is intact.") from exc
+            raise StoreError(N_("Upgrading the library failed at %(name)s: %(reason)s. The backup beside it is intact."),
+                             {"name": name, "reason": str(exc)}) from exc
     return pending[-1][0]
 
 

@@ -4,7 +4,9 @@ Every error a person can meet is an ``XtplayError`` whose ``str()`` is a sentenc
 act on. Errors from httpx, sqlite3, ffmpeg and the OS are translated into these once, at
 the edge where they happen, and become output only in ``cli.main`` and the web layer. The
 English sentence is marked for translation (``N_``) and kept apart from the values filled into
-it (``template``, ``params``), so the web layer can show it in the reader's language.
+it (``template``, ``params``), so the web layer can show it in the reader's language; a value
+that is itself a marked part of a sentence (what was sent instead, why a link is refused) is a
+:class:`~xtplay.i18n.Phrase`, translated with the sentence.
 
     XtplayError
     ├── ConfigError                 bad setting or command-line value
@@ -52,7 +54,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from xtplay.i18n import N_
+from xtplay.i18n import N_, Phrase
 
 
 class XtplayError(Exception):
@@ -97,9 +99,9 @@ class DatabaseTooNew(StoreError):
     def __init__(self, path: str, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
         super().__init__(
-            f"The library {path} was written by a newer xtplay (schema {found}, this version "
-            f"knows {supported}). Upgrade xtplay; the file was not touched."
-        )
+            N_("The library %(path)s was written by a newer xtplay (schema %(found)s, this version "
+               "knows %(supported)s). Upgrade xtplay; the file was not touched."),
+            {"path": path, "found": found, "supported": supported})
 
 
 class DatabaseUnavailable(StoreError):
@@ -271,7 +273,7 @@ class MalformedResponse(ProviderError):
 
     title = N_("Not an Xtream server")
 
-    def __init__(self, host: str, what: str = "an unreadable answer", *, guide: bool = False) -> None:
+    def __init__(self, host: str, what: str = N_("an unreadable answer"), *, guide: bool = False) -> None:
         """``guide``: the address should have sent an XMLTV guide (a playlist's or an added one)."""
         self.host, self.what = host, what
         if guide:
@@ -280,7 +282,7 @@ class MalformedResponse(ProviderError):
         else:
             message = N_("The server %(host)s sent %(what)s instead of Xtream data. Check the server address; "
                          "if it is right, the provider may be having trouble.")
-        super().__init__(message, {"host": host, "what": what})
+        super().__init__(message, {"host": host, "what": what if isinstance(what, Phrase) else Phrase(what)})
 
 
 class NotAPlaylist(ProviderError):
@@ -288,9 +290,12 @@ class NotAPlaylist(ProviderError):
 
     title = N_("Not a playlist")
 
-    def __init__(self, where: str, reason: str) -> None:
-        self.where, self.reason = where, reason
-        super().__init__(f"{where} {reason}.")
+    def __init__(self, where: str, sentence: str, params: Mapping[str, Any] | None = None) -> None:
+        """``where`` names the file or address (a :class:`Phrase`); ``sentence`` is the marked
+        sentence saying what is wrong with it, with a ``%(where)s`` field for it."""
+        self.where = where
+        super().__init__(sentence, {**(params or {}), "where": where})
+        self.reason = self.message
 
 
 class StreamProtected(ProviderError):
@@ -324,7 +329,7 @@ class UnsafeUpstream(ProviderError):
     def __init__(self, why: str) -> None:
         self.why = why
         super().__init__(N_("A link from the provider points at %(why)s; xtplay does not follow such links, "
-                            "so this cannot be played."), {"why": why})
+                            "so this cannot be played."), {"why": why if isinstance(why, Phrase) else Phrase(why)})
 
 
 class NotAnImage(ProviderError):
@@ -332,12 +337,13 @@ class NotAnImage(ProviderError):
     a file too big or of absurd dimensions. The placeholder is shown instead."""
 
     status_code = 502
-    title = "Not a picture"
+    title = N_("Not a picture")
     retryable = False
 
     def __init__(self, host: str, reason: str) -> None:
         self.host, self.reason = host, reason
-        super().__init__(f"The artwork at {host} is not a picture xtplay shows: {reason}.")
+        super().__init__(N_("The artwork at %(host)s is not a picture xtplay shows: %(reason)s."),
+                         {"host": host, "reason": reason if isinstance(reason, Phrase) else Phrase(reason)})
 
 
 class StreamOffAir(ProviderError):
@@ -449,12 +455,12 @@ class ConversionsBusy(PlaybackError):
     when to try again, rather than starting one conversion too many and stuttering them all."""
 
     status_code = 503
-    title = "Conversions busy"
+    title = N_("Conversions busy")
     retryable = True
 
     def __init__(self, limit: int, retry_after: int) -> None:
         self.limit, self.retry_after = limit, retry_after
-        super().__init__(f"{limit} conversions are already running; stop one and try again.")
+        super().__init__(N_("%(limit)s conversions are already running; stop one and try again."), {"limit": limit})
 
 
 class NotAStream(PlaybackError):

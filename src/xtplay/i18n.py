@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,6 +32,19 @@ LANGUAGES = {"en": "English", "fr": "Français"}
 def N_(message: str) -> str:
     """Mark ``message`` for translation where it is written; it is translated where it is shown."""
     return message
+
+
+class Phrase(str):
+    """A marked part of a sentence (what a provider sent, why a link is refused) given to an error as
+    a value: it reads as its English text, and the web layer translates it with the sentence."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> Phrase:
+        phrase = super().__new__(cls, template % params if params else template)
+        phrase.template, phrase.params = template, dict(params or {})
+        return phrase
 
 
 def catalog_path(language: str) -> Path:

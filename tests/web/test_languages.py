@@ -10,7 +10,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from xtplay.errors import ProviderUnreachable, TooManyConnections
+from xtplay.errors import MalformedResponse, ProviderUnreachable, TooManyConnections
+from xtplay.i18n import N_, Phrase
 from xtplay.library import history
 from xtplay.web import locale, views
 
@@ -144,3 +145,21 @@ def test_form_errors_of_the_profile_checks_speak_french(browse_client):
     english = browse_client.post_form("/profiles", {"name": "Salon", "url": "ftp://panel.example", "username": "u",
                                                     "password": "p"})
     assert "The server URL must start with http:// or https://, not ftp://." in html.unescape(english.text)
+
+
+def test_a_rarer_error_is_shown_in_french_with_its_parts(web_client, playlist_server):
+    page = playlist_server.put("/page.m3u", "<html><body>Log in</body></html>", content_type="text/html")
+    headers = {"X-CSRF-Token": web_client.csrf, "HX-Request": "true"}
+    french = html.unescape(web_client.post("/profiles/playlist/test", data={"m3u": page}, headers={**headers, **FR}).text)
+    assert re.search(r"L'adresse sur \S+ a renvoyé une page web, pas une playlist\.", french), french
+    assert "returned a web page" not in french
+    english = html.unescape(web_client.post("/profiles/playlist/test", data={"m3u": page}, headers=headers).text)
+    assert re.search(r"The address at \S+ returned a web page, not a playlist\.", english), english
+    # A part made of parts (what the provider sent instead of a list) is translated whole.
+    error = MalformedResponse("panel.example", Phrase(N_("the login answer where %(what)s was expected"),
+                                                      {"what": Phrase(N_("a channel list"))}))
+    assert str(error).startswith("The server panel.example sent the login answer where a channel list was expected ")
+    with locale.speaking("fr"):
+        assert "la réponse de connexion là où une liste de chaînes était attendue" in locale.describe(error)
+        # ...and so is one kept as English text (a stored sync error), parts included.
+        assert locale.translated("The file list.m3u is empty.") == "Le fichier list.m3u est vide."

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from xtplay.accounts import playlists, profiles
 from xtplay.accounts.vault import Vault
 from xtplay.errors import ConfigError, ProfileError, SecretUnreadable, VaultError
+from xtplay.i18n import N_
 from xtplay.logs import register_secret
 
 FORMAT = "xtplay-profiles"
@@ -56,7 +57,7 @@ class ImportOutcome:
 def check_passphrase(passphrase: str) -> str:
     """Refuse passphrases too short to protect the passwords in the file."""
     if len(passphrase or "") < MIN_PASSPHRASE:
-        raise ConfigError(f"The passphrase must have at least {MIN_PASSPHRASE} characters.")
+        raise ConfigError(N_("The passphrase must have at least %(min)s characters."), {"min": MIN_PASSPHRASE})
     return passphrase
 
 
@@ -68,7 +69,7 @@ def export_profiles(
     register_secret(passphrase)
     chosen = [profiles.get_profile(conn, n) for n in names] if names else profiles.list_profiles(conn)
     if not chosen:
-        raise ProfileError("There is no profile to export.")
+        raise ProfileError(N_("There is no profile to export."))
     result = ExportResult(Path(path))
     entries = []
     for profile in chosen:
@@ -116,25 +117,25 @@ def read_export(path: Path | str, passphrase: str) -> list[dict[str, Any]]:
     try:
         document = json.loads(Path(path).read_bytes())
     except OSError as exc:
-        raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from exc
+        raise ConfigError(N_("Cannot read %(path)s: %(reason)s."), {"path": path, "reason": exc.strerror}) from exc
     except ValueError:
-        raise ConfigError(f"{path} is not an xtplay profile export.") from None
+        raise ConfigError(N_("%(path)s is not an xtplay profile export."), {"path": path}) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ConfigError(f"{path} is not an xtplay profile export.")
+        raise ConfigError(N_("%(path)s is not an xtplay profile export."), {"path": path})
     if document.get("version") != VERSION:
-        raise ConfigError(f"{path} is an export format version this xtplay does not know; upgrade xtplay.")
+        raise ConfigError(N_("%(path)s is an export format version this xtplay does not know; upgrade xtplay."), {"path": path})
     try:
         kdf = document["kdf"]
         if kdf.get("name") != "scrypt":
-            raise ConfigError(f"{path} uses an unknown key derivation.")
+            raise ConfigError(N_("%(path)s uses an unknown key derivation."), {"path": path})
         key = _derive(passphrase, _unb64(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
         nonce, sealed = _unb64(document["nonce"]), _unb64(document["ciphertext"])
     except (KeyError, TypeError, ValueError, binascii.Error, AttributeError):
-        raise ConfigError(f"{path} is damaged: its header is incomplete.") from None
+        raise ConfigError(N_("%(path)s is damaged: its header is incomplete."), {"path": path}) from None
     try:
         clear = AESGCM(key).decrypt(nonce, sealed, _AAD)
     except (InvalidTag, ValueError):
-        raise VaultError("Wrong passphrase (or the export file was altered): nothing was imported.") from None
+        raise VaultError(N_("Wrong passphrase (or the export file was altered): nothing was imported.")) from None
     entries = json.loads(clear).get("profiles", [])
     for entry in entries:
         register_secret(entry.get("password"))
@@ -146,7 +147,7 @@ def import_profiles(
 ) -> list[ImportOutcome]:
     """Add the file's profiles without a login; an existing name is skipped or renamed."""
     if on_conflict not in ("skip", "rename"):
-        raise ConfigError("on_conflict must be “skip” or “rename”.")
+        raise ConfigError(N_("on_conflict must be “skip” or “rename”."))
     outcomes = []
     for entry in read_export(path, passphrase):
         name = str(entry.get("name") or "")
@@ -214,7 +215,7 @@ def _write_private(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ConfigError(f"Cannot write {path}: {exc.strerror}.") from exc
+        raise ConfigError(N_("Cannot write %(path)s: %(reason)s."), {"path": path, "reason": exc.strerror}) from exc
 
 
 def _b64(data: bytes) -> str:

@@ -21,6 +21,7 @@ from xtplay.accounts.fields import normalize_url
 from xtplay.accounts.vault import Secret, Vault
 from xtplay.config import Settings
 from xtplay.errors import AccountInactive, InvalidProfile, ProfileExists, ProfileNotFound, SecretUnreadable
+from xtplay.i18n import N_
 from xtplay.logs import forget_secret, register_secret
 from xtplay.sources.playlist import PlaylistSource
 from xtplay.sources.playlist_read import register_location
@@ -345,7 +346,8 @@ def stream_credentials(conn: sqlite3.Connection, vault: Vault, profile: str | in
     """(base URL, username, password) for the stream URLs of ``accounts.source`` — playback only."""
     profile = get_profile(conn, profile)
     if profile.is_playlist:
-        raise InvalidProfile("url", f"“{profile.name}” is a playlist profile: its streams have no Xtream login.")
+        raise InvalidProfile("url", N_("“%(name)s” is a playlist profile: its streams have no Xtream login."),
+                             {"name": profile.name})
     return profile.url, profile.username, decrypt_password(conn, vault, profile)
 
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from xtplay.config import Settings
 from xtplay.errors import ConfigError, SecretUnreadable, VaultError
+from xtplay.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class Vault:
 
     def __init__(self, key: bytes, source: str) -> None:
         if len(key) != KEY_BYTES:
-            raise VaultError("The master key must be 256 bits.")
+            raise VaultError(N_("The master key must be 256 bits."))
         self._aead = AESGCM(key)
         #: Where the key lives: ``"keyring"`` or ``"file"`` (shown by ``profile list``, never the key).
         self.source = source
@@ -94,7 +95,7 @@ class Vault:
         """The vault of this home directory, creating its master key on first use."""
         mode = os.environ.get(KEYRING_ENV, "auto").strip().lower() or "auto"
         if mode not in ("auto", "file"):
-            raise ConfigError(f"{KEYRING_ENV} must be “auto” or “file”, not “{mode}”.")
+            raise ConfigError(N_("%(name)s must be “auto” or “file”, not “%(mode)s”."), {"name": KEYRING_ENV, "mode": mode})
         key_file = settings.home / KEY_FILE_NAME
         marker = settings.home / KEYRING_MARKER
         if mode == "file" or key_file.exists():
@@ -190,7 +191,7 @@ def _file_key(path: Path) -> bytes:
     except FileExistsError:
         return _read_key_file(path)
     except OSError as exc:
-        raise VaultError(f"Cannot create the key file {path}: {exc.strerror}.") from exc
+        raise VaultError(N_("Cannot create the key file %(path)s: %(reason)s."), {"path": path, "reason": exc.strerror}) from exc
     key = os.urandom(KEY_BYTES)
     try:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
@@ -199,7 +200,7 @@ def _file_key(path: Path) -> bytes:
             os.fsync(handle.fileno())
     except OSError as exc:
         path.unlink(missing_ok=True)
-        raise VaultError(f"Cannot write the key file {path}: {exc.strerror}.") from exc
+        raise VaultError(N_("Cannot write the key file %(path)s: %(reason)s."), {"path": path, "reason": exc.strerror}) from exc
     return key
 
 
@@ -216,11 +217,14 @@ def _read_key_file(path: Path) -> bytes:
             text = path.read_text(encoding="ascii").strip()
         key = base64.b64decode(text, validate=True)
     except OSError as exc:
-        raise VaultError(f"The key file {path} cannot be read ({exc.strerror or 'access failed'}).") from exc
+        raise VaultError(N_("The key file %(path)s cannot be read (%(reason)s)."),
+                         {"path": path, "reason": exc.strerror or "access failed"}) from exc
     except (UnicodeDecodeError, binascii.Error, ValueError) as exc:
-        raise VaultError(f"The key file {path} is damaged. Restore it, or remove it and re-enter every password.") from exc
+        raise VaultError(N_("The key file %(path)s is damaged. Restore it, or remove it and re-enter every password."),
+                         {"path": path}) from exc
     if len(key) != KEY_BYTES:
-        raise VaultError(f"The key file {path} is damaged. Restore it, or remove it and re-enter every password.")
+        raise VaultError(N_("The key file %(path)s is damaged. Restore it, or remove it and re-enter every password."),
+                         {"path": path})
     return key
 
 

@@ -20,6 +20,7 @@ from xtplay.accounts.profiles import Profile
 from xtplay.errors import GuideError
 from xtplay.guide.model import provider_zone
 from xtplay.guide.query import programme_at
+from xtplay.i18n import N_
 
 #: Extra minutes requested after a programme's end (archives lag live by up to two minutes).
 MARGIN_MINUTES = 5
@@ -69,15 +70,16 @@ def timeshift_request(conn: sqlite3.Connection, profile_id: int, channel_provide
     cannot be replayed."""
     prog = programme_at(conn, profile_id, channel_provider_id, programme_start)
     if prog is None:
-        raise GuideError("That programme is not in the guide any more.")
+        raise GuideError(N_("That programme is not in the guide any more."))
     days = archive_days(conn, profile_id, channel_provider_id)
     now_ts = int(now.timestamp()) if now else int(time.time())
     start_ts, stop_ts = int(prog.start.timestamp()), int(prog.stop.timestamp())
     on_air = start_ts <= now_ts < stop_ts
     if not (in_archive_window(days, start_ts, stop_ts, now_ts) or (on_air and days > 0)):
         if days <= 0:
-            raise GuideError("This channel has no catch-up archive.")
-        raise GuideError(f"“{prog.title}” is not in the channel's archive (it keeps {days} days of finished programmes).")
+            raise GuideError(N_("This channel has no catch-up archive."))
+        raise GuideError(N_("“%(title)s” is not in the channel's archive (it keeps %(days)s days of finished programmes)."),
+                         {"title": prog.title, "days": days})
     latest = (now_ts if on_air else stop_ts) - start_ts - 60  # the last whole minute there is to play
     offset = max(0, min(int(offset_secs), max(0, latest)))
     local = (prog.start + timedelta(seconds=offset)).astimezone(provider_tz).replace(second=0, microsecond=0)

@@ -33,6 +33,7 @@ from xtplay.guide.blocks import entry, epoch
 from xtplay.guide.model import SHORT, XTREAM, GuideResult, Retention, naive_time_zone
 from xtplay.guide.query import now_next, resolve_channels
 from xtplay.guide.store import ingest_stream, prune, rematch
+from xtplay.i18n import N_
 from xtplay.library.catalog import is_empty
 from xtplay.logs import redact, register_secret
 from xtplay.sources.http import ProviderHttp
@@ -72,9 +73,9 @@ def add_source(conn: sqlite3.Connection, vault: Vault, profile_id: int, url: str
     try:
         parts = urlsplit(url)
     except ValueError:  # an unbalanced "[" of an IPv6 address
-        raise ConfigError(f"“{redact(url)}” is not an http(s) URL of an XMLTV guide.") from None
+        raise ConfigError(N_("“%(url)s” is not an http(s) URL of an XMLTV guide."), {"url": redact(url)}) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"“{redact(url)}” is not an http(s) URL of an XMLTV guide.")
+        raise ConfigError(N_("“%(url)s” is not an http(s) URL of an XMLTV guide."), {"url": redact(url)})
     register_secret_parts(url)
     shown = redact(url.replace(f":{parts.password}@", ":***@", 1) if parts.password else url)
     secret = vault.encrypt(profile_id, url)
@@ -162,7 +163,8 @@ async def _guide_stream(settings: Settings, where: str, user_agent: str | None) 
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise GuideError(f"The guide file {path.name} cannot be read ({exc.strerror or 'error'}).") from None
+        raise GuideError(N_("The guide file %(name)s cannot be read (%(reason)s)."),
+                         {"name": path.name, "reason": exc.strerror or "error"}) from None
     with handle:
         yield file_chunks(handle)
 

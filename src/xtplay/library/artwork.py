@@ -36,6 +36,7 @@ import httpx
 
 from xtplay.config import DEFAULT_USER_AGENT, Settings
 from xtplay.errors import NotAnImage, ProviderError, ProviderRefused, ProviderServerError, ProviderTimeout, ProviderUnreachable
+from xtplay.i18n import N_, Phrase
 from xtplay.library import catalog, details, thumbnails
 from xtplay.sources.admission import admitting_transport
 
@@ -215,18 +216,18 @@ class ArtworkCache:
                     raise ProviderRefused(host, response.status_code)
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
-                    raise NotAnImage(host, f"it is larger than {cap // (1024 * 1024)} MB")
+                    raise NotAnImage(host, Phrase(N_("it is larger than %(mb)s MB"), {"mb": cap // (1024 * 1024)}))
                 chunks, size = [], 0
                 async for chunk in response.aiter_bytes():
                     size += len(chunk)
                     if size > cap:
-                        raise NotAnImage(host, f"it is larger than {cap // (1024 * 1024)} MB")
+                        raise NotAnImage(host, Phrase(N_("it is larger than %(mb)s MB"), {"mb": cap // (1024 * 1024)}))
                     chunks.append(chunk)
                 return b"".join(chunks)
         except httpx.TimeoutException:
             raise ProviderTimeout(host, self.limits.read) from None
         except httpx.TooManyRedirects:
-            raise NotAnImage(host, "it redirects without end") from None
+            raise NotAnImage(host, N_("it redirects without end")) from None
         except httpx.ConnectError:
             raise ProviderUnreachable(host, "no connection") from None
         except httpx.HTTPError:

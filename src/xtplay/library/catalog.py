@@ -16,6 +16,7 @@ from typing import Any, Literal
 import orjson
 
 from xtplay.errors import InvalidBrowse, UnknownItemType
+from xtplay.i18n import N_
 
 ItemType = Literal["live", "movie", "series"]
 TYPES: tuple[str, ...] = ("live", "movie", "series")
@@ -89,7 +90,7 @@ def _row_to_item(row: sqlite3.Row, category_name: str | None = None) -> ItemRow:
 
 def _check_type(type: str) -> None:
     if type not in TYPES:
-        raise UnknownItemType(f"Unknown kind of item “{type}” (expected live, movie or series).")
+        raise UnknownItemType(N_("Unknown kind of item “%(type)s” (expected live, movie or series)."), {"type": type})
 
 
 def categories(conn: sqlite3.Connection, profile_id: int, type: str, include_adult: bool = False) -> list[CategoryRow]:
@@ -139,9 +140,9 @@ def _decode_cursor(cursor: str) -> list[Any]:
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, orjson.JSONDecodeError) as exc:
-        raise InvalidBrowse("That page link is no longer valid; start again from the first page.") from exc
+        raise InvalidBrowse(N_("That page link is no longer valid; start again from the first page.")) from exc
     if not isinstance(values, list) or len(values) != 2:
-        raise InvalidBrowse("That page link is no longer valid; start again from the first page.")
+        raise InvalidBrowse(N_("That page link is no longer valid; start again from the first page."))
     return values
 
 
@@ -238,7 +239,7 @@ def items(
     """
     _check_type(type)
     if sort not in _SORT_KEYS:
-        raise InvalidBrowse(f"Unknown sort “{sort}” (expected one of {', '.join(SORTS)}).")
+        raise InvalidBrowse(N_("Unknown sort “%(sort)s” (expected one of %(sorts)s)."), {"sort": sort, "sorts": ", ".join(SORTS)})
     limit = max(1, min(int(limit), 500))
     key, direction = _SORT_KEYS[sort]
     where = ["i.profile_id = ?", "i.type = ?"]

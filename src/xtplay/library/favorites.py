@@ -14,6 +14,7 @@ from typing import Any
 
 from xtplay.db import transaction
 from xtplay.errors import NotInLibrary, UnknownItemType
+from xtplay.i18n import N_
 from xtplay.library import catalog
 
 #: Types that can be favorites ('episode' for single episodes of a series).
@@ -44,7 +45,8 @@ class Favorite:
 def check_type(type: str) -> None:
     """Refuse an unknown item type with a message a person can act on."""
     if type not in TYPES:
-        raise UnknownItemType(f"“{type}” is not an item type (use one of {', '.join(TYPES)}).")
+        raise UnknownItemType(N_("“%(type)s” is not an item type (use one of %(types)s)."),
+                              {"type": type, "types": ", ".join(TYPES)})
 
 
 def item_name(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str) -> str | None:
@@ -64,7 +66,7 @@ def add(conn: sqlite3.Connection, profile_id: int, type: str, provider_id: str |
     pid = str(provider_id)
     name = name or item_name(conn, profile_id, type, pid)
     if name is None:
-        raise NotInLibrary(f"There is no {type} {pid} in this profile's library.")
+        raise NotInLibrary(N_("There is no %(type)s %(id)s in this profile's library."), {"type": type, "id": pid})
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with transaction(conn):
         conn.execute(

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from xtplay.errors import CatalogError
+from xtplay.i18n import N_
 from xtplay.library.catalog import TYPES, item_filters
 
 _WORD = re.compile(r"\w+")
@@ -205,7 +206,7 @@ def search(
     wanted = tuple(types or TYPES)
     for t in wanted:
         if t not in TYPES:
-            raise CatalogError(f"Unknown kind of item “{t}” (expected live, movie or series).")
+            raise CatalogError(N_("Unknown kind of item “%(type)s” (expected live, movie or series)."), {"type": t})
     limit = max(1, min(int(limit), 500))
     offset = max(0, int(offset))
     folded = fold(q)
@@ -379,10 +380,10 @@ def save_preset(conn: sqlite3.Connection, profile_id: int, name: str, filters: d
     """Save (or replace) a named set of search filters; keys are :func:`search` arguments."""
     name = name.strip()
     if not name:
-        raise CatalogError("A saved filter needs a name.")
+        raise CatalogError(N_("A saved filter needs a name."))
     unknown = set(filters) - set(_PRESET_KEYS)
     if unknown:
-        raise CatalogError(f"Unknown search filter(s): {', '.join(sorted(unknown))}.")
+        raise CatalogError(N_("Unknown search filter(s): %(names)s."), {"names": ", ".join(sorted(unknown))})
     with conn:
         conn.execute(
             "INSERT INTO saved_filters (profile_id, name, filters, created_at) VALUES (?, ?, ?, ?) "

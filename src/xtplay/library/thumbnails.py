@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from xtplay.errors import NotAnImage
+from xtplay.i18n import N_, Phrase
 
 #: The formats opened (Pillow's names); anything else is refused.
 FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -47,17 +48,18 @@ def shrink(data: bytes, box: Box, max_pixels: int, host: str) -> bytes:
         with Image.open(io.BytesIO(data), formats=FORMATS) as image:
             width, height = image.size
             if width < 1 or height < 1 or width * height > max_pixels:
-                raise NotAnImage(host, f"a picture of {width}×{height} pixels is far too large")
+                raise NotAnImage(host, Phrase(N_("a picture of %(width)s×%(height)s pixels is far too large"),
+                                              {"width": width, "height": height}))
             image.draft("RGB", (box.width, box.height))  # JPEG decodes straight at a fraction of its size
             frame = _plain(image)
     except NotAnImage:
         raise
     except Image.DecompressionBombError:
-        raise NotAnImage(host, "its dimensions are absurd (a decompression bomb)") from None
+        raise NotAnImage(host, N_("its dimensions are absurd (a decompression bomb)")) from None
     except UnidentifiedImageError:
-        raise NotAnImage(host, f"{_what(data)}, not a PNG, JPEG, WebP or GIF picture") from None
+        raise NotAnImage(host, Phrase(N_("%(what)s, not a PNG, JPEG, WebP or GIF picture"), {"what": _what(data)})) from None
     except Exception:  # a decoder meeting hostile bytes may raise anything (struct.error, IndexError …)
-        raise NotAnImage(host, "a damaged or truncated picture") from None
+        raise NotAnImage(host, N_("a damaged or truncated picture")) from None
     frame.thumbnail((box.width, box.height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     frame.save(out, "WEBP", quality=QUALITY, method=4)
@@ -76,11 +78,11 @@ def _what(data: bytes) -> str:
     """What a refused body looks like, for the log: a drawing, a page, or just bytes."""
     head = data[:512].lstrip().lower()
     if not head:
-        return "an empty answer"
+        return Phrase(N_("an empty answer"))
     if b"<svg" in head or (head.startswith(b"<?xml") and b"svg" in data[:4096].lower()):
-        return "an SVG drawing"
+        return Phrase(N_("an SVG drawing"))
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or b"<head" in head:
-        return "a web page"
+        return Phrase(N_("a web page"))
     if head.startswith((b"{", b"[")):
-        return "JSON"
-    return "unknown bytes"
+        return Phrase(N_("JSON"))
+    return Phrase(N_("unknown bytes"))

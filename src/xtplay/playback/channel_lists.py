@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound
+from xtplay.i18n import N_
 from xtplay.library import catalog, favorites, search
 from xtplay.playback import channels
 
@@ -86,5 +87,5 @@ def neighbour(conn: sqlite3.Connection, profile: Profile, spec: str, channel_id:
             return ids[(ids.index(str(channel_id)) + step) % len(ids)]
     found = channels.neighbour(conn, profile.id, channel_id, step or 1, _adult(profile))
     if found is None:
-        raise ItemNotFound("There is no other channel to switch to.")
+        raise ItemNotFound(N_("There is no other channel to switch to."))
     return found

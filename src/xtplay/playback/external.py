@@ -23,6 +23,7 @@ from xtplay.accounts.profiles import Profile
 from xtplay.accounts.source import stream_urls_for
 from xtplay.accounts.vault import Vault
 from xtplay.errors import PlaybackError, StreamProtected
+from xtplay.i18n import N_
 from xtplay.library import catalog
 from xtplay.playback.resolve import Target, upstream_url
 
@@ -115,13 +116,13 @@ def launch_mpv(url: str, title: str) -> int:
     """Start mpv on a proxy URL, detached; returns its pid. (The URL carries no password.)"""
     exe = shutil.which("mpv")
     if exe is None:
-        raise PlaybackError("mpv is not installed on this machine.")
+        raise PlaybackError(N_("mpv is not installed on this machine."))
     try:
         proc = subprocess.Popen([exe, "--force-window=yes", f"--title={title}", "--", url],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
     except OSError as exc:
-        raise PlaybackError(f"mpv could not be started ({exc.strerror}).") from None
+        raise PlaybackError(N_("mpv could not be started (%(reason)s)."), {"reason": exc.strerror}) from None
     return proc.pid
 
 

@@ -27,6 +27,7 @@ import httpx
 from starlette.responses import Response, StreamingResponse
 
 from xtplay.errors import ItemNotFound, PlaybackError
+from xtplay.i18n import N_
 from xtplay.playback import proxy, ranges
 from xtplay.playback.sniff import SNIFF_BYTES, StreamKind, kind_of
 
@@ -102,7 +103,7 @@ class TokenMap:
         with self._lock:
             found = self._links.get(token)
         if found is None or found.profile_id != profile_id or not secrets.compare_digest(found.owner, owner):
-            raise ItemNotFound("This stream link has expired; reload the player.")
+            raise ItemNotFound(N_("This stream link has expired; reload the player."))
         return found
 
     def url_for(self, profile_id: int, token: str, owner: str = "") -> str:
@@ -231,7 +232,7 @@ class Hls:
         body, final_url = await self._playlist(link.parent or "", parent, label)
         found = find(body.decode("utf-8", "replace"), final_url, link.locator or (), link.url)
         if found is None:
-            raise ItemNotFound("This part of the stream is no longer offered; reload the player.")
+            raise ItemNotFound(N_("This part of the stream is no longer offered; reload the player."))
         self.tokens.move(token, found)
 
     async def _playlist(self, token: str, link: Link, label: str) -> tuple[bytes, str]:
@@ -289,7 +290,7 @@ async def _first_bytes(chunks, response: httpx.Response) -> bytes:
             first += chunk
     except httpx.HTTPError:
         await response.aclose()
-        raise PlaybackError("The provider stopped sending this part of the stream; try again.") from None
+        raise PlaybackError(N_("The provider stopped sending this part of the stream; try again.")) from None
     return first
 
 
@@ -300,9 +301,9 @@ async def read_playlist(response: httpx.Response, chunks=None, already: int = 0)
         async for chunk in chunks if chunks is not None else response.aiter_bytes():
             body += chunk
             if already + len(body) > MAX_PLAYLIST_BYTES:
-                raise PlaybackError("The provider sent a playlist too large to be one; it cannot be played.")
+                raise PlaybackError(N_("The provider sent a playlist too large to be one; it cannot be played."))
     except httpx.HTTPError:
-        raise PlaybackError("The playlist download broke off; try again.") from None
+        raise PlaybackError(N_("The playlist download broke off; try again.")) from None
     finally:
         await response.aclose()
     return body

@@ -26,6 +26,7 @@ from starlette.responses import StreamingResponse
 
 from xtplay.config import StreamTimeouts
 from xtplay.errors import AuthError, NoLiveFormatWorked, PlaybackError, TooManyConnections, XtplayError
+from xtplay.i18n import N_
 from xtplay.playback import hls, proxy
 from xtplay.playback.sniff import TS_PACKET, StreamKind, conclusive, kind_of, ts_offset
 from xtplay.playback.splice import Splicer
@@ -89,11 +90,13 @@ async def start(client: httpx.AsyncClient, ext: str, url: str, label: str,
             first += chunk
     except TimeoutError:
         await response.aclose()
-        got = f"only {len(first)} bytes" if first else "no data"
-        raise PlaybackError(f"The provider sent {got} within {timeout:g} s.") from None
+        if first:
+            raise PlaybackError(N_("The provider sent only %(bytes)s bytes within %(seconds)s s."),
+                                {"bytes": len(first), "seconds": f"{timeout:g}"}) from None
+        raise PlaybackError(N_("The provider sent no data within %(seconds)s s."), {"seconds": f"{timeout:g}"}) from None
     except httpx.HTTPError:
         await response.aclose()
-        raise PlaybackError("The stream broke off while starting.") from None
+        raise PlaybackError(N_("The stream broke off while starting.")) from None
     kind = kind_of(first)
     if kind.is_hls:
         body = first + await hls.read_playlist(response, chunks, len(first))

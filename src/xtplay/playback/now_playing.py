@@ -12,6 +12,7 @@ from typing import Any
 from xtplay import guide
 from xtplay.accounts.profiles import Profile
 from xtplay.errors import ItemNotFound, XtplayError
+from xtplay.i18n import N_
 from xtplay.library import catalog, history, tracks
 from xtplay.playback import probe
 from xtplay.playback.resolve import Target, episode_info, play_path
@@ -21,7 +22,8 @@ def live_info(conn: sqlite3.Connection, profile: Profile, target: Target) -> dic
     """The sources and programme of a live channel (in the page for a fast start, and in /info)."""
     item = catalog.get_item(conn, profile.id, "live", target.item_id)
     if item is None:
-        raise ItemNotFound(f"Channel {target.item_id} is not in this profile's library; sync and try again.")
+        raise ItemNotFound(N_("Channel %(id)s is not in this profile's library; sync and try again."),
+                           {"id": target.item_id})
     return {
         "kind": "live",
         "title": item.name,

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from xtplay import db
 from xtplay.errors import ItemNotFound, PlaybackError
+from xtplay.i18n import N_
 from xtplay.logs import redact
 
 PROBE_TIMEOUT = 30.0
@@ -75,14 +76,14 @@ class ProbeResult:
         for track in self.audio_tracks:
             if track.index == n:
                 return track
-        raise ItemNotFound(f"This file has no audio track {n}.")
+        raise ItemNotFound(N_("This file has no audio track %(n)s."), {"n": n})
 
     def subtitle_track(self, n: int) -> Track:
         """Text subtitle stream ``n``; :class:`PlaybackError` when the file has no such stream."""
         for track in self.subtitle_tracks:
             if track.index == n:
                 return track
-        raise ItemNotFound(f"This file has no subtitle track {n}.")
+        raise ItemNotFound(N_("This file has no subtitle track %(n)s."), {"n": n})
 
 
 def decide(format_name: str, video_codec: str | None, audio_codec: str | None) -> str:
@@ -109,7 +110,7 @@ def parse(ffprobe_json: dict) -> ProbeResult:
         duration = None
     name = fmt.get("format_name") or ""
     if video is None and audio is None:
-        raise PlaybackError("The file has neither video nor audio that ffprobe can read.")
+        raise PlaybackError(N_("The file has neither video nor audio that ffprobe can read."))
     return ProbeResult(name, video, audio, duration, decide(name, video, audio),
                        _tracks(streams, "audio"), _tracks(streams, "subtitle"))
 
@@ -133,7 +134,7 @@ async def _ffprobe(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
     and on cancellation the process is killed and reaped, never left behind."""
     exe = shutil.which("ffprobe")
     if exe is None:
-        raise PlaybackError("ffprobe is not installed, so this file cannot be checked; install ffmpeg.")
+        raise PlaybackError(N_("ffprobe is not installed, so this file cannot be checked; install ffmpeg."))
     proc = await asyncio.create_subprocess_exec(
         exe, "-v", "error", *args,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -151,15 +152,16 @@ async def run_ffprobe(url: str, timeout: float = PROBE_TIMEOUT) -> ProbeResult:
     try:
         status, out, err = await _ffprobe(["-print_format", "json", "-show_format", "-show_streams", url], timeout)
     except TimeoutError:
-        raise PlaybackError(f"Checking the file took longer than {timeout:g} s; try again.") from None
+        raise PlaybackError(N_("Checking the file took longer than %(seconds)s s; try again."),
+                            {"seconds": f"{timeout:g}"}) from None
     if status != 0:
         text = err.decode("utf-8", "replace").replace(url, "the file").strip()
         reason = redact(text.splitlines()[-1] if text else "no details")
-        raise PlaybackError(f"ffprobe cannot read this file ({reason}).")
+        raise PlaybackError(N_("ffprobe cannot read this file (%(reason)s)."), {"reason": reason})
     try:
         return parse(json.loads(out))
     except ValueError:
-        raise PlaybackError("ffprobe answered something unreadable.") from None
+        raise PlaybackError(N_("ffprobe answered something unreadable.")) from None
 
 
 async def keyframe_before(url: str, at: float, timeout: float = SEEK_TIMEOUT) -> float | None:

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 
 from xtplay.config import DEFAULT_CONVERSIONS
 from xtplay.errors import ConversionsBusy, PlaybackError
+from xtplay.i18n import N_
 from xtplay.logs import redact
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class FfmpegPool:
         """ffmpeg's stdout chunk by chunk; the process dies when the iteration ends for any reason."""
         exe = shutil.which("ffmpeg")
         if exe is None:
-            raise PlaybackError("ffmpeg is not installed, so this file cannot be converted; install ffmpeg.")
+            raise PlaybackError(N_("ffmpeg is not installed, so this file cannot be converted; install ffmpeg."))
         if self._sem is None:
             self._sem = asyncio.Semaphore(self.limit)
         try:
@@ -108,7 +109,9 @@ class FfmpegPool:
             code = await proc.wait()
             tail = await stderr_task
             if code != 0 and sent == 0:
-                raise PlaybackError(f"ffmpeg could not convert this file ({tail or f'exit status {code}'}).")
+                if tail:
+                    raise PlaybackError(N_("ffmpeg could not convert this file (%(reason)s)."), {"reason": tail})
+                raise PlaybackError(N_("ffmpeg could not convert this file (exit status %(code)s)."), {"code": code})
         finally:
             if proc is not None:
                 _kill(proc.pid)

@@ -16,6 +16,7 @@ from xtplay.accounts.vault import Vault
 from xtplay.errors import ConfigError, ItemNotFound
 from xtplay.guide import catchup
 from xtplay.guide.catchup import TimeshiftRequest
+from xtplay.i18n import N_
 from xtplay.library import catalog, details
 from xtplay.playback.proxy import StreamHeaders
 from xtplay.sources.source import StreamUrlBuilder
@@ -37,11 +38,11 @@ class Target:
 
     def __post_init__(self) -> None:
         if self.type not in (*PLAYABLE_TYPES, "catchup"):
-            raise ConfigError(f"Cannot play items of type “{self.type}”.")
+            raise ConfigError(N_("Cannot play items of type “%(type)s”."), {"type": self.type})
         if (self.type == "catchup") != (self.start is not None):
-            raise ConfigError("A catch-up needs a start time, and only a catch-up has one.")
+            raise ConfigError(N_("A catch-up needs a start time, and only a catch-up has one."))
         if self.at and self.type != "catchup":
-            raise ConfigError("Only a catch-up starts part-way by the provider's clock.")
+            raise ConfigError(N_("Only a catch-up starts part-way by the provider's clock."))
 
     @property
     def base_path(self) -> str:
@@ -102,7 +103,7 @@ def movie_container(conn: sqlite3.Connection, profile_id: int, provider_id: str)
     """The file extension the provider serves a movie with (from the synced catalog)."""
     row = catalog.get_item(conn, profile_id, "movie", provider_id)
     if row is None:
-        raise ItemNotFound(f"Movie {provider_id} is not in this profile's library; sync and try again.")
+        raise ItemNotFound(N_("Movie %(id)s is not in this profile's library; sync and try again."), {"id": provider_id})
     return (getattr(row, "container", None) or "mp4").lstrip(".")
 
 
@@ -110,7 +111,7 @@ def episode_container(conn: sqlite3.Connection, profile_id: int, episode_id: str
     """The extension of an episode, from the series details the catalog stored."""
     info = episode_info(conn, profile_id, episode_id)
     if info is None:
-        raise ItemNotFound(f"Episode {episode_id} is not in the library yet: open its series page first.")
+        raise ItemNotFound(N_("Episode %(id)s is not in the library yet: open its series page first."), {"id": episode_id})
     return (info.get("container") or "mp4").lstrip(".")
 
 
@@ -141,4 +142,4 @@ def _int_id(value: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ItemNotFound(f"“{value}” is not a stream id.") from None
+        raise ItemNotFound(N_("“%(value)s” is not a stream id."), {"value": value}) from None

@@ -32,6 +32,7 @@ import httpcore
 import httpx
 
 from xtplay.errors import UnsafeUpstream
+from xtplay.i18n import N_, Phrase
 
 #: Schemes a provider may lead us to.
 SCHEMES = ("http", "https")
@@ -53,9 +54,9 @@ def check_address(address: str, port: int, own_ports: Iterable[int] = ()) -> Non
     """Raise :class:`UnsafeUpstream` when ``address:port`` is never to be fetched."""
     ip = _plain(ipaddress.ip_address(address.split("%", 1)[0]))
     if any(ip in net for net in BLOCKED_NETWORKS):
-        raise UnsafeUpstream("a link-local or cloud metadata address")
+        raise UnsafeUpstream(N_("a link-local or cloud metadata address"))
     if port in set(own_ports) and (ip.is_loopback or _is_this_machine(str(ip))):
-        raise UnsafeUpstream("this xtplay server itself")
+        raise UnsafeUpstream(N_("this xtplay server itself"))
 
 
 def check_url(url: str, own_ports: Iterable[int] = ()) -> tuple[str, int]:
@@ -65,15 +66,16 @@ def check_url(url: str, own_ports: Iterable[int] = ()) -> tuple[str, int]:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise UnsafeUpstream("an address that is not a web address") from None
+        raise UnsafeUpstream(N_("an address that is not a web address")) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise UnsafeUpstream(f"a “{scheme}:” link, not a web address" if scheme else "a link that is not a web address")
+        raise UnsafeUpstream(Phrase(N_("a “%(scheme)s:” link, not a web address"), {"scheme": scheme}) if scheme
+                             else N_("a link that is not a web address"))
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise UnsafeUpstream("an address without a host")
+        raise UnsafeUpstream(N_("an address without a host"))
     if host in BLOCKED_NAMES:
-        raise UnsafeUpstream("a cloud metadata service")
+        raise UnsafeUpstream(N_("a cloud metadata service"))
     port = port or (443 if scheme == "https" else 80)
     if _is_address(host):
         check_address(host, port, own_ports)

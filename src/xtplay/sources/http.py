@@ -83,7 +83,7 @@ def parse_json(host: str, body: bytes, account: Any = None) -> Any:
     if not data:
         return None
     if looks_like_html(data):
-        raise error_in_words(host, 200, words_of(data), account) or MalformedResponse(host, "a web page")
+        raise error_in_words(host, 200, words_of(data), account) or MalformedResponse(host, N_("a web page"))
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -97,14 +97,14 @@ def parse_json(host: str, body: bytes, account: Any = None) -> Any:
         except orjson.JSONDecodeError:
             pass
     if data[:1] in (b"{", b"["):
-        raise MalformedResponse(host, "incomplete or invalid JSON")
+        raise MalformedResponse(host, N_("incomplete or invalid JSON"))
     text = plain_text(data)
     said = error_in_words(host, 200, text, account) if text else None
     if said is not None:
         raise said
     if text and any(word in text.lower() for word in REFUSAL_WORDS):
         raise ProviderRefused(host, 200, N_("The server %(host)s refused the request: %(text)s"), {"host": host, "text": text})
-    raise MalformedResponse(host, "text that is not JSON")
+    raise MalformedResponse(host, N_("text that is not JSON"))
 
 
 def translate_error(exc: httpx.HTTPError, host: str, timeouts: httpx.Timeout) -> ProviderError:
@@ -119,7 +119,7 @@ def translate_error(exc: httpx.HTTPError, host: str, timeouts: httpx.Timeout) ->
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
         return ProviderUnreachable(host, "the connection was closed before the answer was complete")
     if isinstance(exc, httpx.DecodingError):
-        return MalformedResponse(host, "a corrupt compressed answer")
+        return MalformedResponse(host, N_("a corrupt compressed answer"))
     if isinstance(exc, httpx.HTTPStatusError):
         return error_for_status(host, exc.response.status_code) or MalformedResponse(host)
     return ProviderUnreachable(host, _reason(exc))
@@ -170,7 +170,8 @@ class ProviderHttp:
                 follow_redirects=True,
             )
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
-            raise ConfigError(f"The server address {redact(base_url)!r} is not a valid http(s) URL.") from exc
+            raise ConfigError(N_("The server address %(address)s is not a valid http(s) URL."),
+                              {"address": repr(redact(base_url))}) from exc
 
     async def aclose(self) -> None:
         """Close the pooled connections."""
@@ -315,7 +316,7 @@ class ProviderHttp:
                         inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
                     elif looks_like_html(chunk):
                         said = error_in_words(self.host, response.status_code, words_of(chunk), self.account)
-                        raise said or MalformedResponse(self.host, "a web page")
+                        raise said or MalformedResponse(self.host, N_("a web page"))
                 if inflater is None:
                     yield chunk
                     continue
@@ -331,7 +332,7 @@ class ProviderHttp:
         except httpx.HTTPError as exc:
             raise translate_error(exc, self.host, timeout) from exc
         except zlib.error as exc:
-            raise MalformedResponse(self.host, "a corrupt compressed file") from exc
+            raise MalformedResponse(self.host, N_("a corrupt compressed file")) from exc
         if inflater is not None:
             tail = inflater.flush()
             if tail:

@@ -28,6 +28,7 @@ import orjson
 
 from xtplay.config import Settings
 from xtplay.errors import ItemNotFound, StreamProtected
+from xtplay.i18n import N_
 from xtplay.sources.m3u import M3UEntry, Playlist
 from xtplay.sources.models import Account, Category, Episode, Season, Series, SeriesInfo
 from xtplay.sources.playlist_read import read_playlist, shown_location
@@ -367,7 +368,13 @@ def catchup_url(url: str, catchup: list[Any] | tuple[Any, ...], start: datetime,
         return url + filled
     if source:
         return _format(source, start, minutes, now)
-    raise ItemNotFound("This channel names no catch-up address.")
+    raise ItemNotFound(N_("This channel names no catch-up address."))
+
+
+#: What an unknown entry of each kind is told as (the English of every kind reads "no such <kind>").
+_NO_SUCH = {"live": N_("The playlist has no such live; sync and try again."),
+            "movie": N_("The playlist has no such movie; sync and try again."),
+            "episode": N_("The playlist has no such episode; sync and try again.")}
 
 
 class PlaylistUrls:
@@ -385,7 +392,8 @@ class PlaylistUrls:
         :class:`StreamProtected` when DRM locks it."""
         found = self._streams.get(f"{kind}:{int(stream_id)}")
         if found is None:
-            raise ItemNotFound(f"The playlist has no such {'episode' if kind == 'episode' else kind}; sync and try again.")
+            raise ItemNotFound(_NO_SUCH.get(kind, N_("The playlist has no such %(kind)s; sync and try again.")),
+                               {"kind": kind})
         if found[3]:
             raise StreamProtected(found[4], found[3])
         return found
@@ -409,7 +417,7 @@ class PlaylistUrls:
             raise ValueError("A catch-up start must be timezone-aware.")
         found = self.entry("live", stream_id)
         if not found[2]:
-            raise ItemNotFound("This channel has no catch-up.")
+            raise ItemNotFound(N_("This channel has no catch-up."))
         return catchup_url(str(found[0]), found[2], start, minutes)
 
 
@@ -460,7 +468,7 @@ class PlaylistSource(Source):
             return index
         whole = self._whole_index()
         if whole is None or whole.digest != index.digest:
-            raise ItemNotFound("The stored playlist changed during the sync; sync again.")
+            raise ItemNotFound(N_("The stored playlist changed during the sync; sync again."))
         return whole
 
     async def load(self) -> PlaylistIndex:
@@ -536,7 +544,7 @@ class PlaylistSource(Source):
         index = self._whole_index()
         episodes = (index.series if index else {}).get(str(series_id))
         if not episodes or index is None:
-            raise ItemNotFound(f"The playlist has no series with id {series_id}.")
+            raise ItemNotFound(N_("The playlist has no series with id %(id)s."), {"id": series_id})
         found = next((r for r in index.records.get("get_series", []) if r[0] == series_id), None)
         row = _raw_row("get_series", found) if found is not None else {}
         by_season: dict[int, list[Episode]] = {}

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from xtplay.config import Settings
 from xtplay.errors import MalformedResponse, NotAPlaylist, ProviderRefused
+from xtplay.i18n import N_, Phrase
 from xtplay.logs import register_secret
 from xtplay.sources.http import ProviderHttp, host_of
 from xtplay.sources.m3u import M3UEntry, Playlist, PlaylistReader, decode_line
@@ -83,17 +84,18 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
     register_location(location)
     if not is_address(location):
         path = Path(location).expanduser()
-        where = f"The file {path.name or location}"
+        where = Phrase(N_("The file %(name)s"), {"name": path.name or location})
         if not path.is_file():
-            raise NotAPlaylist(where, "does not exist" if not path.exists() else "is not a file")
+            raise NotAPlaylist(where, N_("%(where)s does not exist.") if not path.exists() else N_("%(where)s is not a file."))
         try:
             with path.open("rb") as handle:
                 return await _consume(file_chunks(handle), path.resolve().as_uri(), where,
                                       known.digest if known else None, consume)
         except OSError as exc:
-            raise NotAPlaylist(where, f"cannot be read ({exc.strerror or 'error'})") from None
+            raise NotAPlaylist(where, N_("%(where)s cannot be read (%(reason)s)."),
+                               {"reason": exc.strerror or "error"}) from None
     parts = urlsplit(location)
-    where = f"The address at {host_of(location)}"
+    where = Phrase(N_("The address at %(host)s"), {"host": host_of(location)})
     headers = {}
     if known is not None and known.etag:
         headers["If-None-Match"] = known.etag
@@ -112,13 +114,13 @@ async def read_playlist(settings: Settings, location: str, *, user_agent: str | 
             return PlaylistRead(read.playlist, ListVersion(read.version.digest, etag, modified))
     except ProviderRefused as exc:
         if type(exc) is ProviderRefused and exc.status in (404, 410):  # a panel's answer to an ended line too
-            raise NotAPlaylist(where, f"has no playlist (HTTP {exc.status}): check the address, and that the "
-                               "subscription behind it is still active") from None
+            raise NotAPlaylist(where, N_("%(where)s has no playlist (HTTP %(status)s): check the address, and that "
+                                         "the subscription behind it is still active."), {"status": exc.status}) from None
         raise
     except MalformedResponse as exc:
         if exc.what == "a web page":
-            raise NotAPlaylist(where, "returned a web page, not a playlist") from None
-        raise NotAPlaylist(where, f"sent {exc.what}") from None
+            raise NotAPlaylist(where, N_("%(where)s returned a web page, not a playlist.")) from None
+        raise NotAPlaylist(where, N_("%(where)s sent %(what)s."), {"what": exc.what}) from None
     finally:
         await http.aclose()
 
@@ -141,7 +143,7 @@ async def file_chunks(handle: Any) -> AsyncIterator[bytes]:
                 if inflater.eof and inflater.unused_data:
                     chunk, inflater = inflater.unused_data, zlib.decompressobj(zlib.MAX_WBITS | 16)
         except zlib.error:
-            raise NotAPlaylist("The file", "is a damaged gzip file") from None
+            raise NotAPlaylist(Phrase(N_("The file")), N_("%(where)s is a damaged gzip file.")) from None
 
 
 async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, known: str | None = None,
@@ -161,7 +163,7 @@ async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, know
             digest.update(chunk)
             spool.write(chunk)
         if first:
-            raise NotAPlaylist(where, "is empty")
+            raise NotAPlaylist(where, N_("%(where)s is empty."))
         version = ListVersion(digest.hexdigest())
         if version.digest == known:
             return PlaylistRead(None, version)
@@ -172,12 +174,14 @@ async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, know
         count = 0
         while line := spool.readline(MAX_LINE + 1):
             if len(line) > MAX_LINE:
-                raise NotAPlaylist(where, "holds something that is not a playlist (a line of over a megabyte)")
+                raise NotAPlaylist(where, N_("%(where)s holds something that is not a playlist "
+                                             "(a line of over a megabyte)."))
             if (entry := feed(decode_line(line))) is not None:
                 add(entry)
                 count += 1
     if not count:
-        said = "has a playlist header but no streams" if reader.saw_header else "is not an M3U playlist"
+        said = (N_("%(where)s has a playlist header but no streams.") if reader.saw_header
+                else N_("%(where)s is not an M3U playlist."))
         raise NotAPlaylist(where, said)
     return PlaylistRead(reader.playlist(entries), version)
 
@@ -185,9 +189,9 @@ async def _consume(chunks: AsyncIterator[bytes], base_url: str, where: str, know
 def _refuse_noise(first: bytes, where: str) -> None:
     head = first.lstrip(b"\xef\xbb\xbf \t\r\n")
     if looks_like_html(head[:1024]):
-        raise NotAPlaylist(where, "holds a web page, not a playlist")
+        raise NotAPlaylist(where, N_("%(where)s holds a web page, not a playlist."))
     if b"\x00" in first[:4096] or head.startswith(_GZIP_MAGIC):
-        raise NotAPlaylist(where, "is a binary file, not a playlist")
+        raise NotAPlaylist(where, N_("%(where)s is a binary file, not a playlist."))
 
 
 __all__ = ["MAX_LINE", "PlaylistRead", "file_chunks", "is_address", "read_playlist", "register_location", "shown_location"]

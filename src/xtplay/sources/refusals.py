@@ -215,7 +215,7 @@ def _login_refusal(host: str, user: dict[str, Any], account: Any) -> ProviderErr
     status = (values.text(user.get("status")) or "").lower()
     if status in ("expired", "banned", "disabled"):
         return AccountInactive(status, values.timestamp(user.get("exp_date")) or _expiry(account))
-    return MalformedResponse(host, "the account information")
+    return MalformedResponse(host, N_("the account information"))
 
 
 def _json_object(data: bytes) -> dict[str, Any]:

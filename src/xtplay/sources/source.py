@@ -26,6 +26,7 @@ from typing import Any, Protocol, Self, runtime_checkable
 import orjson
 
 from xtplay.errors import ItemNotFound
+from xtplay.i18n import N_
 from xtplay.sources.models import Account, Category, EpgEntry, MovieInfo, SeriesInfo
 
 #: An XMLTV guide without channels or programmes: the default guide of a source that has none.
@@ -171,7 +172,7 @@ class Source(Protocol):
         error where the details would be), another ``ProviderError`` when the provider cannot
         be asked.
         """
-        raise ItemNotFound(f"The provider has no details of movie {vod_id}.")
+        raise ItemNotFound(N_("The provider has no details of movie %(id)s."), {"id": vod_id})
 
     async def series_info(self, series_id: int) -> SeriesInfo:
         """MAY keep (a source without series): one series' seasons and episodes.
@@ -179,7 +180,7 @@ class Source(Protocol):
         Raises :class:`~xtplay.errors.ItemNotFound` for an unknown id (the default, for
         every id), another ``ProviderError`` when the provider cannot be asked.
         """
-        raise ItemNotFound(f"The provider has no series with id {series_id}.")
+        raise ItemNotFound(N_("The provider has no series with id %(id)s."), {"id": series_id})
 
     async def short_epg(self, stream_id: int, limit: int | None = None) -> list[EpgEntry]:
         """MAY keep (a source without a per-channel guide): the current and next programmes

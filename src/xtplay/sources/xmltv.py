@@ -20,6 +20,7 @@ from typing import IO, NamedTuple
 from lxml import etree
 
 from xtplay.errors import GuideError
+from xtplay.i18n import N_
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_SIZE = 256 * 1024
@@ -171,7 +172,7 @@ class XmltvReader:
             try:
                 chunk = self._inflate.decompress(chunk)
             except zlib.error as exc:
-                raise GuideError(f"The guide is not valid gzip data ({exc}).") from exc
+                raise GuideError(N_("The guide is not valid gzip data (%(reason)s)."), {"reason": str(exc)}) from exc
         return self._parse(chunk)
 
     def close(self) -> list[XmltvChannel | XmltvProgramme]:
@@ -201,7 +202,7 @@ class XmltvReader:
             try:
                 self._parser.feed(data)
             except etree.XMLSyntaxError as exc:
-                raise GuideError(f"The guide is not readable XML ({exc}).") from exc
+                raise GuideError(N_("The guide is not readable XML (%(reason)s)."), {"reason": str(exc)}) from exc
         return self._drain()
 
     def _drain(self) -> list[XmltvChannel | XmltvProgramme]:

@@ -27,7 +27,7 @@ from xtplay.errors import (
     ProviderServerError,
     WrongCredentials,
 )
-from xtplay.i18n import N_
+from xtplay.i18n import N_, Phrase
 from xtplay.logs import register_secret
 from xtplay.sources import m3u as m3u_text
 from xtplay.sources.http import ProviderHttp
@@ -50,17 +50,17 @@ def normalize_base_url(url: str) -> str:
     """
     text = (url or "").strip()
     if not text:
-        raise ConfigError("The server address is empty.")
+        raise ConfigError(N_("The server address is empty."))
     if "://" not in text:
         text = "http://" + text
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ConfigError("The server address must be an http:// or https:// URL.")
+        raise ConfigError(N_("The server address must be an http:// or https:// URL."))
     netloc = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
     try:
         port = parts.port
     except ValueError as exc:
-        raise ConfigError("The server address has an invalid port.") from exc
+        raise ConfigError(N_("The server address has an invalid port.")) from exc
     if port:
         netloc += f":{port}"
     path = parts.path.rstrip("/")
@@ -203,7 +203,7 @@ class XtreamClient:
         if not isinstance(data, dict) or not isinstance(data.get("user_info"), dict):
             if isinstance(data, dict) and "error" in data:  # Dispatcharr: {"error": "Unauthorized"}
                 raise error_in_words(self.host, 200, str(data["error"])) or WrongCredentials(self.host)
-            raise MalformedResponse(self.host, "an answer without account information")
+            raise MalformedResponse(self.host, N_("an answer without account information"))
         account = self._check_login_object(data)
         self._remember(account)
         return account
@@ -225,9 +225,10 @@ class XtreamClient:
         if isinstance(data, dict):
             if isinstance(data.get("user_info"), dict):
                 self._check_login_object(data)  # raises for wrong or inactive lines
-                raise MalformedResponse(self.host, f"the login answer where {what} was expected")
+                raise MalformedResponse(self.host, Phrase(N_("the login answer where %(what)s was expected"),
+                                                          {"what": Phrase(what)}))
             return [row for row in data.values() if isinstance(row, dict)]
-        raise MalformedResponse(self.host, f"something other than {what}")
+        raise MalformedResponse(self.host, Phrase(N_("something other than %(what)s"), {"what": Phrase(what)}))
 
     def _parse(self, rows: list[dict[str, Any]], build: Callable[[dict[str, Any]], T], what: str) -> list[T]:
         items, skipped = [], 0
@@ -243,7 +244,7 @@ class XtreamClient:
     # ---- catalog ----------------------------------------------------------------------
 
     async def _categories(self, action: str) -> list[Category]:
-        rows = self._rows(await self._api(action), "a category list")
+        rows = self._rows(await self._api(action), N_("a category list"))
         return self._parse(rows, Category.from_raw, "category")
 
     async def live_categories(self) -> list[Category]:
@@ -258,15 +259,15 @@ class XtreamClient:
     async def live_streams(self, category_id: str | None = None) -> list[LiveStream]:
         """Every live channel (radio and "created live" included), or one category's."""
         data = await self._api("get_live_streams", long=True, category_id=category_id)
-        return self._parse(self._rows(data, "a channel list"), LiveStream.from_raw, "channel")
+        return self._parse(self._rows(data, N_("a channel list")), LiveStream.from_raw, "channel")
 
     async def vod_streams(self, category_id: str | None = None) -> list[Movie]:
         data = await self._api("get_vod_streams", long=True, category_id=category_id)
-        return self._parse(self._rows(data, "a movie list"), Movie.from_raw, "movie")
+        return self._parse(self._rows(data, N_("a movie list")), Movie.from_raw, "movie")
 
     async def series_list(self, category_id: str | None = None) -> list[Series]:
         data = await self._api("get_series", long=True, category_id=category_id)
-        return self._parse(self._rows(data, "a series list"), Series.from_raw, "series")
+        return self._parse(self._rows(data, N_("a series list")), Series.from_raw, "series")
 
     async def raw_list(self, action: str, category_id: str | None = None) -> list[dict[str, Any]]:
         """The rows of a whole list as the panel sent them (JSON objects, values unread).
@@ -308,19 +309,19 @@ class XtreamClient:
         """Details of one movie; :class:`ItemNotFound` for ``{"info": []}`` without movie data."""
         data = await self._api("get_vod_info", vod_id=vod_id)
         if isinstance(data, dict) and isinstance(data.get("user_info"), dict):
-            self._rows(data, "movie details")
+            self._rows(data, N_("movie details"))
         if not isinstance(data, dict) or not (isinstance(data.get("movie_data"), dict) or data.get("info")):
-            raise ItemNotFound(f"The provider has no movie with id {vod_id}.")
+            raise ItemNotFound(N_("The provider has no movie with id %(id)s."), {"id": vod_id})
         return MovieInfo.from_raw(data, stream_id=int(vod_id))
 
     async def series_info(self, series_id: int) -> SeriesInfo:
         """Seasons and episodes of one series; :class:`ItemNotFound` for an unknown id."""
         data = await self._api("get_series_info", series_id=series_id)
         if isinstance(data, dict) and isinstance(data.get("user_info"), dict):
-            self._rows(data, "series details")
+            self._rows(data, N_("series details"))
         if not isinstance(data, dict) or not ((isinstance(data.get("info"), dict) and data["info"])
                                               or data.get("episodes")):
-            raise ItemNotFound(f"The provider has no series with id {series_id}.")
+            raise ItemNotFound(N_("The provider has no series with id %(id)s."), {"id": series_id})
         return SeriesInfo.from_raw(data, series_id=int(series_id))
 
     # ---- guide ------------------------------------------------------------------------
@@ -379,13 +380,13 @@ class XtreamClient:
         response = await self._http.get("get.php", self._auth(type="m3u_plus", output=output), long=True)
         body = response.content
         if looks_like_html(body):
-            raise MalformedResponse(self.host, "a web page")
+            raise MalformedResponse(self.host, N_("a web page"))
         return m3u_text.decode_playlist(body)
 
 
-_LIST_WHAT = {"get_live_categories": "a category list", "get_vod_categories": "a category list",
-              "get_series_categories": "a category list", "get_live_streams": "a channel list",
-              "get_vod_streams": "a movie list", "get_series": "a series list"}
+_LIST_WHAT = {"get_live_categories": N_("a category list"), "get_vod_categories": N_("a category list"),
+              "get_series_categories": N_("a category list"), "get_live_streams": N_("a channel list"),
+              "get_vod_streams": N_("a movie list"), "get_series": N_("a series list")}
 
 
 def _list_what(action: str) -> str:

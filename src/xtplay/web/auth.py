@@ -28,6 +28,7 @@ from pathlib import Path
 from xtplay.config import Settings
 from xtplay.db import transaction
 from xtplay.errors import ConfigError
+from xtplay.i18n import N_
 
 COOKIE_NAME = "xtplay_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -85,7 +86,7 @@ def access_password_hash(conn: sqlite3.Connection) -> str | None:
 def set_access_password(conn: sqlite3.Connection, password: str) -> None:
     """Store (or replace) the access password, hashed."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ConfigError(f"The access password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ConfigError(N_("The access password must have at least %(min)s characters."), {"min": MIN_PASSWORD_LENGTH})
     with transaction(conn):
         conn.execute("INSERT INTO app_state(key, value) VALUES (?, ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

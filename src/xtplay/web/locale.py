@@ -30,7 +30,7 @@ from starlette.datastructures import Headers
 from xtplay import db
 from xtplay.accounts import devices
 from xtplay.errors import XtplayError
-from xtplay.i18n import LANGUAGES, SOURCE_LANGUAGE, catalog_messages, translations
+from xtplay.i18n import LANGUAGES, SOURCE_LANGUAGE, Phrase, catalog_messages, translations
 
 
 class _Choice:
@@ -149,7 +149,13 @@ def translate(message: str, params: dict[str, Any] | None = None) -> str:
     """A message marked where it was written (an English msgid, maybe with ``%(name)s`` fields)
     in the language being rendered, filled in with ``params``."""
     text = gettext(message)
-    return text % params if params else text
+    return text % {key: _value(value) for key, value in params.items()} if params else text
+
+
+def _value(value: Any) -> Any:
+    """A value filled into a sentence: a marked :class:`Phrase` in the language being rendered,
+    anything else (a host, a count, a provider's words) as it is."""
+    return translate(value.template, value.params) if isinstance(value, Phrase) else value
 
 
 _FIELD = re.compile(r"%\((\w+)\)s|%%")
@@ -187,8 +193,8 @@ def translated(text: Any) -> str:
     for pattern, translation in _sentences(language):
         match = pattern.match(text)
         if match:
-            try:
-                return translation % match.groupdict()
+            try:  # a value that was itself a marked part ("The file x.m3u") is read back too
+                return translation % {key: translated(value) for key, value in match.groupdict().items()}
             except (KeyError, TypeError, ValueError):
                 return text
     return text

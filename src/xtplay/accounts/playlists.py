@@ -198,16 +198,23 @@ def stored_version(conn: sqlite3.Connection, profile: Profile) -> ListVersion | 
     return ListVersion(row[0], row[1], row[2]) if row is not None else None
 
 
+def _stored_row(conn: sqlite3.Connection, profile: Profile) -> tuple[tuple[str, int] | None, PlaylistIndex | None]:
+    """The stored index's (digest, stored_at), or ``None`` before the first read, and the index
+    held in memory when it is that very one."""
+    row = conn.execute("SELECT digest, stored_at FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()
+    if row is None:
+        return None, None
+    with _cache_lock:
+        held = _cache.get(profile.id)
+    return (row[0], row[1]), (held[2] if held is not None and held[:2] == (row[0], row[1]) else None)
+
+
 def stored_index(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> PlaylistIndex | None:
     """The index of the profile's last read playlist, or ``None`` before the first (opened once
     per change, then kept in memory)."""
-    row = conn.execute("SELECT digest, stored_at FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()
-    if row is None:
-        return None
-    with _cache_lock:
-        held = _cache.get(profile.id)
-    if held is not None and held[:2] == (row[0], row[1]):
-        return held[2]
+    row, held = _stored_row(conn, profile)
+    if row is None or held is not None:
+        return held
     blob = conn.execute("SELECT secret FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()[0]
     index = _open_parts(vault, profile, blob, summary=False)
     with _cache_lock:
@@ -219,13 +226,9 @@ def stored_summary(conn: sqlite3.Connection, vault: Vault, profile: Profile) -> 
     """The summary of the profile's last read playlist (digest, categories, guides, shifts,
     count; ``complete=False``), or ``None`` before the first: what a sync of an unchanged
     playlist compares, without opening its lists and URLs. The whole index when it is held."""
-    row = conn.execute("SELECT digest, stored_at FROM playlist_index WHERE profile_id = ?", (profile.id,)).fetchone()
-    if row is None:
-        return None
-    with _cache_lock:
-        held = _cache.get(profile.id)
-    if held is not None and held[:2] == (row[0], row[1]):
-        return held[2]
+    row, held = _stored_row(conn, profile)
+    if row is None or held is not None:
+        return held
     with conn.blobopen("playlist_index", "secret", profile.id, readonly=True) as blob:
         head = blob.read(len(_PARTS) + 4)
         if not head.startswith(_PARTS):  # stored before parts: only the whole text opens

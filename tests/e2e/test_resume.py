@@ -65,6 +65,7 @@ def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_a
     _record(live_app, play_profile_id, "movie", "4", 45.0, fresh=True)
     page.goto(f"{live_app.url}/movies/4")
     page.wait_for_selector("text=Resume from 0:45")
+    page.wait_for_function("() => /Resume/.test((document.activeElement || {}).textContent || '')")
     page.keyboard.press("Enter")  # the focused "Resume" button
     page.wait_for_url(re.compile(r"/watch/movie/4$"))
     video_check(page).started()
@@ -80,6 +81,8 @@ def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_a
     stored = _entry(live_app, play_profile_id, "movie", "4")
     assert stored is not None and stored.position_secs >= 56
 
+    # (The fresh page may still be reloading itself: Enter once focus rests on its Resume button.)
+    page.wait_for_function("() => /Resume/.test((document.activeElement || {}).textContent || '')")
     page.keyboard.press("Enter")  # resume again from the fresh page
     page.wait_for_url(re.compile(r"/watch/movie/4$"))
     video_check(page).started()

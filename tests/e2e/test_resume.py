@@ -59,13 +59,21 @@ def _resume_secs(text: str) -> int:
     return int(found.group(1)) * 60 + int(found.group(2))
 
 
+def _wait_for_focus_on_resume(page) -> None:
+    """Wait until the Resume button itself holds focus. The details come in by htmx and take focus
+    when they settle, a moment after their text shows; before that, focus is on <body>, whose text
+    also says "Resume", and an Enter pressed then is lost."""
+    page.wait_for_function("() => { const el = document.activeElement;"
+                           " return !!el && el.matches('a.btn-primary') && /Resume from/.test(el.textContent); }")
+
+
 def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_app, browser_page, video_check,
                                                                          play_profile_id):
     page = browser_page
     _record(live_app, play_profile_id, "movie", "4", 45.0, fresh=True)
     page.goto(f"{live_app.url}/movies/4")
     page.wait_for_selector("text=Resume from 0:45")
-    page.wait_for_function("() => /Resume/.test((document.activeElement || {}).textContent || '')")
+    _wait_for_focus_on_resume(page)
     page.keyboard.press("Enter")  # the focused "Resume" button
     page.wait_for_url(re.compile(r"/watch/movie/4$"))
     video_check(page).started()
@@ -81,8 +89,7 @@ def test_back_from_the_player_shows_the_newest_position_and_resumes_there(live_a
     stored = _entry(live_app, play_profile_id, "movie", "4")
     assert stored is not None and stored.position_secs >= 56
 
-    # (The fresh page may still be reloading itself: Enter once focus rests on its Resume button.)
-    page.wait_for_function("() => /Resume/.test((document.activeElement || {}).textContent || '')")
+    _wait_for_focus_on_resume(page)
     page.keyboard.press("Enter")  # resume again from the fresh page
     page.wait_for_url(re.compile(r"/watch/movie/4$"))
     video_check(page).started()

@@ -169,6 +169,7 @@ def figures(floors: list[Run], syncs: list[Run], resyncs: list[Run], changed: li
     return {
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
         **{name: {f: round(_median(runs, f), 3) for f in ("wall", "cpu", "rss_mb")} for name, runs in sides},
+        "pairs": [{"floor": round(f.wall, 2), "sync": round(s.wall, 2)} for f, s in zip(floors, syncs, strict=True)],
     }
 
 
@@ -190,7 +191,16 @@ def figures_table(r: dict, targets: dict[str, float]) -> str:
 """ + (f"""| 1 % changed, added, removed: re-sync, wall seconds | {f["wall"]:.2f} | {r["changed"]["wall"]:.2f} | \
 {ratio["changed_wall"]:.2f}× | {target("changed_wall")}
 | 1 % re-sync, CPU seconds | {f["cpu"]:.2f} | {r["changed"]["cpu"]:.2f} | {ratio["changed_cpu"]:.2f}× | | |
-""" if "changed" in r else "")
+""" if "changed" in r else "") + _pairs_line(r)
+
+
+def _pairs_line(r: dict) -> str:
+    """Each pair's wall seconds: the median ratio is of these pairs, not of the two medians."""
+    pairs = r.get("pairs") or []
+    if not pairs:
+        return ""
+    shown = ", ".join(f"{p['floor']:.2f} → {p['sync']:.2f} ({p['sync'] / p['floor']:.2f}×)" for p in pairs)
+    return f"\nWall seconds of each pair, floor → xtplay sync: {shown}.\n"
 
 
 def stop_provider(provider: subprocess.Popen[str], home: Path) -> None:

@@ -386,6 +386,14 @@ async def _read_chunk(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return chunk
 
 
+def _released(raw: list[Any]) -> Iterator[dict[str, Any]]:
+    """The items of a panel's list, each let go once read: the next list is parsed while this
+    one is read, and 100,000 parsed dicts held to the end would be most of a sync's peak memory."""
+    for i, item in enumerate(raw):
+        raw[i] = None
+        yield item
+
+
 def _positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
     """The library's positions of a type's items, read on a connection of its own when the
     library is a file (the writer thread may be storing the previous type on ``conn``)."""
@@ -446,8 +454,9 @@ async def sync_with_client(
     try:
         for n, type in enumerate(types):
             overall.publish(type)
-            try:
+            try:  # popped: a finished future would hold the list's rows until the sync ends
                 cats, answer, found[type] = await download(type)
+                downloads.pop(type, None)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -470,7 +479,7 @@ async def sync_with_client(
             vocabulary: set[str] = set()
             previous = _positions(conn, profile_id, type) if present[type] else None
             rows = (catalog_store.read_records(type, records, cats, previous) if records is not None
-                    else catalog_store.read_rows(type, raw or (), cats, previous))
+                    else catalog_store.read_rows(type, _released(raw or []), cats, previous))
             try:
                 while chunk := await _read_chunk(rows):
                     await writer.room()
@@ -483,7 +492,7 @@ async def sync_with_client(
                 continue
             words[type] = vocabulary
             pending.append((type, writer.end(type, cats)))
-            del raw, records, rows  # freeing 100,000 dicts takes a while: here it overlaps the writing
+            del raw, records, rows, answer  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
         for task in downloads.values():  # a list fetched ahead of a failure or a cancellation
             task.cancel()

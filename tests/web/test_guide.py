@@ -84,8 +84,10 @@ def test_channel_guide_for_today_with_descriptions_and_catch_up(browse_client, g
     page = html.unescape(browse_client.get("/guide/channel/4").text)
     assert "Football & more." in page
     assert "▶ On now" in page
-    assert "↺ Catch up" in page
     assert "Today" in page and "Tomorrow" in page and "Yesterday" in page  # archive days offered back
+    # The day of the programme that ended last: today, or yesterday in the first hour after midnight.
+    ended = (_hour(guided["now"]) - timedelta(minutes=1)).date().isoformat()
+    assert "↺ Catch up" in html.unescape(browse_client.get(f"/guide/channel/4?day={ended}").text)
 
 
 def test_channel_without_guide_says_so(browse_client, guided):

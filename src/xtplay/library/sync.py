@@ -27,7 +27,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -352,7 +352,8 @@ _SOURCES = {"live": ("live_categories", "get_live_categories", "get_live_streams
             "series": ("series_categories", "get_series_categories", "get_series")}
 
 
-async def _download(client: Source, type: str, known: dict[str, ListVersion]
+async def _download(client: Source, type: str, known: dict[str, ListVersion], categories: Awaitable[Any],
+                    received: Callable[[], object] | None = None
                     ) -> tuple[list[catalog_store.CategoryData], ListAnswer, dict[str, ListVersion]]:
     """Categories and one type's whole list (one call each, never per category), and their versions.
 
@@ -360,11 +361,12 @@ async def _download(client: Source, type: str, known: dict[str, ListVersion]
     ``known`` versions: the library already holds it. Rows stay as the panel sent them and are
     read straight into tuples by :func:`catalog_store.read_rows`: a typed record per row was
     most of a sync's CPU time."""
-    categories_of, categories_action, list_action = _SOURCES[type]
-    cats = catalog_store.normalise_categories(await getattr(client, categories_of)())
+    _, categories_action, list_action = _SOURCES[type]
+    cats = catalog_store.normalise_categories(await categories)
     cats_version = ListVersion(digest_of(repr(cats).encode()))
     same_categories = known.get(categories_action) == cats_version
-    answer = await client.changed_list(list_action, known.get(list_action) if same_categories else None)
+    answer = await client.changed_list(list_action, known.get(list_action) if same_categories else None,
+                                       received=received)
     return cats, answer, {categories_action: cats_version, list_action: answer.version}
 
 
@@ -443,11 +445,26 @@ async def sync_with_client(
     def saved(type: str, done: int, total: int) -> None:
         overall.publish(f"saving {type}", done, total)
 
+    # Every type's categories are asked for first, one after another (they are small), so a
+    # list's download is one request, asked for as soon as the list before it is in.
+    asked: dict[str, asyncio.Future[Any]] = {}
+
+    async def ask(type: str, before: asyncio.Future[Any] | None) -> Any:
+        if before is not None:
+            await asyncio.wait([before])  # one at a time; one failing does not stop the next
+        return await getattr(client, _SOURCES[type][0])()
+
+    for type in types:
+        asked[type] = asyncio.ensure_future(ask(type, asked.get(types[types.index(type) - 1]) if asked else None))
     downloads: dict[str, asyncio.Future[Any]] = {}
+    started: set[str] = set()
 
     def download(type: str) -> asyncio.Future[Any]:
-        if type not in downloads:
-            downloads[type] = asyncio.ensure_future(_download(client, type, held))
+        if type not in started:
+            started.add(type)
+            later = types[types.index(type) + 1:]
+            downloads[type] = asyncio.ensure_future(
+                _download(client, type, held, asked[type], (lambda: download(later[0])) if later else None))
         return downloads[type]
 
     writer = sync_writer.Writer(conn, profile_id, saved)
@@ -456,7 +473,7 @@ async def sync_with_client(
             overall.publish(type)
             try:  # popped: a finished future would hold the list's rows until the sync ends
                 cats, answer, found[type] = await download(type)
-                downloads.pop(type, None)
+                downloads.pop(type)
             except XtplayError as exc:
                 fail(type, exc)
                 if isinstance(exc, AuthError):  # the account itself is refused: the other types would be too
@@ -471,8 +488,8 @@ async def sync_with_client(
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
-            if n + 1 < len(types):  # the next list comes while this one is read (on a slow line, the
-                download(types[n + 1])  # download is what the sync waits for)
+            if n + 1 < len(types):  # already asked for unless this list's bytes never came (a 304):
+                download(types[n + 1])  # the next list comes while this one is read
             total = len(records) if records is not None else len(raw or ())
             saved(type, 0, total)
             writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
@@ -494,9 +511,10 @@ async def sync_with_client(
             pending.append((type, writer.end(type, cats)))
             del raw, records, rows, answer  # freeing 100,000 dicts takes a while: here it overlaps the writing
     finally:
-        for task in downloads.values():  # a list fetched ahead of a failure or a cancellation
+        ahead = [*downloads.values(), *asked.values()]  # fetched ahead of a failure or a cancellation
+        for task in ahead:
             task.cancel()
-        await asyncio.gather(*downloads.values(), return_exceptions=True)
+        await asyncio.gather(*ahead, return_exceptions=True)
         await writer.close()  # rolls back a type left half-read (a cancelled sync)
     for type, done in pending:
         try:

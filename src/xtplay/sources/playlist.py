@@ -528,10 +528,14 @@ class PlaylistSource(Source):
         rows = (await self._lists()).raw_rows(action)
         return rows if category_id is None else [r for r in rows if r.get("category_id") == category_id]
 
-    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+    async def changed_list(self, action: str, known: ListVersion | None = None,
+                           received: Callable[[], object] | None = None) -> ListAnswer:
         """The list's records as read (the library reads them without raw rows), unless the
-        playlist is still the ``known`` version."""
+        playlist is still the ``known`` version. The one read is done by then: ``received``
+        is told at once."""
         index = await self.load()
+        if received is not None:
+            received()
         assert self._version is not None
         version = ListVersion(index.digest, self._version.etag, self._version.last_modified)
         if known is not None and known.digest == version.digest:

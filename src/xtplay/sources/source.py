@@ -17,7 +17,7 @@ an :class:`~xtplay.errors.AuthError` subclass when the account itself is refused
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -148,17 +148,22 @@ class Source(Protocol):
         """
         ...
 
-    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+    async def changed_list(self, action: str, known: ListVersion | None = None,
+                           received: Callable[[], object] | None = None) -> ListAnswer:
         """MAY keep: :meth:`raw_list` of a whole list, unless it is still the ``known`` version.
 
         A re-sync passes the version it stored last; a source that can tell cheaply (the
         provider's ``ETag``/``Last-Modified`` answered with 304, or the digest of the bytes it
         received) answers ``rows=None`` and saves the parsing and the writing. A source that
         read the list into values itself MAY answer them as ``records`` (:data:`ListRecord`)
-        instead of raw rows. The default reads the list and digests its rows. Raises what
+        instead of raw rows. ``received`` is called once the list's bytes are in, before they
+        are parsed: sync asks for the next list then, so a slow line is not left idle while a
+        big list is parsed. The default reads the list and digests its rows. Raises what
         :meth:`raw_list` raises.
         """
         rows = await self.raw_list(action)
+        if received is not None:
+            received()
         version = ListVersion(digest_of(orjson.dumps(rows)))
         if known is not None and known.digest == version.digest:
             return ListAnswer(None, version)

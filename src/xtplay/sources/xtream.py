@@ -279,11 +279,13 @@ class XtreamClient:
         data = await self._api(action, long=not action.endswith("_categories"), category_id=category_id)
         return self._rows(data, _list_what(action))
 
-    async def changed_list(self, action: str, known: ListVersion | None = None) -> ListAnswer:
+    async def changed_list(self, action: str, known: ListVersion | None = None,
+                           received: Callable[[], object] | None = None) -> ListAnswer:
         """A whole list, or no rows when it is still the ``known`` version.
 
         Asks with the panel's own validators when it sent some (a 304 costs it nothing), else
         compares the digest of the bytes, so an unchanged list is neither parsed nor stored.
+        ``received`` is told when the bytes are in, before the parse.
         """
         what = _list_what(action)
         headers = {}
@@ -294,6 +296,8 @@ class XtreamClient:
         digests: list[str] = []
 
         def held(response: httpx.Response) -> bool:
+            if received is not None:
+                received()
             digests.append(digest_of(response.content))
             return known is not None and digests[-1] == known.digest
 

@@ -469,9 +469,18 @@ class NotAStream(PlaybackError):
     title = N_("Not a stream")
     retryable = True
 
-    def __init__(self, host: str, what: str, detail: str | None = None) -> None:
-        self.host, self.what, self.detail = host, what, detail
-        if detail:
+    def __init__(self, host: str, what: str, detail: str | None = None, file: bool = False) -> None:
+        """``file``: the answer stood for a movie or an episode (which no channel's air explains)."""
+        self.host, self.what, self.detail, self.file = host, what, detail, file
+        if file and detail:
+            super().__init__(N_("The server %(host)s answered with %(what)s (“%(detail)s”) instead of the file. "
+                                "The provider may have removed it, or the account may not include it."),
+                             {"host": host, "what": what, "detail": detail})
+        elif file:
+            super().__init__(N_("The server %(host)s answered with %(what)s instead of the file. "
+                                "The provider may have removed it, or the account may not include it."),
+                             {"host": host, "what": what})
+        elif detail:
             super().__init__(N_("The server %(host)s answered with %(what)s (“%(detail)s”) instead of the stream. "
                                 "The channel may be off-air, or the account may not include it."),
                              {"host": host, "what": what, "detail": detail})

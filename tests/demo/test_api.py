@@ -130,17 +130,46 @@ def test_xmltv_and_m3u_refuse_wrong_credentials(demo):
     assert httpx.get(f"{demo.url}/get.php", params={"username": "demo", "password": "bad"}).status_code == 404
 
 
-def test_m3u_plus_lists_every_channel_with_attributes(demo):
+def _m3u(demo, type: str) -> list[str]:
     response = httpx.get(f"{demo.url}/get.php", params={"username": demo.username, "password": demo.password,
-                                                        "type": "m3u_plus", "output": "ts"})
-    text = response.text
-    assert text.startswith("#EXTM3U\r\n")
-    lines = text.split("\r\n")
+                                                        "type": type, "output": "ts"})
+    assert response.text.startswith("#EXTM3U\r\n")
+    return response.text.split("\r\n")
+
+
+def _urls(lines: list[str], kind: str) -> list[str]:
+    return [line for line in lines if line.startswith("http") and f"/{kind}/demo/demo-pass/" in line]
+
+
+def test_m3u_plus_lists_every_channel_with_attributes(demo):
+    lines = _m3u(demo, "m3u_plus")
     extinf = [line for line in lines if line.startswith("#EXTINF")]
-    assert len(extinf) == demo.catalog.live_count
+    assert len(_urls(lines, "live")) == demo.catalog.live_count
     assert 'tvg-id="demo.one"' in extinf[0] and 'group-title="UK | ENTERTAINMENT"' in extinf[0]
     assert 'tvg-logo="http://127.0.0.1' in extinf[0] and 'timeshift="3"' in extinf[0]
     assert lines[2].endswith("/live/demo/demo-pass/1.ts")
+
+
+def test_m3u_plus_lists_every_movie_and_episode_as_panels_do(demo):
+    lines = _m3u(demo, "m3u_plus")
+    catalog = demo.catalog
+    movies, episodes = _urls(lines, "movie"), _urls(lines, "series")
+    assert len(movies) == catalog.vod_count
+    assert len(episodes) == sum(len(catalog.episodes_of(i)) for i in range(1, catalog.series_count + 1))
+    first_movie = lines.index(movies[0])
+    assert movies[0].endswith("/movie/demo/demo-pass/1.mp4") and movies[1].endswith("/2.mkv")
+    assert lines[first_movie - 1] == ('#EXTINF:-1 tvg-name="Big Demo Movie (2021)" tvg-logo="'
+                                      f'{demo.url}/images/movie/1.png" group-title="EN - ACTION",Big Demo Movie (2021)')
+    first_episode = lines.index(episodes[0])
+    assert episodes[0].endswith("/series/demo/demo-pass/1.mp4")
+    assert lines[first_episode - 1].endswith('group-title="EN - SERIES",The Demo Show S01E01')
+    assert lines[first_episode + 1].endswith("The Demo Show S01E02") and lines[first_episode + 2].endswith("/2.mkv")
+
+
+def test_m3u_lists_the_same_streams_with_bare_lines(demo):
+    plus, bare = _m3u(demo, "m3u_plus"), _m3u(demo, "m3u")
+    assert [line for line in bare if line.startswith("http")] == [line for line in plus if line.startswith("http")]
+    assert "#EXTINF:-1,The Demo Show S01E01" in bare and "#EXTINF:-1,Big Demo Movie (2021)" in bare
 
 
 def test_images_are_served_locally(demo, api):

@@ -8,7 +8,8 @@ The mid-stream tables strike after playback started: the stream playing is cut (
 for a hang) and what the player asks next meets the fault; a cell says what the person sees
 (the player's message, as it reads it from ``/status``), whether the picture comes back by
 itself once the fault is gone, and whether Retry works. Their operations run side by side,
-one thread each, on paths of their own.
+one thread each, on paths of their own. The M3U rows are a playlist profile of the demo's
+``get.php``, which lists its live channels, movies and episodes as a panel's export does.
 ``docs/reliability.md`` is this matrix as tables, written by this test when
 ``XTPLAY_WRITE_RELIABILITY=1`` is set; otherwise the test checks that the document lists exactly
 the cells measured here::
@@ -80,10 +81,10 @@ class Matrix:
     playlist: Any
     app: Any
 
-    @property
-    def stream_path(self) -> str:
-        """The demo's path prefix of this line's live streams."""
-        return f"/live/{self.demo.username}/{PASSWORD}/"
+    def demo_path(self, kind: str, ident: int) -> str:
+        """The demo's path prefix of one of this line's streams (``live``, ``movie``, ``series``)
+        up to its extension's dot, so that stream 1 is not stream 10."""
+        return f"/{kind}/{self.demo.username}/{PASSWORD}/{ident}."
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,16 @@ def _playlist_url(m: Matrix) -> str:
     return f"{m.demo.url}/get.php?username={m.demo.username}&password={PASSWORD}&type=m3u_plus&output=ts"
 
 
-def _playlist_live(m: Matrix) -> str:
-    """The player path of the playlist's first channel (entry ids are hashes, not numbers)."""
-    found = m.conn.execute("SELECT provider_id FROM items WHERE profile_id = ? AND type = 'live' ORDER BY position "
-                           "LIMIT 1", (m.playlist.id,)).fetchone()[0]
-    return f"live/{found}"
+def _item_named(m: Matrix, who: str, type: str, name: str) -> str:
+    """The library id of a profile's item of that type and name (a playlist's ids are hashes of
+    its entries, not the demo's numbers)."""
+    return str(m.conn.execute("SELECT provider_id FROM items WHERE profile_id = ? AND type = ? AND name = ?",
+                              (getattr(m, who).id, type, name)).fetchone()[0])
+
+
+def _playlist_live(m: Matrix, channel: int = 1) -> str:
+    """The player path of the playlist's entry of the demo's channel ``channel``."""
+    return f"live/{_item_named(m, 'playlist', 'live', m.demo.catalog.live_row(channel)['name'])}"
 
 
 def _answer(response: httpx.Response) -> str:
@@ -257,16 +263,28 @@ def op_catchup(m: Matrix) -> str:
     return op_live(m, f"catchup/1/{_catchup_start(m)}")
 
 
-def _file_item(m: Matrix, kind: str) -> str:
-    return "1" if kind == "movie" else m.conn.execute(
-        "SELECT episode_id FROM episodes WHERE profile_id = ? ORDER BY episode_id LIMIT 1",
-        (m.profile.id,)).fetchone()[0]
+#: The demo's movie and episode each profile plays (the playlist's are others, so that the
+#: mid-stream rows, side by side, each strike paths of their own).
+FILE_IDS = {"profile": 1, "playlist": 2}
+#: The demo's channel the playlist plays mid-stream as MPEG-TS (the Xtream profile's rows play 1 and 2).
+PLAYLIST_TS_CHANNEL = 4
 
 
-def op_file(kind: str) -> Callable[[Matrix], str]:
-    """Start a movie or an episode (the first one the library knows) as the player does."""
+def _file_item(m: Matrix, kind: str, who: str = "profile") -> str:
+    """The library id, in ``who``'s library, of the demo's movie or episode :data:`FILE_IDS` names."""
+    catalog, demo_id = m.demo.catalog, FILE_IDS[who]
+    if kind == "movie":
+        return _item_named(m, who, "movie", catalog.movie_row(demo_id)["name"])
+    series_id, season, number = catalog.episode_location(demo_id)
+    show = _item_named(m, who, "series", catalog.series_row(series_id)["name"])
+    return str(m.conn.execute("SELECT episode_id FROM episodes WHERE profile_id = ? AND series_id = ? AND season = ? "
+                              "AND episode_num = ?", (getattr(m, who).id, show, season, number)).fetchone()[0])
+
+
+def op_file(kind: str, who: str = "profile") -> Callable[[Matrix], str]:
+    """Start a movie or an episode of ``who``'s library (:func:`_file_item`) as the player does."""
     def run(m: Matrix) -> str:
-        base = f"/play/{m.profile.id}/{kind}/{_file_item(m, kind)}"
+        base = f"/play/{getattr(m, who).id}/{kind}/{_file_item(m, kind, who)}"
         with _web(m) as web:
             try:
                 answer = web.get(f"{base}/file", headers={"range": "bytes=0-65535"})
@@ -337,10 +355,11 @@ class Midstream:
     cleared: threading.Barrier
 
 
-def mid_stream_ts(path_of: Callable[[Matrix], str], fmt: str = "") -> Callable[[Matrix, Midstream], tuple[str, str]]:
-    """A live channel or a catch-up played as MPEG-TS, struck while playing."""
+def mid_stream_ts(path_of: Callable[[Matrix], str], fmt: str = "", who: str = "profile"
+                  ) -> Callable[[Matrix, Midstream], tuple[str, str]]:
+    """A live channel or a catch-up of ``who`` played as MPEG-TS, struck while playing."""
     def run(m: Matrix, mid: Midstream) -> tuple[str, str]:
-        base = f"/play/{m.profile.id}/{path_of(m)}"
+        base = f"/play/{getattr(m, who).id}/{path_of(m)}"
         with _web(m) as web:
             opened = web.get(f"{base}/open" + (f"?fmt={fmt}" if fmt else "")).json()
             assert opened["engine"] == "ts", opened
@@ -387,11 +406,11 @@ def mid_stream_hls(m: Matrix, mid: Midstream) -> tuple[str, str]:
     return seen, itself
 
 
-def mid_stream_file(kind: str) -> Callable[[Matrix, Midstream], tuple[str, str]]:
-    """A movie or episode played from the start; struck while playing, the browser asks again
-    from where it stopped (as Retry does)."""
+def mid_stream_file(kind: str, who: str = "profile") -> Callable[[Matrix, Midstream], tuple[str, str]]:
+    """A movie or episode of ``who`` played from the start; struck while playing, the browser
+    asks again from where it stopped (as Retry does)."""
     def run(m: Matrix, mid: Midstream) -> tuple[str, str]:
-        base = f"/play/{m.profile.id}/{kind}/{_file_item(m, kind)}"
+        base = f"/play/{getattr(m, who).id}/{kind}/{_file_item(m, kind, who)}"
         with _web(m) as web:
             with web.stream("GET", f"{base}/file", headers={"range": "bytes=0-"}) as stream:
                 assert stream.status_code in (200, 206), stream.status_code
@@ -456,20 +475,32 @@ OPERATIONS: list[Operation] = [
     Operation("movie playback start", _at("movie"), op_file("movie")),
     Operation("episode playback start", _at("series"), op_file("episode")),
     Operation("M3U playlist: check (Add profile)", _at("get"), op_playlist_check),
-    Operation("M3U playlist: sync", _at("get"), lambda m: op_sync(m, m.playlist), ("live",), "playlist"),
+    Operation("M3U playlist: sync", _at("get"), lambda m: op_sync(m, m.playlist), CATALOG, "playlist"),
     Operation("M3U playlist: XMLTV guide refresh", _at("/xmltv.php"), lambda m: op_xmltv(m, m.playlist),
               ("programmes",), "playlist"),
-    Operation("M3U playlist: live playback start", _at("live"), lambda m: op_live(m, _playlist_live(m), m.playlist)),
+    Operation("M3U playlist: live playback start", _at("live"), lambda m: op_live(m, _playlist_live(m), m.playlist),
+              who="playlist"),
+    Operation("M3U playlist: movie playback start", _at("movie"), op_file("movie", "playlist"), who="playlist"),
+    Operation("M3U playlist: episode playback start", _at("series"), op_file("episode", "playlist"), who="playlist"),
 ]
 #: Mid-stream operations run side by side (one thread each): each on paths no other one uses.
 MIDSTREAM: list[Operation] = [
-    Operation("live playback mid-stream (HLS)", lambda m: [f"{m.stream_path}1.m3u8", "hls"], mid_stream_hls),
-    Operation("live playback mid-stream (MPEG-TS)", lambda m: [f"{m.stream_path}2.ts"],
+    Operation("live playback mid-stream (HLS)", lambda m: [m.demo_path("live", 1) + "m3u8", "hls"], mid_stream_hls),
+    Operation("live playback mid-stream (MPEG-TS)", lambda m: [m.demo_path("live", 2) + "ts"],
               mid_stream_ts(lambda m: "live/2", "ts")),
     Operation("catch-up playback mid-stream", _at("timeshift"),
               mid_stream_ts(lambda m: f"catchup/1/{_catchup_start(m)}")),
-    Operation("movie playback mid-stream", _at("movie"), mid_stream_file("movie")),
-    Operation("episode playback mid-stream", _at("series"), mid_stream_file("episode")),
+    Operation("movie playback mid-stream", lambda m: [m.demo_path("movie", FILE_IDS["profile"])],
+              mid_stream_file("movie")),
+    Operation("episode playback mid-stream", lambda m: [m.demo_path("series", FILE_IDS["profile"])],
+              mid_stream_file("episode")),
+    Operation("M3U playlist: live playback mid-stream (MPEG-TS)",
+              lambda m: [m.demo_path("live", PLAYLIST_TS_CHANNEL) + "ts"],
+              mid_stream_ts(lambda m: _playlist_live(m, PLAYLIST_TS_CHANNEL), "ts", "playlist"), who="playlist"),
+    Operation("M3U playlist: movie playback mid-stream", lambda m: [m.demo_path("movie", FILE_IDS["playlist"])],
+              mid_stream_file("movie", "playlist"), who="playlist"),
+    Operation("M3U playlist: episode playback mid-stream", lambda m: [m.demo_path("series", FILE_IDS["playlist"])],
+              mid_stream_file("episode", "playlist"), who="playlist"),
 ]
 #: How each mid-stream stream is started again by Retry.
 RETRY: dict[str, Callable[[Matrix], str]] = {
@@ -478,13 +509,14 @@ RETRY: dict[str, Callable[[Matrix], str]] = {
     "catch-up playback mid-stream": op_catchup,
     "movie playback mid-stream": op_file("movie"),
     "episode playback mid-stream": op_file("episode"),
+    "M3U playlist: live playback mid-stream (MPEG-TS)":
+        lambda m: op_live(m, _playlist_live(m, PLAYLIST_TS_CHANNEL), m.playlist, fmt="ts"),
+    "M3U playlist: movie playback mid-stream": op_file("movie", "playlist"),
+    "M3U playlist: episode playback mid-stream": op_file("episode", "playlist"),
 }
 
 #: Operations and faults the issue names that this matrix does not measure yet.
-MISSING: list[str] = [
-    "an M3U playlist's streams mid-stream (they go through the same proxy path as the live MPEG-TS row), and its "
-    "movies and episodes (the demo's get.php lists live channels only)",
-]
+MISSING: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -511,6 +543,8 @@ def matrix(demo_media_dir: Path, tmp_path_factory: pytest.TempPathFactory, _vaul
             for operation in (op_sync, op_details("movie"), op_details("series"), op_xmltv,
                               lambda m: op_sync(m, m.playlist), lambda m: op_xmltv(m, m.playlist)):
                 assert operation(m) == "works"
+            show = _item_named(m, "playlist", "series", demo.catalog.series_row(1)["name"])
+            asyncio.run(details.series(settings, conn, vault, m.playlist, int(show)))  # its episodes, stored
             yield m
         finally:
             app.stop()

@@ -181,3 +181,20 @@ def test_the_index_is_stored_in_sealed_parts_and_one_stored_whole_still_opens(pl
     assert old is not None and old.streams == whole.streams and old.records == PlaylistIndex.from_json(
         whole.to_json()).records
     assert playlists.stored_summary(library, vault, profile).streams == whole.streams
+
+
+def test_the_demo_providers_playlist_gives_its_movies_and_series_with_their_episodes(demo, settings, library):
+    url = f"{demo.url}/get.php?username={demo.username}&password={demo.password}&type=m3u_plus&output=ts"
+    profile = add_playlist_profile(settings, url)
+    cat = demo.catalog
+    # a playlist knows a movie or a show by its name: two of the same name are one entry
+    movies = {cat.movie_row(i)["name"] for i in range(1, cat.vod_count + 1)}
+    shows = {cat.series_row(i)["name"] for i in range(1, cat.series_count + 1)}
+    assert catalog.counts(library, profile.id) == {"live": cat.live_count, "movie": len(movies), "series": len(shows)}
+    assert {i.name for i in catalog.items(library, profile.id, "movie").items} <= movies
+    assert "EN - ACTION" in {c.name for c in catalog.categories(library, profile.id, "movie")}
+    show = next(i for i in catalog.items(library, profile.id, "series").items if i.name == "The Demo Show")
+    found = run_async(details.series(settings, library, Vault.open(settings), profile, show.provider_id))
+    listed = [(season, number, cat.episode_media(eid).container) for season, number, eid in cat.episodes_of(1)]
+    assert [(e.season, e.episode_num, e.container) for eps in found.episodes.values() for e in eps] == listed
+    assert len(listed) == 6 and {c for _s, _n, c in listed} == {"mp4", "mkv"}

@@ -220,3 +220,15 @@ def test_a_page_answering_a_range_from_the_middle_is_refused_not_passed_on(live_
     assert got.status_code >= 400 and "web page" in _message(got.json())
     status = app_http.get(f"/play/{play_profile_id}/movie/3/status").json()
     assert status["ok"] is False and "web page" in status["message"]
+
+
+def test_a_page_instead_of_a_movie_is_said_of_the_file_not_of_a_channel(live_app, app_http, play_profile_id, demo):
+    demo.set_fault("html", paths=["movie"])
+    got = app_http.get(f"/play/{play_profile_id}/movie/1/file", headers={"Accept": "application/json"})
+    said = _message(got.json())
+    assert got.status_code >= 400 and "instead of the file" in said and "channel" not in said
+    demo.clear_faults()
+    demo.set_fault("html", paths=["live"])
+    opened = app_http.get(f"/play/{play_profile_id}/live/1/open", params={"fmt": "ts"},
+                          headers={"Accept": "application/json"})
+    assert "The channel may be off-air" in _message(opened.json())

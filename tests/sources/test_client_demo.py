@@ -141,11 +141,18 @@ async def test_xmltv_streams_the_whole_guide(client):
 
 async def test_m3u_playlist(client, demo):
     entries = parse_m3u(await client.m3u(output="m3u8"))
-    assert len(entries) == 60
+    kinds = [e.url.split("/")[3] for e in entries]  # live channels, then movies, then episodes
+    catalog = demo.catalog
+    episodes = sum(len(catalog.episodes_of(i)) for i in range(1, catalog.series_count + 1))
+    assert kinds == ["live"] * 60 + ["movie"] * catalog.vod_count + ["series"] * episodes
     first = entries[0]
     assert (first.name, first.tvg_id) == ("Demo One HD", "demo.one")
     assert first.attrs.get("timeshift") == "3"
     assert first.url.endswith("/1.m3u8") and first.group
+    movie, episode = entries[60], entries[60 + catalog.vod_count]
+    assert (movie.name, movie.tvg_id, movie.group) == ("Big Demo Movie (2021)", None, "EN - ACTION")
+    assert movie.url.endswith("/movie/demo/demo-pass/1.mp4")
+    assert (episode.name, episode.group) == ("The Demo Show S01E01", "EN - SERIES")
 
 
 # ---- stream URLs work against the provider --------------------------------------------------------

@@ -140,7 +140,8 @@ class Catalog:
         """Whether movie ``i`` is in the list the catalog serves now."""
         return (1 <= i <= self.vod_count and i not in self.changes.removed) or i in self.changes.added
 
-    def _movie_ids(self) -> list[int]:
+    def movie_ids(self) -> list[int]:
+        """The ids of the movie list served now (the revision's removed ones gone, added ones last)."""
         removed = self.changes.removed
         return [i for i in range(1, self.vod_count + 1) if i not in removed] + list(self.changes.added)
 
@@ -373,6 +374,12 @@ class Catalog:
             return None
         return sid, season, ep
 
+    def episodes_of(self, series_id: int) -> list[tuple[int, int, int]]:
+        """``(season, episode, episode id)`` of every episode of show ``series_id``, in order."""
+        per_season = self._series_meta(series_id)["per_season"]
+        return [(season, ep, self.episode_id(series_id, season, ep))
+                for season, count in enumerate(per_season, start=1) for ep in range(1, count + 1)]
+
     def episode_media(self, episode_id: int) -> MovieMedia:
         """Episode 1 is MP4 H.264/AAC, episode 2 MKV with AC-3, episode 3 (the first show's S1E3)
         the two-language MKV (English and French audio, English subtitles); the rest alternate."""
@@ -444,7 +451,7 @@ class Catalog:
             }[kind]
             ids: Any
             if kind == "vod" and self.revision:  # a revised list: removed ids gone, added ones last
-                ids = [i for i in self._movie_ids() if category_id is None or self._vod_category(i) == category_id]
+                ids = [i for i in self.movie_ids() if category_id is None or self._vod_category(i) == category_id]
             elif category_id is None:
                 ids = range(1, len(cats) + 1)
             else:

@@ -157,14 +157,16 @@ async def refusal(response: httpx.Response, label: str) -> XtplayError:
         response.status_code, label)
 
 
-def not_a_stream(label: str, first: bytes, headers: Mapping[str, str] | None = None) -> XtplayError:
+def not_a_stream(label: str, first: bytes, headers: Mapping[str, str] | None = None,
+                 file: bool = False) -> XtplayError:
     """What a success answer that is no media says: the login object or a panel's words
-    ("Line has expired", "Max connections reached") as their typed error, else :class:`NotAStream`."""
+    ("Line has expired", "Max connections reached") as their typed error, else :class:`NotAStream`
+    (``file``: of a movie or an episode)."""
     said = refusals.error_for_answer(label, 200, first, headers)
     if said is not None and type(said) is not ProviderRefused:
         return said
     kind = kind_of(first)
-    return NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None)
+    return NotAStream(label, kind.described, page_title(first) if kind is StreamKind.HTML else None, file)
 
 
 async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
@@ -192,10 +194,11 @@ async def closing(chunks: AsyncIterator[bytes], response: httpx.Response,
 
 
 def refuse_page(first: bytes, label: str) -> None:
-    """Raise :class:`NotAStream` when a body that should be media starts as a page or nothing."""
+    """Raise :class:`NotAStream` when a body that should be a movie or an episode starts as a
+    page or nothing."""
     kind = kind_of(first)
     if kind in (StreamKind.HTML, StreamKind.JSON, StreamKind.EMPTY) or kind.is_hls:
-        raise not_a_stream(label, first)
+        raise not_a_stream(label, first, file=True)
 
 
 async def file_response(client: httpx.AsyncClient, url: str, label: str, request_headers, ext: str,

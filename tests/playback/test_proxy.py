@@ -235,6 +235,18 @@ def test_a_movie_the_provider_stops_mid_transfer_is_told_without_a_traceback(liv
     assert any("viewer's connection is closed" in r.getMessage() for r in server_log.records)
 
 
+def test_an_hls_segment_the_provider_stops_mid_transfer_leaves_no_traceback(live_app, app_http, play_profile_id,
+                                                                             demo, server_log):
+    playlist = app_http.get(f"/play/{play_profile_id}/live/1/index.m3u8")
+    segment = next(line for line in playlist.text.splitlines() if line and not line.startswith("#"))
+    demo.set_fault("cutoff", paths=["hls"])
+    with pytest.raises(httpx.HTTPError):  # broken, not ended as if whole: hls.js asks again
+        app_http.get(segment)
+    failures = [r for r in server_log.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not failures, [f"{r.name}: {r.getMessage()}" for r in failures]
+    assert "Traceback" not in server_log.text
+
+
 def test_a_live_stream_that_cannot_be_reopened_tells_the_player_why(live_app, app_http, play_profile_id, demo):
     with app_http.stream("GET", f"/play/{play_profile_id}/live/3/stream.ts") as response:
         chunks = response.iter_bytes()

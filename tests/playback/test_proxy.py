@@ -4,9 +4,12 @@ probe caching, typed upstream errors, and .m3u files without the password."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
 
 def _upstream(live_app, path: str, headers=None) -> httpx.Response:
@@ -200,6 +203,48 @@ def test_a_file_cut_mid_transfer_tells_the_player_why(live_app, app_http, play_p
     assert got < whole
     status = app_http.get(f"/play/{play_profile_id}/movie/3/status").json()
     assert status["ok"] is False and "connection was closed" in status["message"]
+
+
+@pytest.fixture
+def server_log(caplog) -> Iterator[pytest.LogCaptureFixture]:
+    """``caplog``, also catching the ASGI server's records (its logger does not reach the root's)."""
+    server = logging.getLogger("uvicorn.error")
+    server.addHandler(caplog.handler)
+    caplog.set_level(logging.INFO)
+    try:
+        yield caplog
+    finally:
+        server.removeHandler(caplog.handler)
+
+
+def test_a_movie_the_provider_stops_mid_transfer_is_told_without_a_traceback(live_app, app_http, play_profile_id,
+                                                                              demo, server_log):
+    with app_http.stream("GET", f"/play/{play_profile_id}/movie/4/file", headers={"Range": "bytes=0-"}) as response:
+        chunks = response.iter_bytes()
+        got = len(next(chunks))
+        demo.set_fault("cutoff", paths=["movie"], midstream=True)  # the provider goes away mid-file
+        with pytest.raises(httpx.HTTPError):  # the viewer's answer is broken, not ended as if whole
+            for chunk in chunks:
+                got += len(chunk)
+        assert got < int(response.headers["content-length"])
+    status = app_http.get(f"/play/{play_profile_id}/movie/4/status").json()
+    assert status["ok"] is False and "connection was closed" in status["message"]
+    failures = [r for r in server_log.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not failures, [f"{r.name}: {r.getMessage()}" for r in failures]
+    assert "Traceback" not in server_log.text
+    assert any("viewer's connection is closed" in r.getMessage() for r in server_log.records)
+
+
+def test_an_hls_segment_the_provider_stops_mid_transfer_leaves_no_traceback(live_app, app_http, play_profile_id,
+                                                                             demo, server_log):
+    playlist = app_http.get(f"/play/{play_profile_id}/live/1/index.m3u8")
+    segment = next(line for line in playlist.text.splitlines() if line and not line.startswith("#"))
+    demo.set_fault("cutoff", paths=["hls"])
+    with pytest.raises(httpx.HTTPError):  # broken, not ended as if whole: hls.js asks again
+        app_http.get(segment)
+    failures = [r for r in server_log.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not failures, [f"{r.name}: {r.getMessage()}" for r in failures]
+    assert "Traceback" not in server_log.text
 
 
 def test_a_live_stream_that_cannot_be_reopened_tells_the_player_why(live_app, app_http, play_profile_id, demo):

@@ -266,7 +266,8 @@ class Hls:
             raise proxy.not_a_stream(label, first, response.headers)
         cut = ranges.cut_for(response, wanted)
         sent = ranges.cut_body(proxy.prepend(first, chunks), cut)
-        return StreamingResponse(proxy.closing(sent, response), status_code=cut.status, headers=cut.headers,
+        return StreamingResponse(proxy.closing(sent, response, promised=proxy.promised_length(cut.headers)),
+                                 status_code=cut.status, headers=cut.headers,
                                  media_type=_MEDIA_TYPES.get(kind, "application/octet-stream"))
 
     def playlist_response(self, profile_id: int, token: str, body: bytes, final_url: str, prefix: str,

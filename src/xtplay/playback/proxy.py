@@ -177,20 +177,45 @@ async def prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byt
         yield chunk
 
 
+class AnswerCut(Exception):
+    """Raised out of a relayed body that stopped short of the length the viewer was promised
+    (the provider broke off part-way): raising is the one way an ASGI app has to make the
+    server close the viewer's connection, so the browser sees a broken answer (and asks again
+    from where it stopped) rather than a whole one, shorter than promised, which the server
+    refuses to end. Not a failure of xtplay: the person's message is on the error board, and
+    :mod:`xtplay.web.errors` logs this as one line, never as a traceback."""
+
+    def __init__(self, sent: int, promised: int) -> None:
+        super().__init__(f"the provider stopped after {sent} of {promised} bytes")
+        self.sent, self.promised = sent, promised
+
+
+def promised_length(headers: Mapping[str, str]) -> int | None:
+    """The Content-Length among an answer's ``headers``, or None (a body of no stated length)."""
+    found = next((v for k, v in headers.items() if k.lower() == "content-length"), "")
+    return int(found) if found.isdigit() else None
+
+
 async def closing(chunks: AsyncIterator[bytes], response: httpx.Response,
-                  on_break: Callable[[httpx.HTTPError], None] | None = None) -> AsyncIterator[bytes]:
+                  on_break: Callable[[httpx.HTTPError], None] | None = None,
+                  promised: int | None = None) -> AsyncIterator[bytes]:
     """The chunks as they arrive (no re-chunking: a live stream must not wait to fill a buffer);
     the upstream connection closes when they end or the viewer goes away. An upstream that
-    drops mid-stream ends the answer (``on_break`` is told why); the player reconnects or reports."""
+    drops mid-stream ends the answer (``on_break`` is told why); the player reconnects or
+    reports. With ``promised`` (the length the viewer was told), an answer that ends short of
+    it raises :class:`AnswerCut`, so the viewer's connection is closed rather than ended."""
+    sent = 0
     try:
         async for chunk in chunks:
+            sent += len(chunk)
             yield chunk
     except httpx.HTTPError as exc:
         if on_break is not None:
             on_break(exc)
-        return
     finally:
         await response.aclose()
+    if promised is not None and sent < promised:
+        raise AnswerCut(sent, promised)
 
 
 def refuse_page(first: bytes, label: str) -> None:
@@ -237,8 +262,8 @@ async def file_response(client: httpx.AsyncClient, url: str, label: str, request
         if on_break is not None:
             on_break(translate_error(exc, label, client.timeout))
 
-    return StreamingResponse(closing(body, response, broke), status_code=cut.status, headers=out,
-                             media_type=media_type)
+    return StreamingResponse(closing(body, response, broke, promised_length(out)), status_code=cut.status,
+                             headers=out, media_type=media_type)
 
 
 class ErrorBoard:

@@ -33,6 +33,7 @@ import httpx
 
 from xtplay.errors import UnsafeUpstream
 from xtplay.i18n import N_, Phrase
+from xtplay.sources.resend import ResendingPool
 
 #: Schemes a provider may lead us to.
 SCHEMES = ("http", "https")
@@ -164,12 +165,14 @@ class AdmittingBackend(httpcore.AsyncNetworkBackend):
 def admitting_transport(own_ports: Iterable[int] = (), limits: httpx.Limits | None = None,
                         resolver: Resolver | None = None) -> AdmittingTransport:
     """The transport for a client that fetches what a provider points at: each URL admitted,
-    each connection made to an admitted address (``resolver``: how names resolve; tests pass one)."""
+    each connection made to an admitted address (``resolver``: how names resolve; tests pass one),
+    and a GET that met a kept-alive connection the provider was closing sent once more
+    (:mod:`~xtplay.sources.resend`)."""
     limits = limits or httpx.Limits()
     inner = httpx.AsyncHTTPTransport(limits=limits)
     # httpx takes no network backend, so its pool is made again with ours (the same settings
-    # httpx gives it: TLS context, limits, HTTP/1.1).
-    inner._pool = httpcore.AsyncConnectionPool(
+    # httpx gives it: TLS context, limits, HTTP/1.1), resending as browsers do.
+    inner._pool = ResendingPool(
         ssl_context=httpx.create_ssl_context(), max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
         network_backend=AdmittingBackend(own_ports, resolver))

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from xtplay.errors import XtplayError
 from xtplay.i18n import N_
 from xtplay.logs import redact
+from xtplay.playback.proxy import AnswerCut
 from xtplay.web import locale
 from xtplay.web.deps import NeedsProfile
 from xtplay.web.locale import gettext as _
@@ -100,13 +101,33 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, AnswerCut):  # the provider broke off a relayed file: the server closes the answer
+        log.info("%s %s: %s; the viewer's connection is closed", request.method, request.url.path, exc)
+        return Response(status_code=502)  # never sent: the answer had started
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, _("Something went wrong"),
                           _("xtplay hit an unexpected problem. The details are in the log; try again."), True)
 
 
+class CutAnswersFilter(logging.Filter):
+    """Keeps the ASGI server's "Exception in ASGI application" traceback of an
+    :class:`~xtplay.playback.proxy.AnswerCut` out of the log: that exception is how a relayed
+    answer the provider broke off gets its connection closed, not a failure (logged as one
+    line by :func:`_unexpected`, told to the player by its error board)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], AnswerCut))
+
+
+#: The logger of the ASGI server (uvicorn) that reports an exception escaping the app.
+SERVER_LOGGER = "uvicorn.error"
+
+
 def install(app: FastAPI) -> None:
-    """Register every handler on the app."""
+    """Register every handler on the app, and the server log's filter of cut answers."""
+    server_log = logging.getLogger(SERVER_LOGGER)
+    if not any(isinstance(f, CutAnswersFilter) for f in server_log.filters):
+        server_log.addFilter(CutAnswersFilter())
     app.add_exception_handler(XtplayError, _xtplay_error)  # type: ignore[arg-type]
     app.add_exception_handler(NeedsProfile, _needs_profile)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

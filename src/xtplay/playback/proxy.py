@@ -86,14 +86,17 @@ def make_client(stream_headers: StreamHeaders | None = None, own_ports: Iterable
                 timeouts: StreamTimeouts | None = None) -> httpx.AsyncClient:
     """The pooled client every proxied request uses: redirects followed, player-like agent, the
     per-host headers playlists ask for, and each URL and redirect admitted first (never a file,
-    a metadata address, or this app on ``own_ports``: see :mod:`xtplay.sources.admission`)."""
+    a metadata address, or this app on ``own_ports``: see :mod:`xtplay.sources.admission`).
+
+    Answers are asked for uncompressed: the proxy passes a provider's Content-Length and byte
+    ranges on, and those of a compressed answer would not match the bytes relayed."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=32)
     t = timeouts or StreamTimeouts()
     return httpx.AsyncClient(
         follow_redirects=True,
         timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
         transport=admitting_transport(own_ports, limits),
-        headers={"User-Agent": DEFAULT_USER_AGENT},
+        headers={"User-Agent": DEFAULT_USER_AGENT, "Accept-Encoding": "identity"},
         event_hooks={"request": [stream_headers.apply]} if stream_headers is not None else None,
     )
 

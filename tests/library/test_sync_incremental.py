@@ -168,9 +168,9 @@ def test_items_keep_their_positions_while_the_list_keeps_their_order():
     assert [row[4] for row in catalog_store.read_rows("movie", [{"stream_id": 7}, {"stream_id": 6}], [])] == [0, 1]
 
 
-def _read_again(raw, categories, previous):
+def _read_again(raw, categories, previous, type="movie"):
     """read_rows over a copy of ``raw`` (it puts each object's ``num`` back last)."""
-    return list(catalog_store.read_rows("movie", [dict(r) for r in raw], categories, previous))
+    return list(catalog_store.read_rows(type, [dict(r) for r in raw], categories, previous))
 
 
 def _held_after(rows):
@@ -186,15 +186,19 @@ def test_a_resync_reads_again_only_the_objects_that_changed():
     assert all(len(row) == len(first[0]) and row[-1] is not None for row in first)
     previous = _held_after(first)
     # 2 removed (3, 4 and 5 renumbered), 4's plot changed, 6 new
-    revised = [r for r in raw if r["stream_id"] != 2]
+    revised = [dict(r) for r in raw if r["stream_id"] != 2]
     for n, r in enumerate(revised, start=1):
         r["num"] = n
     revised[2]["plot"] = "Another plot"
     revised.append({"num": 5, "stream_id": 6, "name": "Movie 6", "category_id": "1"})
     again = _read_again(revised, cats, previous)
-    assert [row for row in again if len(row) == 3] == [("1", 1, "movie 1"), ("3", 2, "movie 3"),
-                                                      ("5", 4, "movie 5")]
-    assert [(row[0], row[5]) for row in again if len(row) > 3] == [("4", 3), ("6", 5)]
+    assert [row for row in again if len(row) == 3] == [("1", None, "movie 1"), ("3", None, "movie 3"),
+                                                      ("5", None, "movie 5")]  # a movie's number is not kept
+    assert [row[0] for row in again if len(row) > 3] == ["4", "6"]
+    # a channel's is (digits zap to it): a kept channel comes with its new number
+    channels = _held_after(_read_again(raw, cats, None, "live"))
+    assert [row for row in _read_again(revised, cats, channels, "live") if len(row) == 3] == [
+        ("1", 1, "movie 1"), ("3", 2, "movie 3"), ("5", 4, "movie 5")]
     # the category list decides a row as much as its bytes: 2 turns adult, 1 disappears
     adult = [catalog_store.CategoryData("2", "Docs XXX", None, 0, True)]
     assert all(len(row) > 3 for row in _read_again(raw, adult, previous))
@@ -212,7 +216,7 @@ def _terms(conn, profile_id):
     return {t for (t,) in conn.execute("SELECT term FROM search_terms WHERE profile_id = ?", (profile_id,))}
 
 
-def test_the_migration_leaves_every_item_without_a_digest(settings, vault, monkeypatch):
+def test_the_migration_leaves_every_item_without_a_digest_and_only_channels_numbered(settings, vault, monkeypatch):
     real = db.migrations()
     monkeypatch.setattr(db, "migrations", lambda: [m for m in real if m[0] < DIGESTS])
     conn = db.open_library(settings.db_path)
@@ -226,7 +230,7 @@ def test_the_migration_leaves_every_item_without_a_digest(settings, vault, monke
     conn = db.open_library(settings.db_path)
     try:
         assert [tuple(r) for r in conn.execute("SELECT type, name, num, digest FROM items ORDER BY type")] == [
-            ("live", "One", 1, None), ("movie", "Heat", 2, None)]
+            ("live", "One", 1, None), ("movie", "Heat", None, None)]
     finally:
         conn.close()
 
@@ -248,6 +252,9 @@ async def test_a_library_synced_before_digests_resyncs_exactly_and_stores_them(s
         assert set(after) - set(before) == {str(i) for i in changes.added}
         assert {p for p in set(before) & set(after) if before[p] != after[p]} == {str(i) for i in changes.changed}
         assert conn.execute("SELECT count(*) FROM items WHERE type = 'movie' AND digest IS NULL").fetchone()[0] == 0
+        served = orjson.loads(provider.catalog.list_bytes("live"))
+        assert dict(conn.execute("SELECT provider_id, num FROM items WHERE type = 'live'").fetchall()) == {
+            str(row["stream_id"]): row["num"] for row in served}  # the channels' numbers, for zapping
         # and back: the digests now spare the unchanged rows, and the library is the first one again
         provider.revise(0)
         assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"

@@ -209,7 +209,10 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
     (:mod:`xtplay.sources.values`, the same fallbacks) but builds no record per item: a full
     sync of 100,000 items spends its CPU here. Rows without a usable id are skipped, as the
     models do; duplicate ids keep their first row; a category the provider does not list
-    becomes the "uncategorised" bucket; an item in an adult category is adult.
+    becomes the "uncategorised" bucket; an item in an adult category is adult. Only a channel
+    keeps the panel's ``num`` (its number for zapping): a movie's or a series' is no more than
+    its place in the panel's list, which ``position`` keeps, and one removal renumbers every
+    item after it (100,000 rows rewritten for nothing).
 
     ``position`` orders the rows as the list does. With what the library holds (``previous``,
     :func:`held`) an item keeps its position while that keeps the order, so an item
@@ -229,6 +232,7 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
     flag, category_ref = _memo(values.flag), _memo(values.category_ref)
     short_text = _memo(values.text)  # genres, extensions: few distinct values
     id_key = "series_id" if type == "series" else "stream_id"
+    live = type == "live"
     unlisted, listed, adult_listed = _CATEGORY_STATE[b"u"], _CATEGORY_STATE[b"k"], _CATEGORY_STATE[b"a"]
     fallback = {"live": "Channel", "movie": "Movie", "series": "Series"}[type]
     skipped = 0
@@ -246,14 +250,15 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
             cid = ""
         digest = _digest(item, (adult_listed if known[cid] else listed) if cid else unlisted)
         key = str(pid)
+        num = integer(get("num")) if live else None
         stored = before(key)
         if stored is not None and digest is not None and stored[2] == digest and stored[0] > last:
             last = stored[0]
-            yield (key, integer(get("num")), stored[3])
+            yield (key, num, stored[3])
             continue
         adult = flag(get("is_adult")) or known.get(cid, False)
         row: tuple[Any, ...]
-        if type == "live":
+        if live:
             name = text(get("name")) or f"{fallback} {pid}"
             days = integer(get("tv_archive_duration")) or 0
             archive = days if days > 0 and flag(get("tv_archive")) else 0
@@ -275,7 +280,7 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
                    None, None, 0)
         name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row
         last = stored[0] if stored is not None and stored[0] > last else last + 1
-        yield (key, name, fold(name), cid, last, integer(get("num")), logo, rating, yr,
+        yield (key, name, fold(name), cid, last, num, logo, rating, yr,
                genre, plot, cast, added, container, epg, archive, int(adult), digest)
     if skipped:
         log.info("skipped %d %s rows without an id", skipped, type)
@@ -290,8 +295,8 @@ def read_records(type: str, records: Iterable[ListRecord], categories: list[Cate
     Names, icons and guide ids still pass the same text reader (a channel called "N/A" is
     unnamed here too), a movie's or a series' year still comes from its name; duplicates keep
     their first record and an unlisted category is the "uncategorised" bucket; positions follow
-    ``previous`` as in :func:`read_rows`. Records have no raw object: their rows carry no
-    digest and are always compared whole.
+    ``previous`` as in :func:`read_rows`, and as there only a channel keeps its number.
+    Records have no raw object: their rows carry no digest and are always compared whole.
     """
     known = {c.provider_id: c.is_adult for c in categories}
     seen: set[int] = set()
@@ -313,7 +318,7 @@ def read_records(type: str, records: Iterable[ListRecord], categories: list[Cate
             yield (key, name, fold(name), cid, position, num, text(icon), None, None, None, None, None,
                    None, None, text(epg), archive if archive > 0 else 0, int(known.get(cid, False)), None)
         else:
-            yield (key, name, fold(name), cid, position, num, text(icon), None, year(name=name), None, None,
+            yield (key, name, fold(name), cid, position, None, text(icon), None, year(name=name), None, None,
                    None, None, (text(container) or "mp4") if type == "movie" else None, None, 0,
                    int(known.get(cid, False)), None)
 

@@ -6,3 +6,7 @@
 -- crashed sync leaves both as they were). NULL (items stored before this migration, or from a
 -- playlist) never matches: the next re-sync reads those items and stores their digests.
 ALTER TABLE items ADD COLUMN digest INTEGER;
+-- Only channels keep the panel's number (typing digits zaps to it). A movie's or a series' number
+-- was only its place in the panel's list, which `position` keeps, nothing showed it, and a
+-- panel renumbers every item after one it removed: each re-sync rewrote nearly every movie for it.
+UPDATE items SET num = NULL WHERE type <> 'live' AND num IS NOT NULL;

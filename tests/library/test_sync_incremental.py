@@ -183,7 +183,7 @@ def test_a_resync_reads_again_only_the_objects_that_changed():
     raw = [{"num": i, "stream_id": i, "name": f"Movie {i}", "category_id": "1" if i < 4 else "2",
             "plot": f"Plot {i}"} for i in range(1, 6)]
     first = _read_again(raw, cats, None)
-    assert all(len(row) == len(first[0]) and row[-1] is not None for row in first)
+    assert all(len(row) == len(first[0]) > 4 and row[-1] is not None for row in first)
     previous = _held_after(first)
     # 2 removed (3, 4 and 5 renumbered), 4's plot changed, 6 new
     revised = [dict(r) for r in raw if r["stream_id"] != 2]
@@ -192,19 +192,19 @@ def test_a_resync_reads_again_only_the_objects_that_changed():
     revised[2]["plot"] = "Another plot"
     revised.append({"num": 5, "stream_id": 6, "name": "Movie 6", "category_id": "1"})
     again = _read_again(revised, cats, previous)
-    assert [row for row in again if len(row) == 3] == [("1", None, "movie 1"), ("3", None, "movie 3"),
-                                                      ("5", None, "movie 5")]  # a movie's number is not kept
-    assert [row[0] for row in again if len(row) > 3] == ["4", "6"]
+    assert [row for row in again if len(row) == 4] == [("1", None, "movie 1", False), ("3", None, "movie 3", False),
+                                                      ("5", None, "movie 5", False)]  # a movie's number is not kept
+    assert [row[0] for row in again if len(row) > 4] == ["4", "6"]
     # a channel's is (digits zap to it): a kept channel comes with its new number
     channels = _held_after(_read_again(raw, cats, None, "live"))
-    assert [row for row in _read_again(revised, cats, channels, "live") if len(row) == 3] == [
-        ("1", 1, "movie 1"), ("3", 2, "movie 3"), ("5", 4, "movie 5")]
+    assert [row for row in _read_again(revised, cats, channels, "live") if len(row) == 4] == [
+        ("1", 1, "movie 1", False), ("3", 2, "movie 3", True), ("5", 4, "movie 5", True)]
     # the category list decides a row as much as its bytes: 2 turns adult, 1 disappears
     adult = [catalog_store.CategoryData("2", "Docs XXX", None, 0, True)]
-    assert all(len(row) > 3 for row in _read_again(raw, adult, previous))
+    assert all(len(row) > 4 for row in _read_again(raw, adult, previous))
     # an item stored without a digest (before digests, or from a playlist) is read whole
     unknown = {p: (pos, num, None, name) for p, (pos, num, _, name) in previous.items()}
-    assert all(len(row) > 3 for row in _read_again(raw, cats, unknown))
+    assert all(len(row) > 4 for row in _read_again(raw, cats, unknown))
 
 
 def _vocabulary_of_names(conn, profile_id):
@@ -274,3 +274,22 @@ async def test_the_typo_vocabulary_keeps_the_words_of_the_rows_a_resync_did_not_
     terms = _terms(conn, profile.id)
     assert "remastered" in terms
     assert terms == _vocabulary_of_names(conn, profile.id)
+
+
+def test_channels_renumbered_by_a_removal_get_their_new_numbers_and_nothing_else(catalog_profile):
+    _, conn, _, profile = catalog_profile
+    raw = [{"num": i, "stream_id": i, "name": f"Channel {i}", "epg_channel_id": f"c{i}.uk"} for i in range(1, 6)]
+
+    def store(rows):
+        listed = catalog_store.read_rows("live", [dict(r) for r in rows], [],
+                                         catalog_store.held(conn, profile.id, "live"))
+        catalog_store.replace_type(conn, profile.id, "live", [], list(listed))
+
+    store(raw)
+    before = _content(conn, profile.id, "live")
+    revised = [dict(r, num=n) for n, r in enumerate((r for r in raw if r["stream_id"] != 2), start=1)]
+    store(revised)
+    assert dict(conn.execute("SELECT provider_id, num FROM items WHERE type = 'live'").fetchall()) == {
+        "1": 1, "3": 2, "4": 3, "5": 4}
+    assert _content(conn, profile.id, "live") == {p: c for p, c in before.items() if p != "2"}
+    assert catalog.channel_by_number(conn, profile.id, 2).provider_id == "3"  # zapping follows

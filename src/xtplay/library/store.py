@@ -10,8 +10,9 @@ writes almost nothing, and a crash at any point leaves the previous catalog of t
 
 A re-sync reads only what changed: each item keeps a digest of the raw object it was stored
 from (:func:`held`), and :func:`read_rows` gives an item whose digest and place still hold a
-short *kept* row instead (its id, its number, its stored search name): it is neither read
-into a row nor compared again, and only its number is written, when the panel renumbered it.
+short *kept* row instead (its id, its number, its stored search name, whether the number
+changed): it is neither read into a row nor compared again, and only its number is written,
+when the panel renumbered a channel.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ _ROW_FORMAT = b"1"
 #: adult): the category list decides a row's category and adult flag as much as its own bytes.
 _CATEGORY_STATE = {state: b"xtplay-row" + _ROW_FORMAT + state for state in (b"u", b"k", b"a")}
 _ABSENT = object()
-#: A kept row of :func:`read_rows`: (provider_id, num, search_name).
-_KEPT_LENGTH = 3
+#: A kept row of :func:`read_rows`: (provider_id, num, search_name, renumbered).
+_KEPT_LENGTH = 4
 
 
 class CategoryData(NamedTuple):
@@ -221,7 +222,8 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
 
     Each row ends with the digest of its raw object (:func:`_digest`). An item the library
     holds with the same digest at a position that keeps the order is not read again: it comes
-    as a kept row ``(provider_id, num, search_name)`` (the stored name, for :func:`vocabulary`).
+    as a kept row ``(provider_id, num, search_name, renumbered)`` (the stored name, for
+    :func:`vocabulary`; whether its number is not the stored one).
     """
     known = {c.provider_id: c.is_adult for c in categories}
     last = -1  # the position given to the row before
@@ -254,7 +256,7 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
         stored = before(key)
         if stored is not None and digest is not None and stored[2] == digest and stored[0] > last:
             last = stored[0]
-            yield (key, num, stored[3])
+            yield (key, num, stored[3], num != stored[1])
             continue
         adult = flag(get("is_adult")) or known.get(cid, False)
         row: tuple[Any, ...]
@@ -331,7 +333,7 @@ _CHUNK_DDL = (
     'genre TEXT, plot TEXT, "cast" TEXT, added INTEGER, container TEXT, epg_channel_id TEXT, '
     "archive_days INTEGER, is_adult INTEGER, digest INTEGER)",
     # the kept rows of read_rows: items stored as they are, their number aside
-    "CREATE TABLE stage_kept (provider_id TEXT, num INTEGER)",
+    "CREATE TABLE stage_kept (provider_id TEXT, num INTEGER, renumbered INTEGER)",
 )
 _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
 #: An item's number and digest are left to :data:`_RENUMBER`: a panel renumbers every item
@@ -356,10 +358,11 @@ _RENUMBER = (
     "WHERE items.profile_id = ? AND items.type = ? AND items.provider_id = stage.provider_id "
     "AND (items.num IS NOT stage.num OR items.digest IS NOT stage.digest)"
 )
-#: The numbers of kept items (:func:`read_rows`) the panel renumbered; nothing else of them is written.
+#: The numbers of kept items (:func:`read_rows`) the panel renumbered; nothing else of them is
+#: written, and the others are not even looked up (``renumbered`` is tested first).
 _RENUMBER_KEPT = (
-    f"UPDATE items SET num = kept.num FROM {_CHUNK}.stage_kept AS kept WHERE items.profile_id = ? "
-    "AND items.type = ? AND items.provider_id = kept.provider_id AND items.num IS NOT kept.num"
+    f"UPDATE items SET num = kept.num FROM {_CHUNK}.stage_kept AS kept WHERE kept.renumbered "
+    "AND items.profile_id = ? AND items.type = ? AND items.provider_id = kept.provider_id"
 )
 _KEEP = (f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items "
          f"UNION ALL SELECT provider_id FROM {_CHUNK}.stage_kept")
@@ -386,7 +389,7 @@ def replace_type(
 
 def pack(rows: list[tuple[Any, ...]]) -> bytes:
     """Rows as the image of a private in-memory database: whole rows in a ``stage_items``
-    table, kept rows of :func:`read_rows` (id and number) in ``stage_kept``.
+    table, kept rows of :func:`read_rows` (id, number, whether it changed) in ``stage_kept``.
 
     This is the Python-bound part of a write: every row is bound from Python, which takes the
     GIL back after each one. Sync packs on its own thread while the writer thread stores the
@@ -401,7 +404,8 @@ def pack(rows: list[tuple[Any, ...]]) -> bytes:
             mem.execute(ddl)
         mem.executemany(f"INSERT INTO stage_items VALUES ({', '.join('?' * len(_FIELDS))})",
                         [row for row in rows if len(row) != _KEPT_LENGTH])
-        mem.executemany("INSERT INTO stage_kept VALUES (?, ?)", [row[:2] for row in rows if len(row) == _KEPT_LENGTH])
+        mem.executemany("INSERT INTO stage_kept VALUES (?, ?, ?)",
+                        [(row[0], row[1], row[3]) for row in rows if len(row) == _KEPT_LENGTH])
         mem.commit()
         return mem.serialize()
     except sqlite3.Error as exc:

@@ -332,8 +332,10 @@ _CHUNK_DDL = (
     "category_id TEXT, position INTEGER, num INTEGER, logo TEXT, rating REAL, year INTEGER, "
     'genre TEXT, plot TEXT, "cast" TEXT, added INTEGER, container TEXT, epg_channel_id TEXT, '
     "archive_days INTEGER, is_adult INTEGER, digest INTEGER)",
-    # the kept rows of read_rows: items stored as they are, their number aside
-    "CREATE TABLE stage_kept (provider_id TEXT, num INTEGER, renumbered INTEGER)",
+    # the kept rows of read_rows: every id as one JSON array (binding 10,000 ids one by one
+    # costs more than the few whole rows of a re-sync), and the renumbered ones with their number
+    "CREATE TABLE stage_kept_ids (ids TEXT)",
+    "CREATE TABLE stage_kept (provider_id TEXT, num INTEGER)",
 )
 _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
 #: An item's number and digest are left to :data:`_RENUMBER`: a panel renumbers every item
@@ -359,13 +361,13 @@ _RENUMBER = (
     "AND (items.num IS NOT stage.num OR items.digest IS NOT stage.digest)"
 )
 #: The numbers of kept items (:func:`read_rows`) the panel renumbered; nothing else of them is
-#: written, and the others are not even looked up (``renumbered`` is tested first).
+#: written, and the other kept items are not even looked up.
 _RENUMBER_KEPT = (
-    f"UPDATE items SET num = kept.num FROM {_CHUNK}.stage_kept AS kept WHERE kept.renumbered "
-    "AND items.profile_id = ? AND items.type = ? AND items.provider_id = kept.provider_id"
+    f"UPDATE items SET num = kept.num FROM {_CHUNK}.stage_kept AS kept WHERE items.profile_id = ? "
+    "AND items.type = ? AND items.provider_id = kept.provider_id"
 )
 _KEEP = (f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items "
-         f"UNION ALL SELECT provider_id FROM {_CHUNK}.stage_kept")
+         f"UNION ALL SELECT kept.value FROM {_CHUNK}.stage_kept_ids, json_each(stage_kept_ids.ids) AS kept")
 
 
 def replace_type(
@@ -389,7 +391,8 @@ def replace_type(
 
 def pack(rows: list[tuple[Any, ...]]) -> bytes:
     """Rows as the image of a private in-memory database: whole rows in a ``stage_items``
-    table, kept rows of :func:`read_rows` (id, number, whether it changed) in ``stage_kept``.
+    table, the ids of kept rows of :func:`read_rows` as one JSON array in ``stage_kept_ids``, and
+    those renumbered with their number in ``stage_kept``.
 
     This is the Python-bound part of a write: every row is bound from Python, which takes the
     GIL back after each one. Sync packs on its own thread while the writer thread stores the
@@ -404,8 +407,9 @@ def pack(rows: list[tuple[Any, ...]]) -> bytes:
             mem.execute(ddl)
         mem.executemany(f"INSERT INTO stage_items VALUES ({', '.join('?' * len(_FIELDS))})",
                         [row for row in rows if len(row) != _KEPT_LENGTH])
-        mem.executemany("INSERT INTO stage_kept VALUES (?, ?, ?)",
-                        [(row[0], row[1], row[3]) for row in rows if len(row) == _KEPT_LENGTH])
+        kept = [row for row in rows if len(row) == _KEPT_LENGTH]
+        mem.execute("INSERT INTO stage_kept_ids VALUES (?)", (orjson.dumps([row[0] for row in kept]).decode(),))
+        mem.executemany("INSERT INTO stage_kept VALUES (?, ?)", [row[:2] for row in kept if row[3]])
         mem.commit()
         return mem.serialize()
     except sqlite3.Error as exc:

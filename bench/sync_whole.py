@@ -310,9 +310,10 @@ the process ran (polled every 10 ms; SQLite removes it when the last connection 
 
 Rows after the 1 % re-sync (first pair): {first["removed"]:,} removed, {first["added"]:,} added,
 {first["changed"]:,} changed, {"exactly" if exact else "**not exactly**"} the provider's changes in
-{"every pair" if exact else "some pair"}; of the other movies {first["moved_only"]:,} only moved in the
-provider's list (a panel renumbers every item after one it removed: their number was updated, and
-{first["repositioned"]:,} of them also got a new position) and {first["unchanged"]:,} are as they were. Search right after the sync process ended found
+{"every pair" if exact else "some pair"}; of the other movies {first["moved_only"]:,} got a new number or
+position only ({first["repositioned"]:,} of them a new position; a panel renumbers every item after one it
+removed, and the library keeps the number of channels only) and {first["unchanged"]:,} are as they were.
+Search right after the sync process ended found
 {found} of {searched} new and renamed names searched for.
 """
 

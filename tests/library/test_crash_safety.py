@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from tests.plugins.processes import free_port, wait_for_health
@@ -164,9 +165,13 @@ def test_sigkill_at_random_moments_of_sync_and_guide_ingest_loses_nothing(home):
     try:
         new = _state(conn, home.profile_id)
         assert "running" not in {r.status for r in sync.runs(conn, home.profile_id, 10_000)}
+        names = dict(conn.execute("SELECT provider_id, name FROM items WHERE profile_id = ? AND type = 'movie'",
+                                  (home.profile_id,)).fetchall())
     finally:
         conn.close()
     assert new["counts"] == {"live": BIG["live"], "movie": BIG["vod"], "series": BIG["series"]}
+    # every movie as the provider sends it: no re-sync after a kill trusted a row it had not stored
+    assert names == {str(m["stream_id"]): m["name"] for m in orjson.loads(home.big.catalog.list_bytes("vod"))}
     assert new["programmes"] == new["recorded"] > 0  # a run's own count is what a whole guide holds
     for state in seen:
         for type in ("live", "movie", "series"):

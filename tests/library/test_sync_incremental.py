@@ -7,10 +7,13 @@ import os
 
 import orjson
 
+from xtplay import db
 from xtplay.accounts import profiles
 from xtplay.demo import DemoProvider
 from xtplay.library import catalog, favorites, history, search, sync, versions
 from xtplay.library import store as catalog_store
+
+DIGESTS = 20  # the migration that gives each item the digest of its raw object
 
 
 def _rows(conn, profile_id):
@@ -98,7 +101,7 @@ def _content(conn, profile_id, type):
 
 
 def _positions(conn, profile_id):
-    return catalog_store.positions(conn, profile_id, "movie")
+    return {p: held[0] for p, held in catalog_store.held(conn, profile_id, "movie").items()}
 
 
 def _provider_order(conn, profile_id):
@@ -151,7 +154,7 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
 
 
 def test_items_keep_their_positions_while_the_list_keeps_their_order():
-    previous = {"1": 0, "2": 1, "3": 2, "4": 3, "5": 4}
+    previous = {str(i): (i - 1, None, None, f"movie {i}") for i in range(1, 6)}
 
     def placed(ids):
         raw = [{"stream_id": i, "name": f"Movie {i}"} for i in ids]
@@ -163,3 +166,130 @@ def test_items_keep_their_positions_while_the_list_keeps_their_order():
     assert [p for _, p in reordered] == sorted({p for _, p in reordered})  # still the list's order, unique
     assert reordered[0] == ("5", 4)
     assert [row[4] for row in catalog_store.read_rows("movie", [{"stream_id": 7}, {"stream_id": 6}], [])] == [0, 1]
+
+
+def _read_again(raw, categories, previous, type="movie"):
+    """read_rows over a copy of ``raw`` (it puts each object's ``num`` back last)."""
+    return list(catalog_store.read_rows(type, [dict(r) for r in raw], categories, previous))
+
+
+def _held_after(rows):
+    return {row[0]: (row[4], row[5], row[-1], row[2]) for row in rows}
+
+
+def test_a_resync_reads_again_only_the_objects_that_changed():
+    cats = [catalog_store.CategoryData("1", "Films", None, 0, False),
+            catalog_store.CategoryData("2", "Docs", None, 1, False)]
+    raw = [{"num": i, "stream_id": i, "name": f"Movie {i}", "category_id": "1" if i < 4 else "2",
+            "plot": f"Plot {i}"} for i in range(1, 6)]
+    first = _read_again(raw, cats, None)
+    assert all(len(row) == len(first[0]) > 4 and row[-1] is not None for row in first)
+    previous = _held_after(first)
+    # 2 removed (3, 4 and 5 renumbered), 4's plot changed, 6 new
+    revised = [dict(r) for r in raw if r["stream_id"] != 2]
+    for n, r in enumerate(revised, start=1):
+        r["num"] = n
+    revised[2]["plot"] = "Another plot"
+    revised.append({"num": 5, "stream_id": 6, "name": "Movie 6", "category_id": "1"})
+    again = _read_again(revised, cats, previous)
+    assert [row for row in again if len(row) == 4] == [("1", None, "movie 1", False), ("3", None, "movie 3", False),
+                                                      ("5", None, "movie 5", False)]  # a movie's number is not kept
+    assert [row[0] for row in again if len(row) > 4] == ["4", "6"]
+    # a channel's is (digits zap to it): a kept channel comes with its new number
+    channels = _held_after(_read_again(raw, cats, None, "live"))
+    assert [row for row in _read_again(revised, cats, channels, "live") if len(row) == 4] == [
+        ("1", 1, "movie 1", False), ("3", 2, "movie 3", True), ("5", 4, "movie 5", True)]
+    # the category list decides a row as much as its bytes: 2 turns adult, 1 disappears
+    adult = [catalog_store.CategoryData("2", "Docs XXX", None, 0, True)]
+    assert all(len(row) > 4 for row in _read_again(raw, adult, previous))
+    # an item stored without a digest (before digests, or from a playlist) is read whole
+    unknown = {p: (pos, num, None, name) for p, (pos, num, _, name) in previous.items()}
+    assert all(len(row) > 4 for row in _read_again(raw, cats, unknown))
+
+
+def _vocabulary_of_names(conn, profile_id):
+    return {w for (name,) in conn.execute("SELECT search_name FROM items WHERE profile_id = ?", (profile_id,))
+            for w in search.words(name) if len(w) >= 4}
+
+
+def _terms(conn, profile_id):
+    return {t for (t,) in conn.execute("SELECT term FROM search_terms WHERE profile_id = ?", (profile_id,))}
+
+
+def test_the_migration_leaves_every_item_without_a_digest_and_only_channels_numbered(settings, vault, monkeypatch):
+    real = db.migrations()
+    monkeypatch.setattr(db, "migrations", lambda: [m for m in real if m[0] < DIGESTS])
+    conn = db.open_library(settings.db_path)
+    profile = profiles.insert_profile(conn, vault, name="Old", url="http://127.0.0.1:9", username="u", password="pw")
+    conn.executemany("INSERT INTO items (profile_id, type, provider_id, name, search_name, position, num) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(profile.id, "live", "1", "One", "one", 0, 1), (profile.id, "movie", "2", "Heat", "heat", 0, 2)])
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(db, "migrations", lambda: real)
+    conn = db.open_library(settings.db_path)
+    try:
+        assert [tuple(r) for r in conn.execute("SELECT type, name, num, digest FROM items ORDER BY type")] == [
+            ("live", "One", 1, None), ("movie", "Heat", None, None)]
+    finally:
+        conn.close()
+
+
+async def test_a_library_synced_before_digests_resyncs_exactly_and_stores_them(settings, library, vault,
+                                                                               demo_media_dir):
+    conn = library
+    with DemoProvider(live=20, vod=300, series=10, seed=3, media_dir=demo_media_dir) as provider:
+        profile = await profiles.add_profile(conn, vault, settings, name="Old", url=provider.url,
+                                             username=provider.username, password=provider.password)
+        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        conn.execute("UPDATE items SET digest = NULL")  # as the migration leaves a library synced before it
+        conn.commit()
+        before = _content(conn, profile.id, "movie")
+        changes = provider.revise(1)
+        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        after = _content(conn, profile.id, "movie")
+        assert set(before) - set(after) == {str(i) for i in changes.removed}
+        assert set(after) - set(before) == {str(i) for i in changes.added}
+        assert {p for p in set(before) & set(after) if before[p] != after[p]} == {str(i) for i in changes.changed}
+        assert conn.execute("SELECT count(*) FROM items WHERE type = 'movie' AND digest IS NULL").fetchone()[0] == 0
+        served = orjson.loads(provider.catalog.list_bytes("live"))
+        assert dict(conn.execute("SELECT provider_id, num FROM items WHERE type = 'live'").fetchall()) == {
+            str(row["stream_id"]): row["num"] for row in served}  # the channels' numbers, for zapping
+        # and back: the digests now spare the unchanged rows, and the library is the first one again
+        provider.revise(0)
+        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        assert _content(conn, profile.id, "movie") == before
+        assert _terms(conn, profile.id) == _vocabulary_of_names(conn, profile.id)
+
+
+async def test_the_typo_vocabulary_keeps_the_words_of_the_rows_a_resync_did_not_read(settings, library, vault,
+                                                                                       demo_media_dir):
+    conn = library
+    with DemoProvider(live=20, vod=300, series=10, seed=3, media_dir=demo_media_dir) as provider:
+        profile = await profiles.add_profile(conn, vault, settings, name="Words", url=provider.url,
+                                             username=provider.username, password=provider.password)
+        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        provider.revise(1)
+        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+    terms = _terms(conn, profile.id)
+    assert "remastered" in terms
+    assert terms == _vocabulary_of_names(conn, profile.id)
+
+
+def test_channels_renumbered_by_a_removal_get_their_new_numbers_and_nothing_else(catalog_profile):
+    _, conn, _, profile = catalog_profile
+    raw = [{"num": i, "stream_id": i, "name": f"Channel {i}", "epg_channel_id": f"c{i}.uk"} for i in range(1, 6)]
+
+    def store(rows):
+        listed = catalog_store.read_rows("live", [dict(r) for r in rows], [],
+                                         catalog_store.held(conn, profile.id, "live"))
+        catalog_store.replace_type(conn, profile.id, "live", [], list(listed))
+
+    store(raw)
+    before = _content(conn, profile.id, "live")
+    revised = [dict(r, num=n) for n, r in enumerate((r for r in raw if r["stream_id"] != 2), start=1)]
+    store(revised)
+    assert dict(conn.execute("SELECT provider_id, num FROM items WHERE type = 'live'").fetchall()) == {
+        "1": 1, "3": 2, "4": 3, "5": 4}
+    assert _content(conn, profile.id, "live") == {p: c for p, c in before.items() if p != "2"}
+    assert catalog.channel_by_number(conn, profile.id, 2).provider_id == "3"  # zapping follows

@@ -55,7 +55,7 @@ async def test_a_chunk_that_cannot_be_stored_fails_its_type_only(stored):
     writer = sync_writer.Writer(conn, pid)
     writer.begin("movie", 3)
     writer.put("movie", catalog_store.pack(_rows("movie", ["Half A"])), 1)
-    broken = [("2", None, "", "", 1, None, None, None, None, None, None, None, None, None, None, 0, 0)]  # no name
+    broken = [("2", None, "", "", 1, None, None, None, None, None, None, None, None, None, None, 0, 0, None)]  # no name
     writer.put("movie", catalog_store.pack(broken), 1)
     writer.put("movie", catalog_store.pack(_rows("movie", ["Half C"], first_id=3)), 1)
     movies = writer.end("movie", [])

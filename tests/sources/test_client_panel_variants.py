@@ -123,7 +123,7 @@ async def test_active_status_with_a_past_string_expiry_is_refused_as_expired(scr
 
 CATEGORIES = [CategoryData("3", "Films", None, 0, False), CategoryData("12", "News", None, 1, False)]
 ROW_FIELDS = ("provider_id", "name", "search_name", "category_id", "position", "num", "logo", "rating", "year",
-              "genre", "plot", "cast", "added", "container", "epg_channel_id", "archive_days", "is_adult")
+              "genre", "plot", "cast", "added", "container", "epg_channel_id", "archive_days", "is_adult", "digest")
 
 
 def row_of(type: str, raw: dict) -> dict:

@@ -43,6 +43,7 @@ class ItemRow:
     provider_id: str
     name: str
     category_id: str
+    #: A channel's number (typing its digits zaps to it); None for movies and series.
     num: int | None
     logo: str | None
     rating: float | None

@@ -66,7 +66,7 @@ class Hit:
     rating: float | None
     year: int | None
     genre: str | None
-    num: int | None
+    num: int | None  #: a channel's number; None for movies and series
     epg_channel_id: str | None
 
     def to_dict(self) -> dict[str, Any]:

@@ -7,16 +7,25 @@ database image, and one ``BEGIN IMMEDIATE`` transaction per type (:func:`begin`,
 changed ones and deletes those that left the provider. A second sync of an unchanged catalog
 writes almost nothing, and a crash at any point leaves the previous catalog of that type whole.
 :func:`replace_type` does all of it for a list of rows.
+
+A re-sync reads only what changed: each item keeps a digest of the raw object it was stored
+from (:func:`held`), and :func:`read_rows` gives an item whose digest and place still hold a
+short *kept* row instead (its id, its number, its stored search name, whether the number
+changed): it is neither read into a row nor compared again, and only its number is written,
+when the panel renumbered a channel.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
+
+import orjson
 
 from xtplay.db import attached, transaction, translate_error
 from xtplay.errors import CatalogError
@@ -40,7 +49,19 @@ _DEFAULT_CACHE = -2000
 
 _FIELDS = ("provider_id", "name", "search_name", "category_id", "position", "num", "logo",
            "rating", "year", "genre", "plot", "cast", "added", "container", "epg_channel_id", "archive_days",
-           "is_adult")
+           "is_adult", "digest")
+#: What the library holds of an item for a re-sync (:func:`held`): its position, its number,
+#: the digest of the raw object it was stored from (None: unknown) and its search name.
+Held = tuple[int, int | None, int | None, str]
+#: Read into the digest of every raw row (:func:`_digest`): bump it when :func:`read_rows` reads
+#: a raw object differently, so that the next re-sync reads every item again.
+_ROW_FORMAT = b"1"
+#: The digest's personalisation per state of the row's category (unlisted, listed, listed as
+#: adult): the category list decides a row's category and adult flag as much as its own bytes.
+_CATEGORY_STATE = {state: b"xtplay-row" + _ROW_FORMAT + state for state in (b"u", b"k", b"a")}
+_ABSENT = object()
+#: A kept row of :func:`read_rows`: (provider_id, num, search_name, renumbered).
+_KEPT_LENGTH = 4
 
 
 class CategoryData(NamedTuple):
@@ -151,31 +172,58 @@ def normalise_raw(type: str, raw: Iterable[dict[str, Any]], categories: list[Cat
     return list(read_rows(type, raw, categories))
 
 
-def positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
-    """Where each item of the type stands in the library's provider order (for :func:`read_rows`)."""
+def held(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, Held]:
+    """What the library holds of each item of the type (:data:`Held`), for :func:`read_rows`:
+    where it stands in the provider order, and whether the panel's object changed since."""
     try:
         cursor = conn.cursor()
         cursor.row_factory = None  # plain tuples: 100,000 of them
-        return dict(cursor.execute("SELECT provider_id, position FROM items WHERE profile_id = ? AND type = ?",
-                                   (profile_id, type)).fetchall())
+        found = cursor.execute("SELECT provider_id, position, num, digest, search_name FROM items "
+                               "WHERE profile_id = ? AND type = ?", (profile_id, type)).fetchall()
+        return {row[0]: row[1:] for row in found}
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc
 
 
+def _digest(item: dict[str, Any], person: bytes) -> int | None:
+    """A 64-bit digest of a raw object without its ``num`` (a panel renumbers every item after
+    one it removed), or None when it cannot be serialised (such a row is always read).
+
+    orjson writes the parsed object back in a fraction of the time reading it into a row
+    takes; ``num`` is taken out and put back (last) rather than copying the object."""
+    num = item.pop("num", _ABSENT)
+    try:
+        data = orjson.dumps(item)
+    except (orjson.JSONEncodeError, TypeError):
+        return None
+    finally:
+        if num is not _ABSENT:
+            item["num"] = num
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8, person=person).digest(), "little", signed=True)
+
+
 def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[CategoryData],
-              previous: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+              previous: Mapping[str, Held] | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows (in :data:`_FIELDS` order) straight from a panel's raw list (``Source.raw_list``).
 
     It reads values with the same tolerant readers as the client's models
     (:mod:`xtplay.sources.values`, the same fallbacks) but builds no record per item: a full
     sync of 100,000 items spends its CPU here. Rows without a usable id are skipped, as the
     models do; duplicate ids keep their first row; a category the provider does not list
-    becomes the "uncategorised" bucket; an item in an adult category is adult.
+    becomes the "uncategorised" bucket; an item in an adult category is adult. Only a channel
+    keeps the panel's ``num`` (its number for zapping): a movie's or a series' is no more than
+    its place in the panel's list, which ``position`` keeps, and one removal renumbers every
+    item after it (100,000 rows rewritten for nothing).
 
-    ``position`` orders the rows as the list does. With the library's ``previous`` positions
-    (:func:`positions`) an item keeps its position while that keeps the order, so an item
+    ``position`` orders the rows as the list does. With what the library holds (``previous``,
+    :func:`held`) an item keeps its position while that keeps the order, so an item
     removed or added at the end does not move every item after it (a re-sync would rewrite
     all their index entries); only new items and those the provider moved get a new one.
+
+    Each row ends with the digest of its raw object (:func:`_digest`). An item the library
+    holds with the same digest at a position that keeps the order is not read again: it comes
+    as a kept row ``(provider_id, num, search_name, renumbered)`` (the stored name, for
+    :func:`vocabulary`; whether its number is not the stored one).
     """
     known = {c.provider_id: c.is_adult for c in categories}
     last = -1  # the position given to the row before
@@ -186,6 +234,8 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
     flag, category_ref = _memo(values.flag), _memo(values.category_ref)
     short_text = _memo(values.text)  # genres, extensions: few distinct values
     id_key = "series_id" if type == "series" else "stream_id"
+    live = type == "live"
+    unlisted, listed, adult_listed = _CATEGORY_STATE[b"u"], _CATEGORY_STATE[b"k"], _CATEGORY_STATE[b"a"]
     fallback = {"live": "Channel", "movie": "Movie", "series": "Series"}[type]
     skipped = 0
     for item in raw:
@@ -200,9 +250,17 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
         cid = category_ref(get("category_id")) or ""
         if cid not in known:
             cid = ""
+        digest = _digest(item, (adult_listed if known[cid] else listed) if cid else unlisted)
+        key = str(pid)
+        num = integer(get("num")) if live else None
+        stored = before(key)
+        if stored is not None and digest is not None and stored[2] == digest and stored[0] > last:
+            last = stored[0]
+            yield (key, num, stored[3], num != stored[1])
+            continue
         adult = flag(get("is_adult")) or known.get(cid, False)
         row: tuple[Any, ...]
-        if type == "live":
+        if live:
             name = text(get("name")) or f"{fallback} {pid}"
             days = integer(get("tv_archive_duration")) or 0
             archive = days if days > 0 and flag(get("tv_archive")) else 0
@@ -223,17 +281,15 @@ def read_rows(type: str, raw: Iterable[dict[str, Any]], categories: list[Categor
                    short_text(get("genre")), text(get("plot")), text(get("cast")), _added(get("last_modified")),
                    None, None, 0)
         name, logo, rating, yr, genre, plot, cast, added, container, epg, archive = row
-        key = str(pid)
-        held = before(key)
-        last = held if held is not None and held > last else last + 1
-        yield (key, name, fold(name), cid, last, integer(get("num")), logo, rating, yr,
-               genre, plot, cast, added, container, epg, archive, int(adult))
+        last = stored[0] if stored is not None and stored[0] > last else last + 1
+        yield (key, name, fold(name), cid, last, num, logo, rating, yr,
+               genre, plot, cast, added, container, epg, archive, int(adult), digest)
     if skipped:
         log.info("skipped %d %s rows without an id", skipped, type)
 
 
 def read_records(type: str, records: Iterable[ListRecord], categories: list[CategoryData],
-                 previous: dict[str, int] | None = None) -> Iterator[tuple[Any, ...]]:
+                 previous: Mapping[str, Held] | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows (in :data:`_FIELDS` order) from records a source already read into values
     (:data:`~xtplay.sources.source.ListRecord`: a playlist's entries), the rows
     :func:`read_rows` makes of the same values as raw objects, without building those objects.
@@ -241,7 +297,8 @@ def read_records(type: str, records: Iterable[ListRecord], categories: list[Cate
     Names, icons and guide ids still pass the same text reader (a channel called "N/A" is
     unnamed here too), a movie's or a series' year still comes from its name; duplicates keep
     their first record and an unlisted category is the "uncategorised" bucket; positions follow
-    ``previous`` as in :func:`read_rows`.
+    ``previous`` as in :func:`read_rows`, and as there only a channel keeps its number.
+    Records have no raw object: their rows carry no digest and are always compared whole.
     """
     known = {c.provider_id: c.is_adult for c in categories}
     seen: set[int] = set()
@@ -254,18 +311,18 @@ def read_records(type: str, records: Iterable[ListRecord], categories: list[Cate
             continue
         seen.add(pid)
         key = str(pid)
-        held = before(key)
-        position = held if held is not None and held > position else position + 1
+        stored = before(key)
+        position = stored[0] if stored is not None and stored[0] > position else position + 1
         if cid not in known:
             cid = ""
         name = text(raw_name) or f"{fallback} {pid}"
         if type == "live":
             yield (key, name, fold(name), cid, position, num, text(icon), None, None, None, None, None,
-                   None, None, text(epg), archive if archive > 0 else 0, int(known.get(cid, False)))
+                   None, None, text(epg), archive if archive > 0 else 0, int(known.get(cid, False)), None)
         else:
-            yield (key, name, fold(name), cid, position, num, text(icon), None, year(name=name), None, None,
+            yield (key, name, fold(name), cid, position, None, text(icon), None, year(name=name), None, None,
                    None, None, (text(container) or "mp4") if type == "movie" else None, None, 0,
-                   int(known.get(cid, False)))
+                   int(known.get(cid, False)), None)
 
 
 #: The schema a chunk of rows is loaded into on the writing connection (an in-memory database).
@@ -274,13 +331,19 @@ _CHUNK_DDL = (
     "CREATE TABLE stage_items (provider_id TEXT, name TEXT, search_name TEXT, "
     "category_id TEXT, position INTEGER, num INTEGER, logo TEXT, rating REAL, year INTEGER, "
     'genre TEXT, plot TEXT, "cast" TEXT, added INTEGER, container TEXT, epg_channel_id TEXT, '
-    "archive_days INTEGER, is_adult INTEGER)"
+    "archive_days INTEGER, is_adult INTEGER, digest INTEGER)",
+    # the kept rows of read_rows: every id as one JSON array (binding 10,000 ids one by one
+    # costs more than the few whole rows of a re-sync), and the renumbered ones with their number
+    "CREATE TABLE stage_kept_ids (ids TEXT)",
+    "CREATE TABLE stage_kept (provider_id TEXT, num INTEGER)",
 )
 _COLS = ", ".join('"cast"' if f == "cast" else f for f in _FIELDS)
-#: An item's number is left to :data:`_RENUMBER`: a panel renumbers every item after one it
-#: removed, and an upsert of those rows would rewrite each one's index and full-text entries.
+#: An item's number and digest are left to :data:`_RENUMBER`: a panel renumbers every item
+#: after one it removed, and an upsert of those rows would rewrite each one's index and
+#: full-text entries (so would the first re-sync giving digests to a library without them).
 _CHANGED = " OR ".join(
-    f'items.{c} IS NOT excluded.{c}' for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:] if f != "num")
+    f'items.{c} IS NOT excluded.{c}'
+    for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:] if f not in ("num", "digest"))
 )
 #: Rows are packed in provider order, so a chunk's rowid order is position order: ordering by
 #: it inserts items (and their index entries) in position order without a sort.
@@ -290,12 +353,21 @@ _UPSERT = (
     + ", ".join(f"{c} = excluded.{c}" for c in ('"cast"' if f == "cast" else f for f in _FIELDS[1:]))
     + f" WHERE {_CHANGED}"
 )
-#: The numbers of items that only moved: the table's rows change, none of the indexes on names,
-#: positions or texts (the statement sets no column they hold).
+#: The numbers (and digests) of items that only moved: the table's rows change, none of the
+#: indexes on names, positions or texts (the statement sets no column they hold).
 _RENUMBER = (
-    f"UPDATE items SET num = stage.num FROM {_CHUNK}.stage_items AS stage WHERE items.profile_id = ? "
-    "AND items.type = ? AND items.provider_id = stage.provider_id AND items.num IS NOT stage.num"
+    f"UPDATE items SET num = stage.num, digest = stage.digest FROM {_CHUNK}.stage_items AS stage "
+    "WHERE items.profile_id = ? AND items.type = ? AND items.provider_id = stage.provider_id "
+    "AND (items.num IS NOT stage.num OR items.digest IS NOT stage.digest)"
 )
+#: The numbers of kept items (:func:`read_rows`) the panel renumbered; nothing else of them is
+#: written, and the other kept items are not even looked up.
+_RENUMBER_KEPT = (
+    f"UPDATE items SET num = kept.num FROM {_CHUNK}.stage_kept AS kept WHERE items.profile_id = ? "
+    "AND items.type = ? AND items.provider_id = kept.provider_id"
+)
+_KEEP = (f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items "
+         f"UNION ALL SELECT kept.value FROM {_CHUNK}.stage_kept_ids, json_each(stage_kept_ids.ids) AS kept")
 
 
 def replace_type(
@@ -318,7 +390,9 @@ def replace_type(
 
 
 def pack(rows: list[tuple[Any, ...]]) -> bytes:
-    """Rows as the image of a private in-memory database holding one ``stage_items`` table.
+    """Rows as the image of a private in-memory database: whole rows in a ``stage_items``
+    table, the ids of kept rows of :func:`read_rows` as one JSON array in ``stage_kept_ids``, and
+    those renumbered with their number in ``stage_kept``.
 
     This is the Python-bound part of a write: every row is bound from Python, which takes the
     GIL back after each one. Sync packs on its own thread while the writer thread stores the
@@ -329,8 +403,13 @@ def pack(rows: list[tuple[Any, ...]]) -> bytes:
     """
     mem = sqlite3.connect(":memory:")
     try:
-        mem.execute(_CHUNK_DDL)
-        mem.executemany(f"INSERT INTO stage_items VALUES ({', '.join('?' * len(_FIELDS))})", rows)
+        for ddl in _CHUNK_DDL:
+            mem.execute(ddl)
+        mem.executemany(f"INSERT INTO stage_items VALUES ({', '.join('?' * len(_FIELDS))})",
+                        [row for row in rows if len(row) != _KEPT_LENGTH])
+        kept = [row for row in rows if len(row) == _KEPT_LENGTH]
+        mem.execute("INSERT INTO stage_kept_ids VALUES (?)", (orjson.dumps([row[0] for row in kept]).decode(),))
+        mem.executemany("INSERT INTO stage_kept VALUES (?, ?)", [row[:2] for row in kept if row[3]])
         mem.commit()
         return mem.serialize()
     except sqlite3.Error as exc:
@@ -362,7 +441,8 @@ def begin(conn: sqlite3.Connection, lean: bool = False) -> None:
 
 def store_chunk(conn: sqlite3.Connection, profile_id: int, type: str, image: bytes) -> None:
     """Upsert a :func:`pack`-ed chunk inside the open transaction: new items inserted, changed
-    ones updated, unchanged ones untouched (a second sync of the same catalog writes almost nothing).
+    ones updated, unchanged ones untouched (a second sync of the same catalog writes almost
+    nothing), kept ones renumbered when their number changed.
 
     One ``INSERT … SELECT`` per chunk on purpose: FTS5 flushes its pending index data at every
     statement, so row-by-row inserts through the triggers would build thousands of tiny index
@@ -372,7 +452,8 @@ def store_chunk(conn: sqlite3.Connection, profile_id: int, type: str, image: byt
         conn.deserialize(image, name=_CHUNK)
         conn.execute(_UPSERT, (profile_id, type))
         conn.execute(_RENUMBER, (profile_id, type))
-        conn.execute(f"INSERT OR IGNORE INTO temp.sync_keep SELECT provider_id FROM {_CHUNK}.stage_items")
+        conn.execute(_RENUMBER_KEPT, (profile_id, type))
+        conn.execute(_KEEP)
     except sqlite3.Error as exc:
         raise translate_error(exc) from exc
 
@@ -437,7 +518,8 @@ def _write_categories(conn: sqlite3.Connection, profile_id: int, type: str, cate
 
 
 def vocabulary(rows: Iterable[tuple[Any, ...]]) -> set[str]:
-    """The typo-correction words of rows from :func:`read_rows`.
+    """The typo-correction words of rows from :func:`read_rows` (kept rows give their stored
+    search name in the same place as whole rows do).
 
     Sync computes it while the writer thread stores those rows, so :func:`rebuild_terms` does
     not read every name back from the library afterwards."""

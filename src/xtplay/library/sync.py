@@ -396,15 +396,16 @@ def _released(raw: list[Any]) -> Iterator[dict[str, Any]]:
         yield item
 
 
-def _positions(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, int]:
-    """The library's positions of a type's items, read on a connection of its own when the
-    library is a file (the writer thread may be storing the previous type on ``conn``)."""
+def _held(conn: sqlite3.Connection, profile_id: int, type: str) -> dict[str, catalog_store.Held]:
+    """What the library holds of a type's items (positions, numbers, digests), read on a
+    connection of its own when the library is a file (the writer thread may be storing the
+    previous type on ``conn``)."""
     path = db.attached(conn).get("main", "")
     if not path:
-        return catalog_store.positions(conn, profile_id, type)
+        return catalog_store.held(conn, profile_id, type)
     reader = db.connect(path, readonly=True)
     try:
-        return catalog_store.positions(reader, profile_id, type)
+        return catalog_store.held(reader, profile_id, type)
     finally:
         reader.close()
 
@@ -494,7 +495,7 @@ async def sync_with_client(
             saved(type, 0, total)
             writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
             vocabulary: set[str] = set()
-            previous = _positions(conn, profile_id, type) if present[type] else None
+            previous = _held(conn, profile_id, type) if present[type] else None
             rows = (catalog_store.read_records(type, records, cats, previous) if records is not None
                     else catalog_store.read_rows(type, _released(raw or []), cats, previous))
             try:

@@ -169,7 +169,7 @@ def figures(floors: list[Run], syncs: list[Run], resyncs: list[Run], changed: li
     return {
         "ratios": {k: round(v, 3) for k, v in ratios.items()},
         **{name: {f: round(_median(runs, f), 3) for f in ("wall", "cpu", "rss_mb")} for name, runs in sides},
-        "pairs": [{"floor": round(f.wall, 2), "sync": round(s.wall, 2)} for f, s in zip(floors, syncs, strict=True)],
+        "pair_walls": [{"floor": round(f.wall, 2), "sync": round(s.wall, 2)} for f, s in zip(floors, syncs, strict=True)],
     }
 
 
@@ -196,7 +196,7 @@ def figures_table(r: dict, targets: dict[str, float]) -> str:
 
 def _pairs_line(r: dict) -> str:
     """Each pair's wall seconds: the median ratio is of these pairs, not of the two medians."""
-    pairs = r.get("pairs") or []
+    pairs = r.get("pair_walls") or []
     if not pairs:
         return ""
     shown = ", ".join(f"{p['floor']:.2f} → {p['sync']:.2f} ({p['sync'] / p['floor']:.2f}×)" for p in pairs)

@@ -3,11 +3,11 @@ scroll, escaping, and screenshots of the main pages."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
+from tests.plugins.web import refresh_live_guide
 
 pytestmark = pytest.mark.e2e
 
@@ -99,26 +99,9 @@ def test_search_as_you_type_with_a_filter_and_no_results(live_app, browser_page)
     assert "No results for" in page.locator("#no-results").inner_text()
 
 
-def _refresh_guide(live_app) -> None:
-    from xtplay import guide
-    from xtplay.accounts import profiles
-    from xtplay.accounts.vault import Vault
-
-    conn = live_app.connect()
-    try:
-        profile = profiles.active_profile(conn)
-        coro = guide.refresh_guide(live_app.settings, conn, Vault.open(live_app.settings), profile)
-        # Playwright's sync API owns this thread's event loop: run the refresh on another thread.
-        with ThreadPoolExecutor(1) as pool:
-            result = pool.submit(asyncio.run, coro).result()
-        assert not result.errors, result.errors
-    finally:
-        conn.close()
-
-
 def test_screenshots_of_the_main_pages(live_app, browser_page, screenshot):
     page = browser_page
-    _refresh_guide(live_app)
+    refresh_live_guide(live_app)
     page.goto(f"{live_app.url}/live")
     page.wait_for_selector(".now-next .now")  # the guide's now/next with its progress bar
     screenshot(page, "live")

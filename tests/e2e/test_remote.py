@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.plugins.web import add_demo_profile, open_page, serve_app
+from tests.plugins.web import add_demo_profile, open_page, refresh_live_guide, serve_app
 from xtplay.demo import DemoProvider
 
 pytestmark = pytest.mark.e2e
@@ -97,8 +97,9 @@ def test_movie_grid_reaches_movie_1000_by_keys_alone(big_app, browser_page):
 
 
 #: Every control a person can use: what arrows must reach (the skip link is for Tab users).
+#: A <details>'s summary is one: the guide's unmatched channels are behind one on Settings.
 CONTROLS = """(() => {
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
   return Array.from(document.querySelectorAll(sel)).filter(el => {
     if (el.disabled || el.classList.contains('skip-link') || el.closest('[hidden], [inert]')) return false;
     const row = el.closest('[data-nav-list] > li');  // of a long list, its first rows stand for the rest
@@ -139,7 +140,29 @@ def test_arrows_reach_every_control_of_the_page(live_app, browser_page, path):
     total, missed = reachable_by_arrows(page)
     assert total > 5
     assert missed == []
-    assert page.js_errors == []
+
+
+def test_arrows_reach_the_guide_settings_once_a_guide_is_stored(demo_media_dir, tmp_path, browser, request,
+                                                                 _vault_uses_key_file):
+    """With a guide stored, Settings lists the channels it does not cover behind a summary,
+    and the controls after it (refresh, another XMLTV address) are reached through it. An app
+    of its own: on the shared one, what other tests fetched changes which channels match."""
+    from xtplay.config import load_settings
+
+    with DemoProvider(live=60, vod=5, series=2, media_dir=demo_media_dir) as provider:
+        settings = load_settings(tmp_path / "home")
+        add_demo_profile(settings, provider)
+        app = serve_app(settings, provider)
+        try:
+            refresh_live_guide(app)
+            with open_page(browser, request, viewport={"width": 1280, "height": 800}) as page:
+                page.goto(f"{app.url}/settings")
+                page.wait_for_load_state("networkidle")
+                assert page.locator("#guide-unmatched summary").count() == 1, page.locator("#guide-state").inner_text()
+                total, missed = reachable_by_arrows(page)
+                assert missed == []
+        finally:
+            app.stop()
 
 
 def test_the_profile_select_does_not_switch_on_an_arrow(live_app, browser_page):
@@ -311,21 +334,6 @@ def test_channel_number_with_enter_and_a_wrong_number(live_app, browser_page):
     assert page.js_errors == []
 
 
-def _refresh_guide(live_app: Any) -> None:
-    from tests.plugins.web import run_async
-    from xtplay import guide
-    from xtplay.accounts import profiles
-    from xtplay.accounts.vault import Vault
-
-    conn = live_app.connect()
-    try:
-        profile = profiles.active_profile(conn)
-        result = run_async(guide.refresh_guide(live_app.settings, conn, Vault.open(live_app.settings), profile))
-        assert not result.errors, result.errors
-    finally:
-        conn.close()
-
-
 CELL = """(() => { const el = document.activeElement, row = el.closest('.guide-row');
   const left = parseFloat(el.style.left);
   return {row: row && row.dataset.channelId, left, right: left + parseFloat(el.style.width),
@@ -338,7 +346,7 @@ LAST_IN_ROW = """(() => { const el = document.activeElement, row = el.closest('.
 
 
 def test_guide_keeps_the_time_on_up_down_and_moves_the_window_by_time(live_app, browser_page):
-    _refresh_guide(live_app)
+    refresh_live_guide(live_app)
     page = browser_page
     page.goto(f"{live_app.url}/guide")
     page.wait_for_function("() => document.activeElement.classList.contains('is-now')")
@@ -417,7 +425,7 @@ def small_targets(page: Any) -> list[str]:
 
 
 def test_phone_guide_layout(live_app, phone):
-    _refresh_guide(live_app)
+    refresh_live_guide(live_app)
     page = phone
     page.goto(f"{live_app.url}/guide")
     page.wait_for_selector(".guide-prog.is-now")

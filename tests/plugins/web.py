@@ -110,6 +110,21 @@ def run_async(coro: Any) -> Any:
     return result[0]
 
 
+def refresh_live_guide(live_app: Any) -> None:
+    """Load the demo's guide into the live app's active profile, as "Refresh guide now" does."""
+    from xtplay import guide
+    from xtplay.accounts import profiles
+    from xtplay.accounts.vault import Vault
+
+    conn = live_app.connect()
+    try:
+        profile = profiles.active_profile(conn)
+        result = run_async(guide.refresh_guide(live_app.settings, conn, Vault.open(live_app.settings), profile))
+        assert not result.errors, result.errors
+    finally:
+        conn.close()
+
+
 def add_demo_profile(settings: Any, demo: Any, *, sync: bool = True) -> Any:
     """Add the "Demo" profile on ``demo`` to the home of ``settings`` (and sync it)."""
     from xtplay import db

@@ -109,13 +109,29 @@ def _provider_order(conn, profile_id):
         "SELECT provider_id FROM items WHERE profile_id = ? AND type = 'movie' ORDER BY position", (profile_id,))]
 
 
+async def _synced(settings, conn, vault, provider, name):
+    """A profile on ``provider``, synced once."""
+    profile = await profiles.add_profile(conn, vault, settings, name=name, url=provider.url,
+                                         username=provider.username, password=provider.password)
+    assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+    return profile
+
+
+def _differences(before, after):
+    """The ids removed, added and changed between two :func:`_content` readings."""
+    return (set(before) - set(after), set(after) - set(before),
+            {p for p in set(before) & set(after) if before[p] != after[p]})
+
+
+def _ids(numbers):
+    return {str(i) for i in numbers}
+
+
 async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(settings, library, vault,
                                                                                    demo_media_dir):
     conn = library
     with DemoProvider(live=20, vod=300, series=10, seed=3, media_dir=demo_media_dir) as provider:
-        profile = await profiles.add_profile(conn, vault, settings, name="Churn", url=provider.url,
-                                             username=provider.username, password=provider.password)
-        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        profile = await _synced(settings, conn, vault, provider, "Churn")
         changes = provider.revise(1)
         assert len(changes.changed) == len(changes.added) == len(changes.removed) == 3
         gone, renamed = min(changes.removed), min(changes.changed)
@@ -133,10 +149,8 @@ async def test_one_percent_changed_added_and_removed_changes_exactly_those_rows(
     assert result.status == "ok" and result.counts["movie"] == 300
     assert provider.stats()["requests"].get("not_modified") == 2  # live and series were not sent again
     after = _content(conn, profile.id, "movie")
-    assert set(before) - set(after) == {str(i) for i in changes.removed}
-    assert set(after) - set(before) == {str(i) for i in changes.added}
-    differ = {p for p in set(before) & set(after) if before[p] != after[p]}
-    assert differ == {str(i) for i in changes.changed}
+    removed, added, differ = _differences(before, after)
+    assert (removed, added, differ) == (_ids(changes.removed), _ids(changes.added), _ids(changes.changed))
     for p in differ:
         assert after[p][0] == before[p][0] + " [Remastered]"
     assert _provider_order(conn, profile.id) == served  # kept, changed and new rows in the provider's order
@@ -239,18 +253,14 @@ async def test_a_library_synced_before_digests_resyncs_exactly_and_stores_them(s
                                                                                demo_media_dir):
     conn = library
     with DemoProvider(live=20, vod=300, series=10, seed=3, media_dir=demo_media_dir) as provider:
-        profile = await profiles.add_profile(conn, vault, settings, name="Old", url=provider.url,
-                                             username=provider.username, password=provider.password)
-        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        profile = await _synced(settings, conn, vault, provider, "Old")
         conn.execute("UPDATE items SET digest = NULL")  # as the migration leaves a library synced before it
         conn.commit()
         before = _content(conn, profile.id, "movie")
         changes = provider.revise(1)
         assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
         after = _content(conn, profile.id, "movie")
-        assert set(before) - set(after) == {str(i) for i in changes.removed}
-        assert set(after) - set(before) == {str(i) for i in changes.added}
-        assert {p for p in set(before) & set(after) if before[p] != after[p]} == {str(i) for i in changes.changed}
+        assert _differences(before, after) == (_ids(changes.removed), _ids(changes.added), _ids(changes.changed))
         assert conn.execute("SELECT count(*) FROM items WHERE type = 'movie' AND digest IS NULL").fetchone()[0] == 0
         served = orjson.loads(provider.catalog.list_bytes("live"))
         assert dict(conn.execute("SELECT provider_id, num FROM items WHERE type = 'live'").fetchall()) == {
@@ -266,9 +276,7 @@ async def test_the_typo_vocabulary_keeps_the_words_of_the_rows_a_resync_did_not_
                                                                                        demo_media_dir):
     conn = library
     with DemoProvider(live=20, vod=300, series=10, seed=3, media_dir=demo_media_dir) as provider:
-        profile = await profiles.add_profile(conn, vault, settings, name="Words", url=provider.url,
-                                             username=provider.username, password=provider.password)
-        assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
+        profile = await _synced(settings, conn, vault, provider, "Words")
         provider.revise(1)
         assert (await sync.sync_profile(settings, conn, vault, profile)).status == "ok"
     terms = _terms(conn, profile.id)

@@ -455,22 +455,24 @@ async def sync_with_client(
             await asyncio.wait([before])  # one at a time; one failing does not stop the next
         return await getattr(client, _SOURCES[type][0])()
 
+    before: asyncio.Future[Any] | None = None
     for type in types:
-        asked[type] = asyncio.ensure_future(ask(type, asked.get(types[types.index(type) - 1]) if asked else None))
+        asked[type] = before = asyncio.ensure_future(ask(type, before))
+    following = dict(itertools.pairwise(types))  # the type after each
     downloads: dict[str, asyncio.Future[Any]] = {}
-    started: set[str] = set()
+    started: set[str] = set()  # the downloads are popped once awaited
 
     def download(type: str) -> asyncio.Future[Any]:
         if type not in started:
             started.add(type)
-            later = types[types.index(type) + 1:]
+            after = following.get(type)
             downloads[type] = asyncio.ensure_future(
-                _download(client, type, held, asked[type], (lambda: download(later[0])) if later else None))
+                _download(client, type, held, asked[type], (lambda: download(after)) if after else None))
         return downloads[type]
 
     writer = sync_writer.Writer(conn, profile_id, saved)
     try:
-        for n, type in enumerate(types):
+        for type in types:
             overall.publish(type)
             try:  # popped: a finished future would hold the list's rows until the sync ends
                 cats, answer, found[type] = await download(type)
@@ -489,8 +491,8 @@ async def sync_with_client(
                 counts[type] = present[type]
                 saved(type, counts[type], counts[type])
                 continue
-            if n + 1 < len(types):  # already asked for unless this list's bytes never came (a 304):
-                download(types[n + 1])  # the next list comes while this one is read
+            if type in following:  # already asked for unless this list's bytes never came (a 304):
+                download(following[type])  # the next list comes while this one is read
             total = len(records) if records is not None else len(raw or ())
             saved(type, 0, total)
             writer.begin(type, total, lean=records is not None)  # records carry no genres, plots or casts
